@@ -1,0 +1,160 @@
+// Package apptest gives tests a real PocketBase app on real SQLite with
+// Padrón's schema and a small cast of users (a superuser, two leaders and
+// their referidos), cheaply: the seeded data dir is built once per test
+// process and cloned for every app.
+package apptest
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"github.com/padron/padron/hooks"
+	_ "github.com/padron/padron/migrations" // registers the schema
+	"github.com/padron/padron/routes"
+)
+
+// Person is a seeded user and a valid auth token for them.
+type Person struct {
+	ID, Name, Cedula, ReferralCode, Token string
+}
+
+// Cast is every seeded identity, so tests read as the roles they exercise.
+type Cast struct {
+	// Superuser's Token authorises as a PocketBase superuser.
+	Superuser Person
+	// LeaderA referred MemberA; LeaderB referred MemberB; Loner has no referrer.
+	LeaderA, LeaderB, MemberA, MemberB, Loner Person
+}
+
+// Password is every seeded user's password.
+const Password = "clave-segura-123"
+
+var (
+	once     sync.Once
+	template string
+	cast     Cast
+	buildErr error
+)
+
+// Seeded returns the cast, building the template data dir on first use.
+func Seeded(t testing.TB) Cast {
+	t.Helper()
+	once.Do(func() { template, cast, buildErr = build() })
+	if buildErr != nil {
+		t.Fatalf("apptest: build template: %v", buildErr)
+	}
+	return cast
+}
+
+// NewBareApp clones the seeded data dir into a fresh app with no Padrón hooks
+// bound, for tests that bind their own (e.g. with a real enqueuer).
+func NewBareApp(t testing.TB) *tests.TestApp {
+	t.Helper()
+	Seeded(t)
+	app, err := tests.NewTestApp(template)
+	if err != nil {
+		t.Fatalf("apptest: new app: %v", err)
+	}
+	return app
+}
+
+// NewApp is NewBareApp with Padrón's hooks (no census worker) and routes bound.
+func NewApp(t testing.TB) *tests.TestApp {
+	t.Helper()
+	app := NewBareApp(t)
+	hooks.Register(app, nil)
+	routes.Register(app)
+	return app
+}
+
+func build() (string, Cast, error) {
+	empty, err := os.MkdirTemp("", "padron-apptest-empty-")
+	if err != nil {
+		return "", Cast{}, err
+	}
+	defer os.RemoveAll(empty)
+
+	app, err := tests.NewTestApp(empty)
+	if err != nil {
+		return "", Cast{}, err
+	}
+	hooks.Register(app, nil)
+
+	var c Cast
+	if c, err = seed(app); err != nil {
+		app.Cleanup()
+		return "", Cast{}, err
+	}
+	dir := app.DataDir()
+	// Close the databases but keep the dir: it becomes the template.
+	if err := app.ResetBootstrapState(); err != nil {
+		return "", Cast{}, err
+	}
+	return dir, c, nil
+}
+
+func seed(app core.App) (Cast, error) {
+	var c Cast
+
+	su := core.NewRecord(mustCollection(app, core.CollectionNameSuperusers))
+	su.SetEmail("admin@padron.test")
+	su.SetPassword(Password)
+	if err := app.Save(su); err != nil {
+		return c, fmt.Errorf("superuser: %w", err)
+	}
+	token, err := su.NewAuthToken()
+	if err != nil {
+		return c, err
+	}
+	c.Superuser = Person{ID: su.Id, Token: token}
+
+	users := mustCollection(app, "users")
+	add := func(p *Person, name, ced, code, role, referredBy string) error {
+		r := core.NewRecord(users)
+		r.Set("name", name)
+		r.Set("cedula", ced)
+		r.Set("phone", "3001234567")
+		r.Set("role", role)
+		r.Set("referral_code", code)
+		r.Set("referred_by", referredBy)
+		r.Set("referral_goal", 10)
+		r.SetPassword(Password)
+		if err := app.Save(r); err != nil {
+			return fmt.Errorf("user %s: %w", name, err)
+		}
+		tok, err := r.NewAuthToken()
+		if err != nil {
+			return err
+		}
+		*p = Person{ID: r.Id, Name: name, Cedula: ced, ReferralCode: code, Token: tok}
+		return nil
+	}
+	steps := []error{
+		add(&c.LeaderA, "Lucía Líder", "10000001", "LEADAAAA", "leader", ""),
+		add(&c.LeaderB, "Bruno Líder", "10000002", "LEADBBBB", "leader", ""),
+	}
+	steps = append(steps,
+		add(&c.MemberA, "Ana Referida", "20000001", "MEMBERA1", "member", c.LeaderA.ID),
+		add(&c.MemberB, "Beto Referido", "20000002", "MEMBERB1", "member", c.LeaderB.ID),
+		add(&c.Loner, "Carla Sola", "20000003", "MEMBERC1", "member", ""),
+	)
+	for _, err := range steps {
+		if err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+func mustCollection(app core.App, name string) *core.Collection {
+	col, err := app.FindCollectionByNameOrId(name)
+	if err != nil {
+		panic(fmt.Sprintf("apptest: collection %s: %v", name, err))
+	}
+	return col
+}

@@ -224,9 +224,9 @@ func TestRegistration(t *testing.T) {
 			},
 		},
 		{
-			Name:    "superuser creates a leader from the dashboard",
-			Method:  http.MethodPost, URL: registerURL, Body: body("role", `"leader"`, "data_policy_accepted", ""),
-			Headers: map[string]string{"Authorization": c.Superuser.Token},
+			Name:   "superuser creates a leader from the dashboard",
+			Method: http.MethodPost, URL: registerURL, Body: body("role", `"leader"`, "data_policy_accepted", ""),
+			Headers:         map[string]string{"Authorization": c.Superuser.Token},
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"role":"leader"`, `"cedula":"1102812122"`},
 			AfterTestFunc:   expectUsers("1102812122", 1),

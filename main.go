@@ -31,6 +31,7 @@ func main() {
 
 	hooks.Register(app, nil)
 	routes.Register(app)
+	routes.ServePublic(app, cfg.PublicDir)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		cfg.LogWarnings(se.App.Logger(), exec.LookPath)

@@ -83,6 +83,10 @@ type Config struct {
 	// Default 720h (30 days); 0 turns revalidation off.
 	// Env PADRON_REVALIDATE_AFTER.
 	RevalidateAfter time.Duration
+	// PublicDir is the static frontend served at /. Default "pb_public"
+	// (relative to the working directory). Env PADRON_PUBLIC_DIR.
+	PublicDir string
+
 	// RefreshCooldown is the minimum time between two checks of one record
 	// requested through the API. Default 30s. Env PADRON_REFRESH_COOLDOWN.
 	RefreshCooldown time.Duration
@@ -109,6 +113,7 @@ func Default() Config {
 		AttemptRetention:  30 * 24 * time.Hour,
 		RevalidateAfter:   30 * 24 * time.Hour,
 		RefreshCooldown:   30 * time.Second,
+		PublicDir:         "pb_public",
 	}
 }
 
@@ -166,6 +171,7 @@ func (c *Config) Bind(fs *pflag.FlagSet, getenv func(string) string) {
 	dur(&c.BreakerMaxCooloff, "breaker-max-cooloff", "PADRON_BREAKER_MAX_COOLOFF", d.BreakerMaxCooloff, "longest breaker pause")
 	dur(&c.AttemptRetention, "attempt-retention", "PADRON_ATTEMPT_RETENTION", d.AttemptRetention, "how long attempt history is kept")
 	dur(&c.RevalidateAfter, "revalidate-after", "PADRON_REVALIDATE_AFTER", d.RevalidateAfter, "age at which answers are checked again (0: never)")
+	str(&c.PublicDir, "public-dir", "PADRON_PUBLIC_DIR", d.PublicDir, "static frontend directory served at /")
 	dur(&c.RefreshCooldown, "refresh-cooldown", "PADRON_REFRESH_COOLDOWN", d.RefreshCooldown, "minimum time between API-requested checks of one record")
 }
 

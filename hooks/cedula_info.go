@@ -20,11 +20,7 @@ func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
 	// The cedula_info row is written in the same transaction as the user, so
 	// a user never exists without one (and a failed insert leaves neither).
 	app.OnRecordCreateExecute(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
-		return e.App.RunInTransaction(func(txApp core.App) error {
-			e.App = txApp
-			if err := e.Next(); err != nil {
-				return err
-			}
+		return inTransaction(e, func(txApp core.App) error {
 			return createCedulaInfo(txApp, e.Record.Id)
 		})
 	})
@@ -34,11 +30,7 @@ func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
 		if !cedulaChanged(e.Record) {
 			return e.Next()
 		}
-		return e.App.RunInTransaction(func(txApp core.App) error {
-			e.App = txApp
-			if err := e.Next(); err != nil {
-				return err
-			}
+		return inTransaction(e, func(txApp core.App) error {
 			return resetCedulaInfo(txApp, e.Record.Id)
 		})
 	})
@@ -49,14 +41,30 @@ func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
 	// Census checks start only after the change committed: never inside a
 	// request or a transaction.
 	app.OnRecordAfterCreateSuccess(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
-		enqueueLogged(e.App, q, e.Record.Id, "registration")
+		enqueueLogged(app, q, e.Record.Id, "registration")
 		return e.Next()
 	})
 	app.OnRecordAfterUpdateSuccess(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
 		if cedulaChanged(e.Record) {
-			enqueueLogged(e.App, q, e.Record.Id, "cedula change")
+			enqueueLogged(app, q, e.Record.Id, "cedula change")
 		}
 		return e.Next()
+	})
+}
+
+// inTransaction runs the record write (e.Next) and then also in one
+// transaction. The event's app is restored afterwards: the after-success
+// hooks (PocketBase's and ours) run after the commit and must not receive
+// the finished transaction.
+func inTransaction(e *core.RecordEvent, also func(txApp core.App) error) error {
+	orig := e.App
+	defer func() { e.App = orig }()
+	return orig.RunInTransaction(func(txApp core.App) error {
+		e.App = txApp
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return also(txApp)
 	})
 }
 

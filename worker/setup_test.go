@@ -3,8 +3,8 @@ package worker_test
 import (
 	"context"
 	"io"
-	"os"
 	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"

@@ -390,7 +390,11 @@ func TestClaimIsExclusive(t *testing.T) {
 
 func TestRetentionAndRevalidation(t *testing.T) {
 	t.Parallel()
-	e := setup(t, func(c *worker.Config) { c.AttemptRetention = 24 * time.Hour; c.RevalidateAfter = 48 * time.Hour; c.RevalidateBatch = 2 })
+	e := setup(t, func(c *worker.Config) {
+		c.AttemptRetention = 24 * time.Hour
+		c.RevalidateAfter = 48 * time.Hour
+		c.RevalidateBatch = 2
+	})
 	e.start(t)
 	ids := []string{e.cast.LeaderA.ID, e.cast.LeaderB.ID, e.cast.MemberA.ID, e.cast.MemberB.ID, e.cast.Loner.ID}
 	for _, id := range ids {

@@ -1,0 +1,138 @@
+package captcha
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Wire protocols Config.API accepts, so one setting picks the service family.
+const (
+	// APIClassic is the 2captcha in.php/res.php protocol (also rucaptcha and clones).
+	APIClassic = "classic"
+	// APITask is the createTask/getTaskResult JSON protocol (2captcha v2,
+	// anti-captcha, CapSolver).
+	APITask = "task"
+)
+
+// Default base URLs, so a production config only needs a key.
+const (
+	DefaultClassicBaseURL = "https://2captcha.com"
+	DefaultTaskBaseURL    = "https://api.2captcha.com"
+)
+
+// DefaultTaskType is the task API's reCAPTCHA v2 task without our own proxy,
+// as 2captcha and anti-captcha spell it (CapSolver accepts
+// "ReCaptchaV2TaskProxyLess").
+const DefaultTaskType = "RecaptchaV2TaskProxyless"
+
+// Config tells a client which service to use and how patiently to wait; zero
+// fields take the documented defaults.
+type Config struct {
+	// API picks the wire protocol: APIClassic or APITask. Default APIClassic.
+	API string
+
+	// BaseURL is the service root; paths like /in.php or /createTask are
+	// appended to it, so a prefix such as http://127.0.0.1:8090/captcha works.
+	// Default DefaultClassicBaseURL for APIClassic, DefaultTaskBaseURL for
+	// APITask.
+	BaseURL string
+
+	// Key is the account's API key. Required: without it construction fails
+	// with ErrConfig. Never logged nor put in error messages.
+	Key string
+
+	// HTTPClient sends the requests. Default: a client with a 30 s timeout
+	// per request.
+	HTTPClient *http.Client
+
+	// FirstPoll is the wait between submitting and the first result poll; the
+	// services recommend 15–20 s for reCAPTCHA. Default 15 s.
+	FirstPoll time.Duration
+
+	// PollInterval is the wait between result polls. Default 5 s.
+	PollInterval time.Duration
+
+	// Deadline bounds a whole Solve (submit retries and polling) before it
+	// fails with ErrTimeout. Default 150 s.
+	Deadline time.Duration
+
+	// BusyBackoff is the wait before resubmitting after the service answered
+	// ERROR_NO_SLOT_AVAILABLE or ERROR_TOO_MUCH_REQUESTS. Default 5 s.
+	BusyBackoff time.Duration
+
+	// TaskType is the task API's task type. Default DefaultTaskType.
+	// Ignored by APIClassic.
+	TaskType string
+}
+
+// Client is a Solver that can also read the account balance, so an operator
+// screen can warn before the money runs out.
+type Client interface {
+	Solver
+	// Balance returns the account balance in the service's currency (USD
+	// for 2captcha).
+	Balance(ctx context.Context) (float64, error)
+}
+
+// New builds the client for cfg.API, so callers configure one struct and
+// never branch on the protocol themselves.
+func New(cfg Config) (Client, error) {
+	switch cfg.API {
+	case "", APIClassic:
+		return NewClassic(cfg)
+	case APITask:
+		return NewTaskAPI(cfg)
+	default:
+		return nil, fmt.Errorf("captcha: unknown API %q (want %q or %q): %w", cfg.API, APIClassic, APITask, ErrConfig)
+	}
+}
+
+// withDefaults validates cfg and fills its zero fields for the given API.
+func (cfg Config) withDefaults(api string) (Config, error) {
+	if strings.TrimSpace(cfg.Key) == "" {
+		return cfg, fmt.Errorf("captcha: no API key configured for the %s API: %w", api, ErrConfig)
+	}
+	cfg.API = api
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultClassicBaseURL
+		if api == APITask {
+			cfg.BaseURL = DefaultTaskBaseURL
+		}
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		return cfg, fmt.Errorf("captcha: BaseURL %q is not an absolute http(s) URL without query: %w", cfg.BaseURL, ErrConfig)
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.FirstPoll <= 0 {
+		cfg.FirstPoll = 15 * time.Second
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 5 * time.Second
+	}
+	if cfg.Deadline <= 0 {
+		cfg.Deadline = 150 * time.Second
+	}
+	if cfg.BusyBackoff <= 0 {
+		cfg.BusyBackoff = 5 * time.Second
+	}
+	if cfg.TaskType == "" {
+		cfg.TaskType = DefaultTaskType
+	}
+	return cfg, nil
+}
+
+// checkTask rejects a task no service could solve, before paying for it.
+func checkTask(task Task) error {
+	if task.SiteKey == "" || task.PageURL == "" {
+		return fmt.Errorf("captcha: task needs both SiteKey and PageURL (got %q, %q): %w", task.SiteKey, task.PageURL, ErrConfig)
+	}
+	return nil
+}

@@ -68,7 +68,7 @@ func NewApp(t testing.TB) *tests.TestApp {
 	t.Helper()
 	app := NewBareApp(t)
 	hooks.Register(app, nil)
-	routes.Register(app)
+	routes.Register(app, routes.Deps{})
 	return app
 }
 

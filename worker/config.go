@@ -59,7 +59,8 @@ type Config struct {
 	// Clock is the time source for scheduling and retries. Default: the
 	// real clock; tests pass clockwork.NewFakeClock().
 	Clock clockwork.Clock
-	// Logger receives the worker's logs. Default: slog.Default().
+	// Logger receives the worker's logs. Default: the app's logger (so logs
+	// land in the dashboard), taken when the worker starts.
 	Logger *slog.Logger
 }
 
@@ -102,9 +103,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Clock == nil {
 		c.Clock = clockwork.NewRealClock()
-	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
 	}
 	return c
 }

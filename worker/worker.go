@@ -51,12 +51,15 @@ func New(app core.App, lookup scraper.Lookuper, cfg Config) (*Worker, error) {
 		app:    app,
 		lookup: lookup,
 		cfg:    cfg,
-		log:    cfg.Logger.With("component", "census-worker"),
 		owner:  hex.EncodeToString(id[:]),
 		wake:   make(chan struct{}, 1),
 		slots:  make(chan struct{}, cfg.Concurrency),
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
+	}
+	w.log = app.Logger().With("component", "census-worker") // re-read at Start
+	if cfg.Logger != nil {
+		w.log = cfg.Logger.With("component", "census-worker")
 	}
 	w.breaker = NewBreaker(cfg.BreakerThreshold, cfg.BreakerCooloff, cfg.BreakerMaxCooloff, cfg.Clock,
 		func(from, to string, cool time.Duration) {
@@ -85,6 +88,10 @@ func New(app core.App, lookup scraper.Lookuper, cfg Config) (*Worker, error) {
 func (w *Worker) Start() error {
 	if !w.started.CompareAndSwap(false, true) {
 		return errors.New("worker already started")
+	}
+	if w.cfg.Logger == nil {
+		// The app's logger exists only once it bootstrapped.
+		w.log = w.app.Logger().With("component", "census-worker")
 	}
 	if n, err := w.recoverLeases(true); err != nil {
 		return err

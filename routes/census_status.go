@@ -1,0 +1,49 @@
+package routes
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/padron/padron/migrations"
+	"github.com/padron/padron/worker"
+)
+
+// WorkerStatus is what superusers see of the census worker and its queue.
+type WorkerStatus struct {
+	Worker *worker.Status  `json:"worker"`
+	Queue  map[string]int `json:"queue"` // cedula_info records by status
+}
+
+func bindCensusStatus(se *core.ServeEvent, w StatusReporter) {
+	se.Router.GET("/api/census/worker", func(e *core.RequestEvent) error {
+		out := WorkerStatus{Queue: map[string]int{}}
+		if w != nil {
+			st := w.Status()
+			out.Worker = &st
+		}
+		var rows []struct {
+			Status string `db:"status"`
+			N      int    `db:"n"`
+		}
+		err := e.App.DB().Select("status", "count(*) as n").From(migrations.CedulaInfoCollection).
+			GroupBy("status").All(&rows)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		for _, s := range migrations.Statuses {
+			out.Queue[s] = 0
+		}
+		for _, r := range rows {
+			out.Queue[r.Status] = r.N
+		}
+		return e.JSON(http.StatusOK, out)
+	}).Bind(apis.RequireSuperuserAuth())
+}
+
+// StatusReporter is the part of the worker the status endpoint needs.
+type StatusReporter interface {
+	Status() worker.Status
+}
+

@@ -30,7 +30,7 @@ func main() {
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{})
 
 	hooks.Register(app, nil)
-	routes.Register(app)
+	routes.Register(app, routes.Deps{})
 	routes.ServePublic(app, cfg.PublicDir)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

@@ -12,7 +12,7 @@ import (
 
 // WorkerStatus is what superusers see of the census worker and its queue.
 type WorkerStatus struct {
-	Worker *worker.Status  `json:"worker"`
+	Worker *worker.Status `json:"worker"`
 	Queue  map[string]int `json:"queue"` // cedula_info records by status
 }
 
@@ -46,4 +46,3 @@ func bindCensusStatus(se *core.ServeEvent, w StatusReporter) {
 type StatusReporter interface {
 	Status() worker.Status
 }
-

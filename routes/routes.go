@@ -3,6 +3,8 @@
 package routes
 
 import (
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -11,13 +13,32 @@ import (
 type Deps struct {
 	// Worker reports the census worker's state; nil when it is off.
 	Worker StatusReporter
+	// Queue is woken after a refresh request queued checks, so they start
+	// at once; nil (no worker in this process) leaves them queued in the
+	// database for the next worker to claim. *worker.Worker satisfies it.
+	Queue Waker
+	// RefreshCooldown is the minimum time between two checks of one record
+	// requested through the API. Default 30s when zero; negative turns the
+	// cooldown off.
+	RefreshCooldown time.Duration
+	// Now is the clock cooldowns are measured on. Default time.Now.
+	Now func() time.Time
 }
+
+// DefaultRefreshCooldown is the cooldown used when Deps leaves it zero.
+const DefaultRefreshCooldown = 30 * time.Second
 
 // Register binds every custom endpoint to app's router when it serves.
 func Register(app core.App, deps Deps) {
+	ref := newRefresher(deps)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		bindReferrals(se)
 		bindCensusStatus(se, deps.Worker)
+		bindCensusRefresh(se, ref)
+		bindBulkRefresh(se, ref)
+		bindReferidosStats(se)
+		bindReferidosExport(se)
+		bindOpenAPI(se)
 		return se.Next()
 	})
 }

@@ -1,0 +1,237 @@
+package routes
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/padron/padron/migrations"
+	"github.com/padron/padron/worker"
+)
+
+const (
+	// MaxBulkIDs is the most ids one bulk refresh takes: one transaction of
+	// that many saves stays well under the SQLite writer's patience.
+	MaxBulkIDs = 500
+	// bulkBodyLimit fits MaxBulkIDs ids of 15 characters with generous
+	// whitespace; anything larger is not a legitimate request.
+	bulkBodyLimit = 64 << 10
+)
+
+// Bulk refresh outcomes, per id.
+const (
+	OutcomeQueued          = "queued"
+	OutcomeInFlight        = "in_flight"
+	OutcomeCooldown        = "cooldown"
+	OutcomeFinal           = "final"
+	OutcomeNotYourReferral = "not_your_referral"
+)
+
+// BulkRefreshRequest is the bulk refresh body.
+type BulkRefreshRequest struct {
+	IDs []string `json:"ids"`
+	// All also re-checks final answers (active, cancelled_*).
+	All bool `json:"all"`
+}
+
+// BulkItem is what happened to one requested id.
+type BulkItem struct {
+	ID      string `json:"id"`
+	Outcome string `json:"outcome"`
+	// State is the record's status when it was skipped as in flight or final.
+	State string `json:"state,omitempty"`
+	// RetryAfter is the cooldown left, in seconds, when skipped for it.
+	RetryAfter int `json:"retry_after,omitempty"`
+}
+
+// BulkRefreshResult lists every requested id (duplicates once, in request
+// order) with its outcome, and the totals.
+type BulkRefreshResult struct {
+	Queued  int        `json:"queued"`
+	Skipped int        `json:"skipped"`
+	Results []BulkItem `json:"results"`
+}
+
+// Reasons a bulk request is rejected before it touches the database.
+var (
+	ErrBadBody    = errors.New("malformed bulk refresh body")
+	ErrTooManyIDs = fmt.Errorf("more than %d ids", MaxBulkIDs)
+	ErrNoIDs      = errors.New("no ids")
+)
+
+// finalStatuses are the registrar's definitive answers: a bulk refresh
+// skips them unless asked for all.
+var finalStatuses = map[string]bool{
+	migrations.StatusActive:            true,
+	migrations.StatusCancelledDeceased: true,
+	migrations.StatusCancelledOther:    true,
+}
+
+func bindBulkRefresh(se *core.ServeEvent, r *refresher) {
+	se.Router.POST("/api/census/bulk-refresh", func(e *core.RequestEvent) error {
+		who, err := requireLeader(e)
+		if err != nil {
+			return err
+		}
+		req, err := decodeBulk(e.Request.Body)
+		if err != nil {
+			return bulkBodyError(err)
+		}
+		res, err := r.refreshMany(e.App, who, req.IDs, req.All)
+		if err != nil {
+			return e.InternalServerError("No pudimos programar las consultas. Inténtalo más tarde.", err)
+		}
+		return e.JSON(http.StatusOK, res)
+	}).Bind(apis.BodyLimit(bulkBodyLimit))
+}
+
+// decodeBulk reads a bulk request strictly: unknown fields and trailing
+// data are errors, so typos do not silently queue the wrong thing.
+func decodeBulk(body io.Reader) (BulkRefreshRequest, error) {
+	var req BulkRefreshRequest
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return req, fmt.Errorf("read body: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return req, fmt.Errorf("%w: %w", ErrBadBody, err)
+	}
+	if dec.More() {
+		return req, fmt.Errorf("%w: trailing data", ErrBadBody)
+	}
+	switch {
+	case len(req.IDs) == 0:
+		return req, ErrNoIDs
+	case len(req.IDs) > MaxBulkIDs:
+		return req, ErrTooManyIDs
+	}
+	return req, nil
+}
+
+func bulkBodyError(err error) error {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return apiError(http.StatusRequestEntityTooLarge, "body_too_large",
+			"La solicitud es demasiado grande.", nil)
+	case errors.Is(err, ErrNoIDs):
+		return apiError(http.StatusBadRequest, "ids_required",
+			`Envía al menos un identificador en "ids".`, nil)
+	case errors.Is(err, ErrTooManyIDs):
+		return apiError(http.StatusBadRequest, "too_many_ids",
+			fmt.Sprintf("Puedes pedir como máximo %d consultas a la vez.", MaxBulkIDs),
+			map[string]any{"max": MaxBulkIDs})
+	default:
+		return apiError(http.StatusBadRequest, "invalid_body",
+			`El cuerpo debe ser JSON: {"ids": ["..."], "all": false}.`, nil)
+	}
+}
+
+// refreshMany decides and queues every id in one transaction (so the batch
+// is one commit, and realtime sees each queued record after it), then wakes
+// the worker once.
+func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool) (BulkRefreshResult, error) {
+	ids = dedupe(ids)
+	res := BulkRefreshResult{Results: make([]BulkItem, 0, len(ids))}
+	err := app.RunInTransaction(func(tx core.App) error {
+		res.Results = res.Results[:0]
+		res.Queued, res.Skipped = 0, 0
+		infos, referrers, err := loadForBulk(tx, ids)
+		if err != nil {
+			return err
+		}
+		now := r.now()
+		for _, id := range ids {
+			item := BulkItem{ID: id}
+			info := infos[id]
+			referredBy, exists := referrers[id]
+			switch {
+			case !exists || info == nil || !canSee(who, id, referredBy):
+				item.Outcome = OutcomeNotYourReferral
+			case !all && finalStatuses[info.GetString("status")]:
+				item.Outcome, item.State = OutcomeFinal, info.GetString("status")
+			default:
+				var inFlight *InFlightError
+				var cool *CooldownError
+				gerr := r.gate(info, now)
+				switch {
+				case errors.As(gerr, &inFlight):
+					item.Outcome, item.State = OutcomeInFlight, inFlight.State
+				case errors.As(gerr, &cool):
+					item.Outcome, item.RetryAfter = OutcomeCooldown, cool.RetryAfterSeconds()
+				default:
+					if _, err := worker.MarkPending(tx, info, now); err != nil {
+						return fmt.Errorf("bulk refresh %s: %w", id, err)
+					}
+					item.Outcome = OutcomeQueued
+				}
+			}
+			if item.Outcome == OutcomeQueued {
+				res.Queued++
+			} else {
+				res.Skipped++
+			}
+			res.Results = append(res.Results, item)
+		}
+		return nil
+	})
+	if err != nil {
+		return BulkRefreshResult{}, err
+	}
+	if res.Queued > 0 {
+		r.wake()
+	}
+	return res, nil
+}
+
+// loadForBulk reads the census records and the referrers of ids in two
+// indexed queries; a missing user is absent from referrers.
+func loadForBulk(app core.App, ids []string) (map[string]*core.Record, map[string]string, error) {
+	in := make([]any, len(ids))
+	for i, id := range ids {
+		in[i] = id
+	}
+	var users []struct {
+		ID         string `db:"id"`
+		ReferredBy string `db:"referred_by"`
+	}
+	err := app.DB().Select("id", "referred_by").From(migrations.UsersCollection).
+		Where(dbx.In("id", in...)).All(&users)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load users: %w", err)
+	}
+	referrers := make(map[string]string, len(users))
+	for _, u := range users {
+		referrers[u.ID] = u.ReferredBy
+	}
+	records, err := app.FindAllRecords(migrations.CedulaInfoCollection, dbx.In("user", in...))
+	if err != nil {
+		return nil, nil, fmt.Errorf("load cedula_info: %w", err)
+	}
+	infos := make(map[string]*core.Record, len(records))
+	for _, rec := range records {
+		infos[rec.GetString("user")] = rec
+	}
+	return infos, referrers, nil
+}
+
+func dedupe(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,79 @@
+package routes
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// refreshBodyLimit caps the single refresh's body: it takes none.
+const refreshBodyLimit = 1 << 10
+
+// RefreshAccepted is the answer to a refresh that queued a check.
+type RefreshAccepted struct {
+	User        string         `json:"user"`
+	Status      string         `json:"status"`
+	RequestedAt types.DateTime `json:"requested_at"`
+}
+
+func bindCensusRefresh(se *core.ServeEvent, r *refresher) {
+	se.Router.POST("/api/census/refresh", func(e *core.RequestEvent) error {
+		who, ok := whoIs(e)
+		if !ok {
+			return errAuthRequired()
+		}
+		return r.serveOne(e, who, who.id)
+	}).Bind(apis.BodyLimit(refreshBodyLimit))
+
+	se.Router.POST("/api/census/refresh/{userId}", func(e *core.RequestEvent) error {
+		who, ok := whoIs(e)
+		if !ok {
+			return errAuthRequired()
+		}
+		return r.serveOne(e, who, e.Request.PathValue("userId"))
+	}).Bind(apis.BodyLimit(refreshBodyLimit))
+}
+
+func (r *refresher) serveOne(e *core.RequestEvent, who caller, userID string) error {
+	info, err := r.refreshOne(e.App, who, userID)
+	if err != nil {
+		return refreshHTTPError(e, err)
+	}
+	return e.JSON(http.StatusAccepted, RefreshAccepted{
+		User:        userID,
+		Status:      info.GetString("status"),
+		RequestedAt: info.GetDateTime("requested_at"),
+	})
+}
+
+// refreshHTTPError turns a refresh refusal into its HTTP answer.
+func refreshHTTPError(e *core.RequestEvent, err error) error {
+	var inFlight *InFlightError
+	var cool *CooldownError
+	switch {
+	case errors.As(err, &inFlight):
+		return apiError(http.StatusConflict, "in_flight",
+			"Ya hay una consulta en curso para esta cédula.", map[string]any{"state": inFlight.State})
+	case errors.As(err, &cool):
+		secs := cool.RetryAfterSeconds()
+		e.Response.Header().Set("Retry-After", strconv.Itoa(secs))
+		return apiError(http.StatusTooManyRequests, "cooldown",
+			"Esta cédula se consultó hace muy poco. Inténtalo de nuevo en "+strconv.Itoa(secs)+" segundos.",
+			map[string]any{"retry_after": secs})
+	case errors.Is(err, ErrNotAllowed):
+		return apiError(http.StatusForbidden, "not_allowed",
+			"Solo puedes actualizar tu propia consulta.", nil)
+	case errors.Is(err, ErrNotYourReferral):
+		return apiError(http.StatusNotFound, "not_your_referral",
+			"No encontramos esa persona entre tus referidos.", nil)
+	case errors.Is(err, ErrNoRecord):
+		return apiError(http.StatusNotFound, "no_record",
+			"No hay una consulta de cédula para esta cuenta.", nil)
+	default:
+		return e.InternalServerError("No pudimos programar la consulta. Inténtalo más tarde.", err)
+	}
+}

@@ -1,0 +1,169 @@
+package routes
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/padron/padron/migrations"
+)
+
+// exportHeader is the CSV's first row, in the order of the columns.
+var exportHeader = []string{
+	"nombre", "cédula", "teléfono", "fecha de registro", "estado", "departamento",
+	"municipio", "puesto", "dirección", "mesa", "novedad", "consultado el",
+}
+
+// statusLabel is each status as a person reads it in the spreadsheet.
+var statusLabel = map[string]string{
+	migrations.StatusPending:           "pendiente",
+	migrations.StatusProcessing:        "consultando",
+	migrations.StatusActive:            "vigente",
+	migrations.StatusNotFound:          "no encontrada",
+	migrations.StatusCancelledDeceased: "cancelada por muerte",
+	migrations.StatusCancelledOther:    "cancelada",
+	migrations.StatusError:             "error en la consulta",
+	migrations.StatusTimeout:           "sin respuesta",
+	migrations.StatusBlocked:           "consulta bloqueada",
+}
+
+// colombia is Colombia's time (UTC-5, no daylight saving), fixed so the
+// static binary needs no tzdata.
+var colombia = time.FixedZone("COT", -5*60*60)
+
+// utf8BOM makes Excel read the file as UTF-8 (accents, ñ).
+const utf8BOM = "\uFEFF"
+
+// exportFlushEvery rows the CSV is flushed to the client, so a large
+// export streams instead of building up in memory.
+const exportFlushEvery = 256
+
+func bindReferidosExport(se *core.ServeEvent) {
+	se.Router.GET("/api/referidos/export.csv", func(e *core.RequestEvent) error {
+		who, err := requireLeader(e)
+		if err != nil {
+			return err
+		}
+		sep := ','
+		switch s := e.Request.URL.Query().Get("sep"); s {
+		case "", ",", "comma":
+		case ";", "semicolon":
+			sep = ';' // Excel set to Spanish (Colombia) splits on semicolons
+		default:
+			return apiError(http.StatusBadRequest, "invalid_separator",
+				`El separador debe ser "comma" o "semicolon".`, nil)
+		}
+		return exportReferidos(e, who, sep)
+	}).Bind(apis.BodyLimit(readBodyLimit))
+}
+
+type exportRow struct {
+	Name         string         `db:"name"`
+	Cedula       string         `db:"cedula"`
+	Phone        string         `db:"phone"`
+	Created      types.DateTime `db:"created"`
+	Status       string         `db:"status"`
+	Departamento string         `db:"departamento"`
+	Municipio    string         `db:"municipio"`
+	Puesto       string         `db:"puesto"`
+	Direccion    string         `db:"direccion"`
+	Mesa         string         `db:"mesa"`
+	Novedad      string         `db:"novedad"`
+	FetchedAt    types.DateTime `db:"fetched_at"`
+}
+
+// exportReferidos streams who's referidos (everyone for a superuser) as CSV
+// row by row from one query; nothing is held in memory but a row.
+func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
+	q := e.App.DB().Select(
+		"u.name", "u.cedula", "u.phone", "u.created", "ci.status", "ci.departamento",
+		"ci.municipio", "ci.puesto", "ci.direccion", "ci.mesa", "ci.novedad", "ci.fetched_at").
+		From(migrations.UsersCollection+" u").
+		// Every user has a cedula_info (created in the same transaction).
+		InnerJoin(migrations.CedulaInfoCollection+" ci", dbx.NewExp("ci.user = u.id")).
+		OrderBy("u.created", "u.id")
+	if !who.superuser {
+		q = q.Where(dbx.HashExp{"u.referred_by": who.id})
+	}
+	rows, err := q.Rows()
+	if err != nil {
+		return e.InternalServerError("No pudimos exportar los referidos.", fmt.Errorf("query export: %w", err))
+	}
+	defer rows.Close()
+
+	h := e.Response.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="referidos.csv"`)
+	h.Set("Cache-Control", "no-store")
+	e.Response.WriteHeader(http.StatusOK)
+
+	// From here the status is sent: a failure can only cut the stream short,
+	// which the client sees as a truncated download; it is logged.
+	w := csv.NewWriter(e.Response)
+	w.Comma = sep
+	w.UseCRLF = true // what Excel writes and expects
+	if _, err := e.Response.Write([]byte(utf8BOM)); err != nil {
+		return nil
+	}
+	if err := w.Write(exportHeader); err != nil {
+		return nil
+	}
+	n := 0
+	var r exportRow
+	for rows.Next() {
+		r = exportRow{}
+		if err := rows.ScanStruct(&r); err != nil {
+			e.App.Logger().Error("export referidos: scan", "error", err)
+			break
+		}
+		if err := w.Write(r.record()); err != nil {
+			return nil // the client went away
+		}
+		if n++; n%exportFlushEvery == 0 {
+			w.Flush()
+			if w.Error() != nil {
+				return nil
+			}
+			_ = e.Flush()
+		}
+	}
+	if err := rows.Err(); err != nil {
+		e.App.Logger().Error("export referidos: rows", "error", err)
+	}
+	w.Flush()
+	_ = e.Flush()
+	return nil
+}
+
+func (r exportRow) record() []string {
+	return []string{
+		cell(r.Name), cell(r.Cedula), cell(r.Phone), when(r.Created), cell(statusLabel[r.Status]),
+		cell(r.Departamento), cell(r.Municipio), cell(r.Puesto), cell(r.Direccion), cell(r.Mesa),
+		cell(r.Novedad), when(r.FetchedAt),
+	}
+}
+
+// when formats a stored date in Colombian time, empty when unset.
+func when(d types.DateTime) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time().In(colombia).Format("2006-01-02 15:04")
+}
+
+// cell neutralises spreadsheet formulas: text from the registrar or a user
+// starting with = + - @ (or a tab or carriage return) would otherwise run
+// as a formula when the file is opened in Excel.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

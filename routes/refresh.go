@@ -1,0 +1,140 @@
+package routes
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/padron/padron/migrations"
+	"github.com/padron/padron/worker"
+)
+
+// Waker is the part of the census worker a refresh request needs: a nudge
+// after the queued records committed.
+type Waker interface {
+	Wake()
+}
+
+// Reasons a refresh is refused; the routes turn them into HTTP answers.
+var (
+	// ErrNotAllowed: a member asked about someone else's record.
+	ErrNotAllowed = errors.New("record belongs to someone else")
+	// ErrNotYourReferral: a leader asked about a user they did not refer, or
+	// about a user that does not exist (the two must look the same).
+	ErrNotYourReferral = errors.New("not one of the caller's referrals")
+	// ErrNoRecord: the caller has no census record of their own (superusers).
+	ErrNoRecord = errors.New("no census record")
+)
+
+// InFlightError says a check of the record is already pending or processing.
+type InFlightError struct{ State string }
+
+func (e *InFlightError) Error() string { return "check already " + e.State }
+
+// CooldownError says the record was checked too recently to check again.
+type CooldownError struct{ Wait time.Duration }
+
+func (e *CooldownError) Error() string { return fmt.Sprintf("in cooldown for %s", e.Wait) }
+
+// RetryAfterSeconds is Wait in whole seconds, rounded up, for Retry-After.
+func (e *CooldownError) RetryAfterSeconds() int {
+	return int((e.Wait + time.Second - 1) / time.Second)
+}
+
+// refresher queues census checks requested through the API, enforcing who
+// may ask for which record, the in-flight rule and the cooldown.
+type refresher struct {
+	queue    Waker
+	cooldown time.Duration
+	now      func() time.Time
+}
+
+func newRefresher(d Deps) *refresher {
+	r := &refresher{queue: d.Queue, cooldown: d.RefreshCooldown, now: d.Now}
+	if r.cooldown == 0 {
+		r.cooldown = DefaultRefreshCooldown
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	return r
+}
+
+// lastCheck is the latest moment a check of info was requested or answered:
+// requested_at (set when queued), fetched_at (set on an answer) and updated
+// (every outcome, failures included, is a save of the record; so is a
+// superuser's edit, which then also counts as a check).
+func lastCheck(info *core.Record) time.Time {
+	last := info.GetDateTime("requested_at").Time()
+	for _, f := range []string{"fetched_at", "updated"} {
+		if t := info.GetDateTime(f).Time(); t.After(last) {
+			last = t
+		}
+	}
+	return last
+}
+
+// gate says why info may not be queued now, or nil if it may.
+func (r *refresher) gate(info *core.Record, now time.Time) error {
+	switch st := info.GetString("status"); st {
+	case migrations.StatusPending, migrations.StatusProcessing:
+		return &InFlightError{State: st}
+	}
+	if r.cooldown > 0 {
+		if wait := lastCheck(info).Add(r.cooldown).Sub(now); wait > 0 {
+			return &CooldownError{Wait: wait}
+		}
+	}
+	return nil
+}
+
+// canSee reports whether who may refresh the user with the given referrer:
+// their own record, a referral of a leader, anything for a superuser.
+func canSee(who caller, userID, referredBy string) bool {
+	return who.superuser || userID == who.id || (who.leader && referredBy == who.id)
+}
+
+// refreshOne queues a check of userID's record for who, in one transaction,
+// and wakes the worker after the commit. It returns the queued record.
+func (r *refresher) refreshOne(app core.App, who caller, userID string) (*core.Record, error) {
+	var queued *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		user, err := tx.FindRecordById(migrations.UsersCollection, userID)
+		if err != nil || !canSee(who, userID, user.GetString("referred_by")) {
+			switch {
+			case who.id == userID && who.superuser:
+				return ErrNoRecord
+			case who.leader || who.superuser:
+				return ErrNotYourReferral
+			default:
+				return ErrNotAllowed
+			}
+		}
+		info, err := tx.FindFirstRecordByData(migrations.CedulaInfoCollection, "user", userID)
+		if err != nil {
+			return fmt.Errorf("cedula_info of %s: %w", userID, ErrNoRecord)
+		}
+		now := r.now()
+		if err := r.gate(info, now); err != nil {
+			return err
+		}
+		if _, err := worker.MarkPending(tx, info, now); err != nil {
+			return fmt.Errorf("refresh %s: %w", userID, err)
+		}
+		queued = info
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.wake()
+	return queued, nil
+}
+
+func (r *refresher) wake() {
+	if r.queue != nil {
+		r.queue.Wake()
+	}
+}

@@ -20,6 +20,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/hooks"
+	"github.com/padron/padron/routes"
+	"github.com/padron/padron/worker"
 )
 
 const (
@@ -39,8 +42,16 @@ type benchEnv struct {
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
 	c := apptest.Seeded(b)
-	app := setup(b, nil)
-	b.Cleanup(app.Cleanup)
+	// A real worker (never started: no lookups run) so bulk refreshes take
+	// the production path: hooks-off saves, background announcements.
+	app := apptest.NewBareApp(b)
+	hooks.Register(app, nil)
+	w, err := worker.New(app, nil, worker.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	routes.Register(app, routes.Deps{Queue: w})
+	b.Cleanup(func() { _ = w.Stop(context.Background()); app.Cleanup() })
 	app.Settings().RateLimits.Enabled = false // one client, thousands of requests
 	env := &benchEnv{app: app, leader: c.LeaderA}
 
@@ -216,9 +227,10 @@ func BenchmarkReferidos(b *testing.B) {
 		}
 	}
 	b.Run("bulk500", bulk("bulk refresh (500 ids)"))
-	// Every queued record is broadcast; each subscriber costs one rule
-	// query per record, inside the request (PocketBase broadcasts from the
-	// after-commit hook). The leader and 19 others watch cedula_info.
+	// With a worker, queued records are announced to realtime in the
+	// background (each subscriber costs one rule query per record), so the
+	// request itself should not grow with subscribers. The leader and 19
+	// others watch cedula_info.
 	c := apptest.Seeded(b)
 	watchers := []apptest.Person{env.leader}
 	for i := 0; len(watchers) < benchWatchers; i++ {

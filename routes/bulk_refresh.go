@@ -136,13 +136,22 @@ func bulkBodyError(err error) error {
 	}
 }
 
-// refreshMany decides and queues every id in one transaction (so the batch
-// is one commit, and realtime sees each queued record after it), then wakes
-// the worker once.
+// refreshMany decides and queues every id in one transaction (the batch is
+// one commit). With a worker, records are saved with hooks off and the
+// worker announces them to realtime in the background: a broadcast costs a
+// rule query per subscriber per record, which would make a 500-id request
+// take seconds with many subscribers. Without a worker, saves broadcast
+// inline. Then the worker is woken once.
 func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool) (BulkRefreshResult, error) {
 	ids = dedupe(ids)
 	res := BulkRefreshResult{Results: make([]BulkItem, 0, len(ids))}
+	var queued []string
 	err := app.RunInTransaction(func(tx core.App) error {
+		queued = queued[:0]
+		writer := tx
+		if r.queue != nil {
+			writer = tx.UnsafeWithoutHooks()
+		}
 		res.Results = res.Results[:0]
 		res.Queued, res.Skipped = 0, 0
 		infos, referrers, err := loadForBulk(tx, ids)
@@ -169,9 +178,10 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 				case errors.As(gerr, &cool):
 					item.Outcome, item.RetryAfter = OutcomeCooldown, cool.RetryAfterSeconds()
 				default:
-					if _, err := worker.MarkPending(tx, info, now); err != nil {
+					if _, err := worker.MarkPending(writer, info, now); err != nil {
 						return fmt.Errorf("bulk refresh %s: %w", id, err)
 					}
+					queued = append(queued, info.Id)
 					item.Outcome = OutcomeQueued
 				}
 			}
@@ -189,6 +199,9 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 	}
 	if res.Queued > 0 {
 		r.wake()
+		if r.queue != nil {
+			r.queue.Announce(queued)
+		}
 	}
 	return res, nil
 }

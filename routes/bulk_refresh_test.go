@@ -59,6 +59,11 @@ func expectStatuses(q *wakes, wantWakes int32, want map[string]string) func(test
 		if got := q.n.Load(); got != wantWakes {
 			t.Errorf("worker woken %d times, want %d", got, wantWakes)
 		}
+		// Queued records are announced to realtime by the worker, off the
+		// request path.
+		if got := q.announced.Load(); (got > 0) != (wantWakes > 0) {
+			t.Errorf("announced %d records with %d wake-ups", got, wantWakes)
+		}
 	}
 }
 

@@ -12,9 +12,11 @@ import (
 )
 
 // Waker is the part of the census worker a refresh request needs: a nudge
-// after the queued records committed.
+// after the queued records committed, and a background realtime announce of
+// records a bulk refresh queued with hooks off.
 type Waker interface {
 	Wake()
+	Announce(infoIDs []string)
 }
 
 // Reasons a refresh is refused; the routes turn them into HTTP answers.

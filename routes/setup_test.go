@@ -21,9 +21,14 @@ var t0 = time.Now().Add(time.Hour).UTC().Truncate(time.Second)
 
 // wakes counts the worker nudges the endpoints send; scenarios in one test
 // run one after another, so each resets it in its factory.
-type wakes struct{ n atomic.Int32 }
+type wakes struct {
+	n         atomic.Int32
+	announced atomic.Int32
+}
 
 func (w *wakes) Wake() { w.n.Add(1) }
+
+func (w *wakes) Announce(ids []string) { w.announced.Add(int32(len(ids))) }
 
 // setup is a seeded app with Padrón's hooks and routes bound with a pinned
 // clock and a counting queue.
@@ -34,6 +39,7 @@ func setup(t testing.TB, q *wakes) *tests.TestApp {
 	deps := routes.Deps{Now: func() time.Time { return t0 }}
 	if q != nil {
 		q.n.Store(0)
+		q.announced.Store(0)
 		deps.Queue = q
 	}
 	routes.Register(app, deps)

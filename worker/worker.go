@@ -128,6 +128,9 @@ func (w *Worker) Wake() {
 // ShutdownTimeout passes, then cancels the rest and releases their leases.
 func (w *Worker) Stop(ctx context.Context) error {
 	if !w.started.CompareAndSwap(true, false) {
+		// Never started: only background announcements may be running.
+		w.abort()
+		w.running.Wait()
 		return nil
 	}
 	schedErr := w.sched.Shutdown()

@@ -4,6 +4,7 @@ package main
 
 import (
 	"log"
+	"log/slog"
 	"os"
 	"os/exec"
 
@@ -11,10 +12,13 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 
+	"github.com/padron/padron/cli"
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/hooks"
 	_ "github.com/padron/padron/migrations"
 	"github.com/padron/padron/routes"
+	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/worker"
 )
 
 func main() {
@@ -28,9 +32,19 @@ func main() {
 	}
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{})
+	cli.Register(app.RootCmd, &cfg)
 
-	hooks.Register(app, nil)
-	routes.Register(app, routes.Deps{})
+	deps := routes.Deps{}
+	var queue hooks.Enqueuer
+	if cfg.Worker {
+		w, err := newCensusWorker(app, &cfg)
+		if err != nil {
+			log.Fatal(err)
+		}
+		queue, deps.Worker = w, w
+	}
+	hooks.Register(app, queue)
+	routes.Register(app, deps)
 	routes.ServePublic(app, cfg.PublicDir)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
@@ -41,4 +55,24 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// newCensusWorker builds the lookup engine (Chromium starts lazily), paced
+// by the worker's gate, and binds the worker to the app's serve/terminate.
+func newCensusWorker(app core.App, cfg *config.Config) (*worker.Worker, error) {
+	engCfg, err := cfg.EngineConfig(slog.Default())
+	if err != nil {
+		return nil, err
+	}
+	engCfg.Gate = worker.NewPacer(cfg.Pacing, cfg.PacingJitter, nil)
+	engine, err := scraper.New(engCfg)
+	if err != nil {
+		return nil, err
+	}
+	w, err := worker.New(app, engine, cfg.WorkerConfig(nil))
+	if err != nil {
+		return nil, err
+	}
+	w.Bind(app, engine)
+	return w, nil
 }

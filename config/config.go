@@ -44,6 +44,12 @@ type Config struct {
 	// census checks fail with a configuration error. Env PADRON_CAPTCHA_KEY.
 	CaptchaKey string
 
+	// CaptchaFirstPoll and CaptchaPollInterval follow the services' advice:
+	// ask for the token 15s after submitting, then every 5s. Env
+	// PADRON_CAPTCHA_FIRST_POLL, PADRON_CAPTCHA_POLL_INTERVAL.
+	CaptchaFirstPoll    time.Duration
+	CaptchaPollInterval time.Duration
+
 	// ChromiumPath is the browser binary. Default: the first chromium/chrome
 	// found on the PATH. Env PADRON_CHROMIUM.
 	ChromiumPath string
@@ -95,25 +101,27 @@ type Config struct {
 // Default returns the settings used when nothing is configured.
 func Default() Config {
 	return Config{
-		Source:            "wsp",
-		RegistrarURL:      "https://wsp.registraduria.gov.co/censo/consultar/",
-		EleccionesURL:     "https://eleccionescolombia.registraduria.gov.co/identificacion",
-		EleccionesAPIURL:  "https://apiweb-eleccionescolombia.infovotantes.com/api/v1/citizen/get-information",
-		CaptchaAPI:        "classic",
-		BrowserPool:       2,
-		Worker:            true,
-		Concurrency:       2,
-		Pacing:            5 * time.Second,
-		PacingJitter:      time.Second,
-		RetryDelays:       []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute},
-		MaxAttempts:       3,
-		BreakerThreshold:  3,
-		BreakerCooloff:    5 * time.Minute,
-		BreakerMaxCooloff: time.Hour,
-		AttemptRetention:  30 * 24 * time.Hour,
-		RevalidateAfter:   30 * 24 * time.Hour,
-		RefreshCooldown:   30 * time.Second,
-		PublicDir:         "pb_public",
+		Source:              "wsp",
+		RegistrarURL:        "https://wsp.registraduria.gov.co/censo/consultar/",
+		EleccionesURL:       "https://eleccionescolombia.registraduria.gov.co/identificacion",
+		EleccionesAPIURL:    "https://apiweb-eleccionescolombia.infovotantes.com/api/v1/citizen/get-information",
+		CaptchaAPI:          "classic",
+		CaptchaFirstPoll:    15 * time.Second,
+		CaptchaPollInterval: 5 * time.Second,
+		BrowserPool:         2,
+		Worker:              true,
+		Concurrency:         2,
+		Pacing:              5 * time.Second,
+		PacingJitter:        time.Second,
+		RetryDelays:         []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute},
+		MaxAttempts:         3,
+		BreakerThreshold:    3,
+		BreakerCooloff:      5 * time.Minute,
+		BreakerMaxCooloff:   time.Hour,
+		AttemptRetention:    30 * 24 * time.Hour,
+		RevalidateAfter:     30 * 24 * time.Hour,
+		RefreshCooldown:     30 * time.Second,
+		PublicDir:           "pb_public",
 	}
 }
 
@@ -153,6 +161,8 @@ func (c *Config) Bind(fs *pflag.FlagSet, getenv func(string) string) {
 	str(&c.CaptchaAPI, "captcha-api", "PADRON_CAPTCHA_API", d.CaptchaAPI, "captcha protocol: classic or task")
 	str(&c.CaptchaURL, "captcha-url", "PADRON_CAPTCHA_URL", d.CaptchaURL, "captcha service base URL (default by protocol)")
 	str(&c.CaptchaKey, "captcha-key", "PADRON_CAPTCHA_KEY", d.CaptchaKey, "captcha service API key")
+	dur(&c.CaptchaFirstPoll, "captcha-first-poll", "PADRON_CAPTCHA_FIRST_POLL", d.CaptchaFirstPoll, "wait before the first captcha poll")
+	dur(&c.CaptchaPollInterval, "captcha-poll-interval", "PADRON_CAPTCHA_POLL_INTERVAL", d.CaptchaPollInterval, "wait between captcha polls")
 	str(&c.ChromiumPath, "chromium", "PADRON_CHROMIUM", d.ChromiumPath, "Chromium binary (default: found on PATH)")
 	integer(&c.BrowserPool, "browser-pool", "PADRON_BROWSER_POOL", d.BrowserPool, "lookups sharing the browser at once")
 	boolean(&c.Worker, "worker", "PADRON_WORKER", d.Worker, "run the background census worker")

@@ -1,0 +1,99 @@
+// Package cli adds Padrón's own commands to the PocketBase binary: census
+// lookups and parsing from the command line, and the fake registrar for
+// demos, so an operator can check the scraper without the server.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/padron/padron/config"
+	"github.com/padron/padron/scraper"
+)
+
+// Exit codes the commands end with, for scripts.
+const (
+	ExitFailure = 1 // the lookup or parse failed; the JSON says why
+	ExitUsage   = 2 // bad input: an invalid cédula, an unknown source
+)
+
+// ExitError ends a command with a specific exit code after its JSON has
+// been printed, so main can exit with Code and print nothing more.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+
+// Unwrap exposes the cause (a scraper class, a cédula error) to errors.Is/As.
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// Register adds `census lookup`, `census parse` and `fake-registrar` to
+// root. cfg must be bound to root's persistent flags (config.Config.Bind):
+// the commands read it when they run, after flag parsing.
+func Register(root *cobra.Command, cfg *config.Config) {
+	census := &cobra.Command{
+		Use:   "census",
+		Short: "Ask the registrar about cédulas from the command line",
+	}
+	census.AddCommand(newLookupCmd(cfg, buildEngine), newParseCmd())
+	root.AddCommand(census, newFakeRegistrarCmd())
+}
+
+// answerJSON is what a command prints when the registrar answered.
+type answerJSON = scraper.Result
+
+// failureJSON is what a command prints when there is no answer.
+type failureJSON struct {
+	Cedula  string `json:"cedula"`
+	Error   string `json:"error"` // a scraper class name, invalid_cedula, usage, cancelled or internal
+	Message string `json:"message"`
+}
+
+// failure codes beyond the scraper's classes.
+const (
+	errInvalidCedula = "invalid_cedula"
+	errUsage         = "usage"
+	errCancelled     = "cancelled"
+	errInternal      = "internal"
+)
+
+// printResult writes the one JSON object a command prints for (res, err)
+// and returns the command's error: nil on an answer, *ExitError otherwise.
+func printResult(out io.Writer, ced string, res scraper.Result, err error) error {
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	if err == nil {
+		if werr := enc.Encode(answerJSON(res)); werr != nil {
+			return fmt.Errorf("writing the answer: %w", werr)
+		}
+		return nil
+	}
+	f := failureJSON{Cedula: ced, Error: errInternal, Message: err.Error()}
+	code := ExitFailure
+	var le *scraper.LookupError
+	switch {
+	case errors.As(err, &le):
+		f.Error = le.Class.Error()
+	case errors.Is(err, context.Canceled):
+		f.Error = errCancelled
+	}
+	if werr := enc.Encode(f); werr != nil {
+		return errors.Join(err, fmt.Errorf("writing the failure: %w", werr))
+	}
+	return &ExitError{Code: code, Err: err}
+}
+
+// printUsageError writes a bad-input failure and returns its ExitError.
+func printUsageError(out io.Writer, ced, kind, msg string, err error) error {
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(failureJSON{Cedula: ced, Error: kind, Message: msg})
+	return &ExitError{Code: ExitUsage, Err: err}
+}

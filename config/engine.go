@@ -1,0 +1,53 @@
+package config
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/padron/padron/captcha"
+	"github.com/padron/padron/scraper"
+)
+
+// EngineConfig translates the settings into the scraper's, captcha client
+// included, so callers can add what flags cannot carry (a pacing Gate)
+// before building the engine. Without a captcha key the Solver is nil:
+// every check then fails with scraper.ErrCaptchaConfig instead of the server
+// refusing to start.
+func (c *Config) EngineConfig(logger *slog.Logger) (scraper.Config, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg := scraper.Config{
+		Source:           scraper.Source(c.Source),
+		WSPURL:           c.RegistrarURL,
+		EleccionesURL:    c.EleccionesURL,
+		EleccionesAPIURL: c.EleccionesAPIURL,
+		ChromiumPath:     c.ChromiumPath,
+		PoolSize:         c.BrowserPool,
+		Logger:           logger,
+	}
+	if c.CaptchaKey == "" {
+		return cfg, nil // serve warns once at startup (Config.Warnings)
+	}
+	solver, err := captcha.New(captcha.Config{API: c.CaptchaAPI, BaseURL: c.CaptchaURL, Key: c.CaptchaKey,
+		FirstPoll: c.CaptchaFirstPoll, PollInterval: c.CaptchaPollInterval})
+	if err != nil {
+		return scraper.Config{}, fmt.Errorf("captcha service: %w", err)
+	}
+	cfg.Solver = solver
+	return cfg, nil
+}
+
+// NewEngine builds the census lookup engine from the settings; Chromium
+// starts only with the first lookup.
+func (c *Config) NewEngine(logger *slog.Logger) (*scraper.Engine, error) {
+	cfg, err := c.EngineConfig(logger)
+	if err != nil {
+		return nil, err
+	}
+	e, err := scraper.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("census engine: %w", err)
+	}
+	return e, nil
+}

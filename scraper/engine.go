@@ -1,0 +1,250 @@
+package scraper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/go-rod/rod/lib/launcher"
+
+	"github.com/padron/padron/captcha"
+	"github.com/padron/padron/cedula"
+)
+
+// The real sites and sitekeys, from the registrar contract; tests and demos
+// point Config at the fakes instead.
+const (
+	DefaultWSPURL           = "https://wsp.registraduria.gov.co/censo/consultar/"
+	DefaultEleccionesURL    = "https://eleccionescolombia.registraduria.gov.co/identificacion"
+	DefaultEleccionesAPIURL = "https://apiweb-eleccionescolombia.infovotantes.com/api/v1/citizen/get-information"
+	WSPSiteKey              = "6LcthjAgAAAAAFIQLxy52074zanHv47cIvmIHglH"
+	EleccionesSiteKey       = "6Lc9DmgrAAAAAJAjWVhjDy1KSgqzqJikY5z7I9SV"
+)
+
+// Engine defaults, documented on Config.
+const (
+	DefaultPoolSize      = 2
+	DefaultRecycleAfter  = 200
+	DefaultLookupTimeout = 45 * time.Second
+)
+
+// Budgets around a lookup's deadline: evidence capture after a failure, and
+// how long past the deadline the watchdog waits before closing the page.
+const (
+	evidenceTimeout = 3 * time.Second
+	watchdogGrace   = evidenceTimeout + 2*time.Second
+	reportTimeout   = 10 * time.Second
+)
+
+// Config configures an Engine; zero fields take the documented defaults.
+type Config struct {
+	// Source is the site to ask. Default SourceWSP.
+	Source Source
+	// WSPURL is the legacy census page. Default DefaultWSPURL.
+	WSPURL string
+	// EleccionesURL is the 2026 lookup page. Default DefaultEleccionesURL.
+	EleccionesURL string
+	// EleccionesAPIURL is the 2026 site's JSON endpoint, whose answer is read.
+	// Default DefaultEleccionesAPIURL.
+	EleccionesAPIURL string
+	// SiteKey is the reCAPTCHA sitekey the page must carry; another one means
+	// the site changed. Default WSPSiteKey or EleccionesSiteKey per Source.
+	SiteKey string
+	// Solver gets the captcha tokens. Default nil: every lookup fails with
+	// ErrCaptchaConfig, so a missing key shows up per check, not at startup.
+	Solver captcha.Solver
+	// Gate paces traffic to the site; waited on once per lookup, right
+	// before the page is requested (browser and context already up), after the
+	// captcha is solved. Default nil: no pacing.
+	Gate Gate
+	// ChromiumPath is the browser binary. Default launcher.LookPath(); a
+	// browser is never downloaded.
+	ChromiumPath string
+	// PoolSize is how many lookups share the browser at once. Default 2.
+	PoolSize int
+	// RecycleAfter is how many lookups a browser serves before it is
+	// replaced, bounding leaks in Chromium and Rod. Default 200.
+	RecycleAfter int
+	// LookupTimeout bounds the browser part of a lookup (open, submit, read
+	// the answer); the captcha solve has its own deadline. Default 45 s.
+	LookupTimeout time.Duration
+	// UserAgent is the browser identity shown to the site. Default
+	// DefaultUserAgent; never one containing "HeadlessChrome".
+	UserAgent string
+	// Logger gets one line per lookup and browser events. Default: discards.
+	Logger *slog.Logger
+	// SkipScreenshots leaves the PNG out of failure evidence. Default false:
+	// evidence carries a screenshot.
+	SkipScreenshots bool
+}
+
+// Engine looks cédulas up on the registrar through a shared headless
+// Chromium. Safe for concurrent use; Close it to kill the browser.
+type Engine struct {
+	cfg  Config
+	site site
+	pool *pool
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ Lookuper = (*Engine)(nil)
+
+// New validates cfg and returns an engine; Chromium starts only with the
+// first lookup, so building one needs no browser.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Source == "" {
+		cfg.Source = SourceWSP
+	}
+	if cfg.WSPURL == "" {
+		cfg.WSPURL = DefaultWSPURL
+	}
+	if cfg.EleccionesURL == "" {
+		cfg.EleccionesURL = DefaultEleccionesURL
+	}
+	if cfg.EleccionesAPIURL == "" {
+		cfg.EleccionesAPIURL = DefaultEleccionesAPIURL
+	}
+	if cfg.PoolSize <= 0 {
+		cfg.PoolSize = DefaultPoolSize
+	}
+	if cfg.RecycleAfter <= 0 {
+		cfg.RecycleAfter = DefaultRecycleAfter
+	}
+	if cfg.LookupTimeout <= 0 {
+		cfg.LookupTimeout = DefaultLookupTimeout
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.ChromiumPath == "" {
+		cfg.ChromiumPath, _ = launcher.LookPath() // checked at first lookup
+	}
+	var st site
+	switch cfg.Source {
+	case SourceWSP:
+		if cfg.SiteKey == "" {
+			cfg.SiteKey = WSPSiteKey
+		}
+		st = wspSite(cfg.WSPURL)
+	case SourceElecciones:
+		if cfg.SiteKey == "" {
+			cfg.SiteKey = EleccionesSiteKey
+		}
+		st = eleccionesSite(cfg.EleccionesURL, cfg.EleccionesAPIURL)
+	default:
+		return nil, fmt.Errorf("scraper: unknown source %q (want %q or %q)", cfg.Source, SourceWSP, SourceElecciones)
+	}
+	return &Engine{
+		cfg:  cfg,
+		site: st,
+		pool: newPool(cfg.ChromiumPath, cfg.PoolSize, cfg.RecycleAfter, cfg.Logger),
+	}, nil
+}
+
+// Lookup asks the registrar about one cédula. Failures are *LookupError of
+// one Err* class, except a cancelled ctx (an error wrapping
+// context.Canceled) and an invalid cédula (a *cedula.Error).
+func (e *Engine) Lookup(ctx context.Context, ced string) (Result, error) {
+	start := time.Now()
+	res, err := e.lookup(ctx, ced)
+	res.Duration = time.Since(start)
+	log := e.cfg.Logger.With("source", e.cfg.Source, "cedula", ced, "duration", res.Duration.Round(time.Millisecond))
+	if err != nil {
+		log.Info("census lookup failed", "class", classText(err), "err", err)
+	} else {
+		log.Info("census lookup", "outcome", res.Outcome)
+	}
+	return res, err
+}
+
+func (e *Engine) lookup(ctx context.Context, raw string) (Result, error) {
+	ced, err := cedula.Normalize(raw)
+	if err != nil {
+		return Result{}, fmt.Errorf("scraper: cedula %q: %w", raw, err)
+	}
+	if e.cfg.Solver == nil {
+		return Result{}, Fail(ErrCaptchaConfig, nil, "no captcha service configured: set a captcha key (PADRON_CAPTCHA_KEY)")
+	}
+
+	// The token lives ~120 s and needs only the sitekey and URL: get it
+	// before taking the site's time.
+	task := captcha.Task{SiteKey: e.cfg.SiteKey, PageURL: e.site.pageURL, UserAgent: e.cfg.UserAgent}
+	token, err := e.cfg.Solver.Solve(ctx, task)
+	if err != nil {
+		return Result{}, captchaFailure(ctx, err)
+	}
+	if token.Value == "" { // the page would refuse to submit at all
+		return Result{}, Fail(ErrCaptcha, nil, "the captcha service returned an empty token")
+	}
+	bctx, cancel := context.WithTimeout(ctx, e.cfg.LookupTimeout)
+	defer cancel()
+	b, err := e.pool.acquire(bctx)
+	if err != nil {
+		if errors.Is(err, errClosed) {
+			return Result{}, Fail(ErrTransient, err, "engine is shutting down")
+		}
+		if bctx.Err() != nil {
+			return Result{}, interrupted(ctx, "waiting for the browser", err)
+		}
+		return Result{}, Fail(ErrTransient, err, "browser unavailable")
+	}
+	defer e.pool.release(b)
+
+	res, err := e.visit(ctx, bctx, b, ced, token.Value)
+	if errors.Is(err, ErrCaptcha) {
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), reportTimeout)
+		if rerr := e.cfg.Solver.ReportBad(rctx, token); rerr != nil {
+			e.cfg.Logger.Warn("reporting a rejected captcha token", "err", rerr)
+		}
+		rcancel()
+	}
+	return res, err
+}
+
+// Close kills Chromium and waits until none of its processes is left.
+// Lookups still running fail; later ones fail at once.
+func (e *Engine) Close() error {
+	e.closeOnce.Do(func() { e.closeErr = e.pool.close() })
+	return e.closeErr
+}
+
+// captchaFailure classifies a solver error.
+func captchaFailure(ctx context.Context, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		return interrupted(ctx, "solving the captcha", err)
+	case errors.Is(err, captcha.ErrConfig):
+		return Fail(ErrCaptchaConfig, err, "captcha service refused our account")
+	case errors.Is(err, captcha.ErrUnsolvable), errors.Is(err, captcha.ErrTimeout), errors.Is(err, captcha.ErrBusy):
+		return Fail(ErrCaptcha, err, "no captcha token")
+	}
+	// Network trouble or an odd answer from the service: try again later.
+	return Fail(ErrTransient, err, "captcha service unreachable")
+}
+
+// interrupted explains a stop caused by a context: the caller's
+// cancellation (an error wrapping context.Canceled, no class) or a deadline,
+// the caller's or the lookup's own (ErrTimeout).
+func interrupted(ctx context.Context, stage string, err error) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return fmt.Errorf("scraper: lookup cancelled while %s: %w", stage, context.Canceled)
+	}
+	return Fail(ErrTimeout, err, "deadline passed while %s", stage)
+}
+
+// classText names err's class for logs and the CLI ("" when unclassified).
+func classText(err error) string {
+	if c := ClassOf(err); c != nil {
+		return c.Error()
+	}
+	return ""
+}

@@ -1,0 +1,186 @@
+package scraper
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/padron/padron/captcha"
+	"github.com/padron/padron/cedula"
+	"github.com/padron/padron/fakecaptcha"
+)
+
+var sources = []Source{SourceWSP, SourceElecciones}
+
+// TestCaptchaFailures checks captcha trouble is classified before any
+// browser starts or the gate is consulted.
+func TestCaptchaFailures(t *testing.T) {
+	f := startFakes(t)
+	cases := []struct {
+		name  string
+		key   string // "" = no solver at all
+		class error
+	}{
+		{"no key", "", ErrCaptchaConfig},
+		{"bad key", fakecaptcha.KeyBad, ErrCaptchaConfig},
+		{"zero balance", fakecaptcha.KeyZeroBalance, ErrCaptchaConfig},
+		{"unsolvable", fakecaptcha.KeyUnsolvable, ErrCaptcha},
+	}
+	for _, source := range sources {
+		for _, api := range []string{captcha.APIClassic, captcha.APITask} {
+			for _, tc := range cases {
+				if tc.key == "" && api == captcha.APITask {
+					continue // no solver: the API is irrelevant
+				}
+				t.Run(string(source)+"/"+api+"/"+tc.name, func(t *testing.T) {
+					t.Parallel()
+					tr := newTrace()
+					var solver captcha.Solver
+					if tc.key != "" {
+						solver = tracingSolver{f.solver(t, api, tc.key+"-"+string(source)+"-"+api), tr}
+					}
+					cfg := f.config(t, source, solver)
+					cfg.Gate = tracingGate{tr}
+					e := newEngine(t, cfg)
+					_, err := e.Lookup(withID(t.Context(), "x"), cedFound)
+					wantClass(t, err, tc.class)
+					if tc.key == "" && !strings.Contains(err.Error(), "PADRON_CAPTCHA_KEY") {
+						t.Errorf("message %q does not say how to fix it", err)
+					}
+					if got := tr.of("x"); len(got) != 0 {
+						t.Errorf("calls after a failed solve: %v, want none", got)
+					}
+					if e.pool.current() != nil {
+						t.Errorf("a browser was launched for a lookup that never got a token")
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestInvalidCedula checks a malformed number never reaches a service.
+func TestInvalidCedula(t *testing.T) {
+	e, err := New(Config{ChromiumPath: "/nonexistent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Lookup(t.Context(), "12a45")
+	if _, ok := cedula.AsError(err); !ok || ClassOf(err) != nil {
+		t.Fatalf("got %v, want an unclassified cedula validation error", err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatalf("Close of an engine that never launched: %v", err)
+	}
+}
+
+// TestCaptchaAPIs completes a found lookup with the captcha API each
+// source does not use in TestLookupAgainstFakes.
+func TestCaptchaAPIs(t *testing.T) {
+	f := startFakes(t)
+	for source, api := range map[Source]string{SourceWSP: captcha.APITask, SourceElecciones: captcha.APIClassic} {
+		t.Run(string(source)+"/"+api, func(t *testing.T) {
+			t.Parallel()
+			key := fakecaptcha.KeyGood + "-apis-" + string(source)
+			e := newEngine(t, f.config(t, source, f.solver(t, api, key)))
+			res, err := e.Lookup(t.Context(), cedFound)
+			if err != nil || res.Outcome != OutcomeFound {
+				t.Fatalf("got %+v, %v; want found", res, err)
+			}
+			st := f.captcha.StatsFor(key)
+			if len(st.Tasks) != 1 || st.Tasks[0].API != api || st.Tasks[0].UserAgent != DefaultUserAgent ||
+				!slices.Contains([]string{WSPSiteKey, EleccionesSiteKey}, st.Tasks[0].SiteKey) {
+				t.Errorf("captcha tasks = %+v, want one %s task with the sitekey and our UA", st.Tasks, api)
+			}
+		})
+	}
+}
+
+// TestLookupTimeout checks a site slower than LookupTimeout ends in
+// ErrTimeout, with the waiting page as evidence.
+func TestLookupTimeout(t *testing.T) {
+	f := startFakes(t)
+	for _, source := range sources {
+		t.Run(string(source), func(t *testing.T) {
+			t.Parallel()
+			cfg := f.config(t, source, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
+			cfg.LookupTimeout = 3 * time.Second
+			e := newEngine(t, cfg)
+			mustFind(t, e, cedFound) // launch the browser outside the measured lookup
+			start := time.Now()
+			_, err := e.Lookup(t.Context(), cedSlow)
+			wantClass(t, err, ErrTimeout)
+			checkEvidence(t, err, false)
+			if took := time.Since(start); took > cfg.LookupTimeout+watchdogGrace {
+				t.Errorf("took %s, want about the %s timeout", took, cfg.LookupTimeout)
+			}
+		})
+	}
+}
+
+// TestSiteProblems covers failures on the way to the form: the site down,
+// the firewall refusing our browser, a redesigned page, another sitekey.
+func TestSiteProblems(t *testing.T) {
+	f := startFakes(t)
+	closed := closedPort(t)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>")
+	}))
+	t.Cleanup(proxy.Close)
+	cases := []struct {
+		name     string
+		mutate   func(*Config)
+		class    error
+		evidence bool
+		message  string
+	}{
+		{"unreachable", func(c *Config) {
+			c.WSPURL, c.EleccionesURL = "http://"+closed+"/censo/consultar/", "http://"+closed+"/identificacion"
+		}, ErrTransient, false, "ERR_CONNECTION_REFUSED"},
+		{"proxy error", func(c *Config) {
+			c.WSPURL, c.EleccionesURL = proxy.URL+"/censo/consultar/", proxy.URL+"/identificacion"
+		}, ErrTransient, true, "HTTP 502"},
+		{"headless user agent", func(c *Config) {
+			c.UserAgent = strings.Replace(DefaultUserAgent, "Chrome/", "HeadlessChrome/", 1)
+		}, ErrBlocked, true, "block page"},
+		{"no form", func(c *Config) { c.WSPURL, c.EleccionesURL = f.reg.URL()+"/", f.reg.URL()+"/" }, ErrSiteChanged, true, "lacks"},
+		{"other sitekey", func(c *Config) { c.SiteKey = "6LdOtherSiteKeyOtherSiteKeyOtherSiteKey0" }, ErrSiteChanged, true, "sitekey"},
+	}
+	for _, source := range sources {
+		for _, tc := range cases {
+			t.Run(string(source)+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				cfg := f.config(t, source, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
+				tc.mutate(&cfg)
+				e := newEngine(t, cfg)
+				_, err := e.Lookup(t.Context(), cedFound)
+				wantClass(t, err, tc.class)
+				if !strings.Contains(err.Error(), tc.message) {
+					t.Errorf("message %q does not mention %q", err, tc.message)
+				}
+				if tc.evidence {
+					checkEvidence(t, err, false)
+				}
+			})
+		}
+	}
+}
+
+// closedPort returns a loopback address nobody listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}

@@ -1,0 +1,216 @@
+package scraper
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+	"github.com/go-rod/stealth"
+)
+
+// disposeTimeout bounds tearing down one lookup's incognito context.
+const disposeTimeout = 5 * time.Second
+
+// answer is the site's reply to the form, as the page's own script got it.
+type answer struct {
+	status int
+	body   []byte
+	failed string // network error reason ("Failed", "ConnectionRefused"...) if no reply came
+}
+
+// session is one lookup's incognito context and page. The site's AJAX reply
+// is caught by pausing it at the response stage (CDP Fetch domain), so the
+// body is read before the page's script can react to it (a reload would
+// discard it otherwise).
+type session struct {
+	browser *browser
+	ctxID   proto.BrowserBrowserContextID
+	page    *rod.Page
+
+	mu         sync.Mutex
+	target     *url.URL // the endpoint whose POST reply we want
+	answers    chan answer
+	pageStatus atomic.Int32 // HTTP status of the latest main-frame document
+
+	dispose sync.Once
+}
+
+// openSession creates a fresh incognito context with one page dressed as a
+// Colombian desktop Chrome. ctx bounds the opening only: the page lives
+// until close (or the browser's end), so evidence can still be read from it
+// after the lookup's deadline.
+func openSession(ctx context.Context, b *browser, ua userAgent) (*session, error) {
+	inc, err := b.rod.Context(ctx).Incognito()
+	if err != nil {
+		if ctx.Err() == nil {
+			b.broken.Store(true) // a healthy browser always gives a context
+		}
+		return nil, fmt.Errorf("creating incognito context: %w", err)
+	}
+	s := &session{browser: b, ctxID: inc.BrowserContextID, answers: make(chan answer, 1)}
+	stop := s.watch(ctx, 0) // a hung opening is cut short by closing it
+	err = s.preparePage(inc.Context(b.rod.GetContext()), ua)
+	stop()
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("opening page: %w", ctx.Err())
+	}
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// preparePage opens the page with stealth, the UA/language/timezone
+// overrides and response interception for AJAX requests.
+func (s *session) preparePage(inc *rod.Browser, ua userAgent) error {
+	page, err := stealth.Page(inc) // hides navigator.webdriver and friends
+	if err != nil {
+		return fmt.Errorf("opening page: %w", err)
+	}
+	s.page = page
+	steps := []struct {
+		what string
+		req  interface{ Call(proto.Client) error }
+	}{
+		{"user agent", ua.override()},
+		{"timezone", proto.EmulationSetTimezoneOverride{TimezoneID: "America/Bogota"}},
+		{"locale", proto.EmulationSetLocaleOverride{Locale: "es-CO"}},
+	}
+	for _, st := range steps {
+		if err := st.req.Call(page); err != nil {
+			return fmt.Errorf("setting %s: %w", st.what, err)
+		}
+	}
+	events := page.Event() // subscribe before anything can be paused
+	// Documents too: should the form ever post natively (no script), the
+	// answer arrives as a page instead of an AJAX reply.
+	err = proto.FetchEnable{Patterns: []*proto.FetchRequestPattern{
+		{ResourceType: proto.NetworkResourceTypeXHR, RequestStage: proto.FetchRequestStageResponse},
+		{ResourceType: proto.NetworkResourceTypeFetch, RequestStage: proto.FetchRequestStageResponse},
+		{ResourceType: proto.NetworkResourceTypeDocument, RequestStage: proto.FetchRequestStageResponse},
+	}}.Call(page)
+	if err != nil {
+		return fmt.Errorf("enabling response interception: %w", err)
+	}
+	go s.intercept(events)
+	return nil
+}
+
+// expect names the endpoint whose POST reply the lookup waits for.
+func (s *session) expect(endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return fmt.Errorf("answer endpoint %q: %w", endpoint, err)
+	}
+	s.mu.Lock()
+	s.target = u
+	s.mu.Unlock()
+	return nil
+}
+
+// intercept reads every paused reply until the page goes away: it notes
+// the page's own HTTP status, keeps the first POST reply from the expected
+// endpoint, and lets all of them go on to the page.
+func (s *session) intercept(events <-chan *rod.Message) {
+	for msg := range events {
+		var e proto.FetchRequestPaused
+		if !msg.Load(&e) {
+			continue
+		}
+		if e.ResourceType == proto.NetworkResourceTypeDocument && e.FrameID == s.page.FrameID && e.ResponseStatusCode != nil {
+			s.pageStatus.Store(int32(*e.ResponseStatusCode))
+		}
+		if s.wanted(e.Request) {
+			a := answer{failed: string(e.ResponseErrorReason)}
+			if e.ResponseStatusCode != nil {
+				a.status = *e.ResponseStatusCode
+			}
+			if a.failed == "" {
+				a.body, a.failed = s.body(e.RequestID)
+			}
+			select {
+			case s.answers <- a:
+			default: // a second submit; the first reply counts
+			}
+		}
+		_ = proto.FetchContinueRequest{RequestID: e.RequestID}.Call(s.page)
+	}
+}
+
+// body reads a paused reply's body.
+func (s *session) body(id proto.FetchRequestID) ([]byte, string) {
+	res, err := proto.FetchGetResponseBody{RequestID: id}.Call(s.page)
+	if err != nil {
+		return nil, "reading body: " + err.Error()
+	}
+	if !res.Base64Encoded {
+		return []byte(res.Body), ""
+	}
+	b, err := base64.StdEncoding.DecodeString(res.Body)
+	if err != nil {
+		return nil, "decoding body: " + err.Error()
+	}
+	return b, ""
+}
+
+// wanted reports whether req is the form's POST to the expected endpoint.
+func (s *session) wanted(req *proto.NetworkRequest) bool {
+	if req == nil || req.Method != "POST" {
+		return false
+	}
+	s.mu.Lock()
+	t := s.target
+	s.mu.Unlock()
+	u, err := url.Parse(req.URL)
+	return t != nil && err == nil && sameEndpoint(t, u)
+}
+
+// sameEndpoint compares scheme, host and path, ignoring query, fragment and
+// a trailing slash, so a redirect's cosmetic changes do not lose the answer.
+func sameEndpoint(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host) &&
+		strings.TrimSuffix(a.EscapedPath(), "/") == strings.TrimSuffix(b.EscapedPath(), "/")
+}
+
+// watch closes the session if the lookup outlives ctx by grace: closing the
+// page unblocks Rod calls that ignore their context. It returns the function
+// that stops the watch once the lookup is over.
+func (s *session) watch(ctx context.Context, grace time.Duration) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+			s.close()
+		}
+	}()
+	return func() { close(done) }
+}
+
+// close disposes of the incognito context, closing its page; safe to call
+// more than once and from the watchdog.
+func (s *session) close() {
+	s.dispose.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), disposeTimeout)
+		defer cancel()
+		_ = proto.TargetDisposeBrowserContext{BrowserContextID: s.ctxID}.Call(s.browser.rod.Context(ctx))
+		if s.page != nil {
+			s.browser.rod.RemoveState(s.page.TargetID)
+		}
+	})
+}

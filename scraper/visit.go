@@ -1,0 +1,101 @@
+package scraper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// visit runs the browser part of a lookup on b: open the form, check it,
+// fill it with cedula and the captcha token, submit it through the page's
+// own button and script, and parse the answer the script received.
+// ctx is the caller's context, bctx the lookup's (ctx plus LookupTimeout).
+func (e *Engine) visit(ctx, bctx context.Context, b *browser, ced, token string) (Result, error) {
+	s, err := openSession(bctx, b, userAgent(e.cfg.UserAgent))
+	if err != nil {
+		return Result{}, e.failure(ctx, bctx, nil, nil, fmt.Errorf("opening a browser page: %w", err))
+	}
+	defer s.close()
+	defer s.watch(bctx, watchdogGrace)()
+	page := s.page.Context(bctx)
+
+	// Pace here, not earlier: launching or recycling the browser and opening
+	// the context take variable time, which must not eat into the gap.
+	if e.cfg.Gate != nil {
+		if err := e.cfg.Gate.Wait(ctx); err != nil {
+			if ctx.Err() == nil {
+				return Result{}, Fail(ErrTransient, err, "pacing gate refused the lookup")
+			}
+			return Result{}, interrupted(ctx, "waiting for the pacing gate", err)
+		}
+	}
+	if err := page.Navigate(e.site.pageURL); err != nil {
+		return Result{}, e.failure(ctx, bctx, s, nil, fmt.Errorf("loading %s: %w", e.site.pageURL, err))
+	}
+	form, err := e.site.awaitForm(bctx, page, func() int { return int(s.pageStatus.Load()) })
+	switch {
+	case err != nil:
+		return Result{}, e.failure(ctx, bctx, s, nil, err)
+	case form.Blocked:
+		return Result{}, e.failure(ctx, bctx, s, nil, Fail(ErrBlocked, nil, "the firewall's block page came instead of the form"))
+	case form.Status >= 400:
+		return Result{}, e.failure(ctx, bctx, s, nil, Fail(statusClass(form.Status), nil, "the page at %s answered HTTP %d", form.Href, form.Status))
+	case len(form.Missing) > 0:
+		return Result{}, e.failure(ctx, bctx, s, nil, Fail(ErrSiteChanged, nil, "the page at %s lacks %s", form.Href, form.missing()))
+	case form.SiteKey != e.cfg.SiteKey:
+		return Result{}, e.failure(ctx, bctx, s, nil, Fail(ErrSiteChanged, nil,
+			"the page's reCAPTCHA sitekey is %q, configured %q: the site changed (or fix the configured sitekey)", form.SiteKey, e.cfg.SiteKey))
+	}
+
+	endpoint := e.site.answerURL
+	if endpoint == "" {
+		endpoint = form.Href
+	}
+	if err := s.expect(endpoint); err != nil {
+		return Result{}, e.failure(ctx, bctx, s, nil, Fail(ErrSiteChanged, err, "the page's URL"))
+	}
+	if _, err := page.Eval(e.site.submitJS, ced, token); err != nil {
+		return Result{}, e.failure(ctx, bctx, s, nil, fmt.Errorf("submitting the form: %w", err))
+	}
+
+	var a answer
+	select {
+	case a = <-s.answers:
+	case <-bctx.Done():
+		return Result{}, e.failure(ctx, bctx, s, nil, fmt.Errorf("waiting for the answer from %s: %w", endpoint, bctx.Err()))
+	}
+	if a.failed != "" {
+		return Result{}, e.failure(ctx, bctx, s, a.body, Fail(ErrTransient, nil, "the request to %s failed: %s", endpoint, a.failed))
+	}
+	res, err := Parse(e.site.source, ced, a.status, a.body)
+	if err != nil {
+		return Result{}, e.failure(ctx, bctx, s, a.body, err)
+	}
+	res.Source, res.Raw = e.site.source, string(a.body)
+	return res, nil
+}
+
+// failure turns what stopped a visit into the error Lookup returns: the
+// caller's cancellation stays plain; a classified error keeps its class; an
+// expired lookup is ErrTimeout; anything else (the site unreachable, the
+// browser in trouble) ErrTransient. What the page showed is attached as
+// evidence, body being the site's raw answer if one came.
+func (e *Engine) failure(ctx, bctx context.Context, s *session, body []byte, err error) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return interrupted(ctx, "looking up", err)
+	}
+	var le *LookupError
+	switch {
+	case errors.As(err, &le):
+	case ctx.Err() != nil:
+		le = Fail(ErrTimeout, err, "the caller's deadline passed")
+	case bctx.Err() != nil:
+		le = Fail(ErrTimeout, err, "no answer within the %s lookup timeout", e.cfg.LookupTimeout)
+	default:
+		le = Fail(ErrTransient, err, "browser or network trouble")
+	}
+	if s != nil {
+		le.Evidence = e.evidence(bctx, s, body, le.Evidence)
+	}
+	return le
+}

@@ -131,7 +131,9 @@ func TestCrashRecoveryKill9(t *testing.T) {
 	reg, err := fakeregistrar.Start(context.Background(), "127.0.0.1:0", fakeregistrar.Config{
 		Fixtures:    []fakeregistrar.Fixture{},
 		DefaultCase: fakeregistrar.CaseSlow,
-		VerifyToken: func(_ context.Context, _, token string) bool { return strings.HasPrefix(token, fakecaptcha.TokenPrefix) },
+		VerifyToken: func(_ context.Context, _, token string) bool {
+			return strings.HasPrefix(token, fakecaptcha.TokenPrefix)
+		},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -100,14 +100,14 @@ func lookupFound(b *testing.B, e *Engine, ced string) error {
 
 // BenchmarkLookup compares the pooled engine (one long-lived browser, an
 // incognito context per lookup) with the naive way (a browser per lookup,
-// launched and closed), in the same run, one and two lookups at a time, and
-// prints both with their ratio.
+// launched and closed), in the same run, with 1, 2 and 4 lookups at a time
+// (the pool sized to match), and prints both with their ratio.
 func BenchmarkLookup(b *testing.B) {
 	f := startFakes(b)
 	solver := f.solver(b, captcha.APIClassic, fakecaptcha.KeyGood)
 	type pair struct{ pooled, naive *latencies }
 	results := map[int]*pair{}
-	for _, workers := range []int{1, 2} {
+	for _, workers := range []int{1, 2, 4} {
 		r := &pair{}
 		results[workers] = r
 		b.Run(fmt.Sprintf("pooled/c=%d", workers), func(b *testing.B) {
@@ -144,7 +144,7 @@ func BenchmarkLookup(b *testing.B) {
 	}
 	var t strings.Builder
 	fmt.Fprintf(&t, "\nlookups against the fake (captcha answered at once)\n%-30s %8s %8s %8s %8s\n", "engine", "lookups", "p50", "p95", "per s")
-	for _, workers := range []int{1, 2} {
+	for _, workers := range []int{1, 2, 4} {
 		r := results[workers]
 		if r.pooled == nil || r.naive == nil || r.naive.perSecond() == 0 {
 			continue

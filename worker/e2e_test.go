@@ -86,7 +86,7 @@ func setupE2E(t *testing.T, wcfg worker.Config, pacing time.Duration) (*e2e, *en
 	}
 	engine, err := scraper.New(scraper.Config{
 		WSPURL: site.URL + fakeregistrar.WSPPath, Solver: solver, ChromiumPath: chromium,
-		Gate: worker.NewPacer(pacing, 0, nil), PoolSize: 2, LookupTimeout: 3 * time.Second,
+		Gate: worker.NewPacer(pacing, 0, nil), PoolSize: 2, LookupTimeout: 5 * time.Second, // < the slow fixture's 8 s
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -46,10 +46,8 @@ func Register(root *cobra.Command, cfg *config.Config) {
 	root.AddCommand(census, newFakeRegistrarCmd())
 }
 
-// answerJSON is what a command prints when the registrar answered.
-type answerJSON = scraper.Result
-
-// failureJSON is what a command prints when there is no answer.
+// failureJSON is what a command prints when there is no answer; an answer
+// prints as scraper.Result's JSON.
 type failureJSON struct {
 	Cedula  string `json:"cedula"`
 	Error   string `json:"error"` // a scraper class name, invalid_cedula, usage, cancelled or internal
@@ -70,13 +68,12 @@ func printResult(out io.Writer, ced string, res scraper.Result, err error) error
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	if err == nil {
-		if werr := enc.Encode(answerJSON(res)); werr != nil {
+		if werr := enc.Encode(res); werr != nil {
 			return fmt.Errorf("writing the answer: %w", werr)
 		}
 		return nil
 	}
 	f := failureJSON{Cedula: ced, Error: errInternal, Message: err.Error()}
-	code := ExitFailure
 	var le *scraper.LookupError
 	switch {
 	case errors.As(err, &le):
@@ -87,7 +84,7 @@ func printResult(out io.Writer, ced string, res scraper.Result, err error) error
 	if werr := enc.Encode(f); werr != nil {
 		return errors.Join(err, fmt.Errorf("writing the failure: %w", werr))
 	}
-	return &ExitError{Code: code, Err: err}
+	return &ExitError{Code: ExitFailure, Err: err}
 }
 
 // printUsageError writes a bad-input failure and returns its ExitError.

@@ -17,7 +17,6 @@ import (
 	"github.com/go-rod/rod/lib/launcher"
 	"github.com/spf13/cobra"
 
-	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/fakecaptcha"
 	"github.com/padron/padron/scraper"
@@ -208,12 +207,13 @@ func fakeEnv(base, source string) map[string]string {
 		"PADRON_ELECCIONES_API_URL": base + "/api/v1/citizen/get-information",
 		"PADRON_CAPTCHA_URL":        base + "/captcha",
 		"PADRON_CAPTCHA_KEY":        fakecaptcha.KeyGood,
+		"PADRON_CAPTCHA_FIRST_POLL": "1ms", // the fake answers at once
 	}
 }
 
 // TestLookupCommand runs `census lookup` end to end: flags and environment,
-// the production engine builder (with its 15 s first captcha poll, as
-// 2captcha asks), a real Chromium and the fake-registrar command.
+// the production engine builder, a real Chromium and the fake-registrar
+// command.
 func TestLookupCommand(t *testing.T) {
 	if _, ok := launcher.LookPath(); !ok {
 		t.Skip("no chromium binary on this machine (apt-get install chromium): skipping browser tests")
@@ -228,42 +228,42 @@ func TestLookupCommand(t *testing.T) {
 }
 
 // TestLookupCommandOutcomes checks the JSON and exit code of answers and
-// failures, with a captcha client that polls at once to keep it quick.
+// failures, with a short lookup timeout for the slow fixture.
 func TestLookupCommandOutcomes(t *testing.T) {
 	if _, ok := launcher.LookPath(); !ok {
 		t.Skip("no chromium binary on this machine (apt-get install chromium): skipping browser tests")
 	}
 	t.Parallel()
 	base := startFake(t)
-	fast := func(cfg *config.Config, logger *slog.Logger) (lookupEngine, error) {
-		ec, err := cfg.EngineConfig(logger)
-		if err != nil {
-			return nil, err
+	// withTimeout is the production builder with a given lookup timeout.
+	withTimeout := func(d time.Duration) engineBuilder {
+		return func(cfg *config.Config, logger *slog.Logger) (lookupEngine, error) {
+			ec, err := cfg.EngineConfig(logger)
+			if err != nil {
+				return nil, err
+			}
+			ec.LookupTimeout = d
+			e, err := scraper.New(ec)
+			if err != nil {
+				return nil, err
+			}
+			return e, nil
 		}
-		ec.Solver, err = captcha.New(captcha.Config{API: cfg.CaptchaAPI, BaseURL: cfg.CaptchaURL, Key: cfg.CaptchaKey, FirstPoll: time.Millisecond})
-		if err != nil {
-			return nil, err
-		}
-		ec.LookupTimeout = 5 * time.Second
-		e, err := scraper.New(ec)
-		if err != nil {
-			return nil, err
-		}
-		return e, nil
 	}
 	cases := []struct {
 		source, cedula string
+		timeout        time.Duration // shorter than the slow fixture's 20 s for the timeout case
 		want           map[string]string
 		kind           string
 	}{
-		{"elecciones", "19283746", map[string]string{"outcome": "cancelled_deceased", "novedad": "Cancelada por Muerte"}, ""},
-		{"wsp", "1000000001", nil, "blocked"},
-		{"elecciones", "1000000003", nil, "timeout"},
+		{"elecciones", "19283746", 30 * time.Second, map[string]string{"outcome": "cancelled_deceased", "novedad": "Cancelada por Muerte"}, ""},
+		{"wsp", "1000000001", 30 * time.Second, nil, "blocked"},
+		{"elecciones", "1000000003", 4 * time.Second, nil, "timeout"},
 	}
 	for _, tc := range cases {
 		cfg := config.FromEnv(func(k string) string { return fakeEnv(base, tc.source)[k] })
 		var out bytes.Buffer
-		err := runLookup(t.Context(), &cfg, fast, slog.New(slog.DiscardHandler), &out, tc.cedula)
+		err := runLookup(t.Context(), &cfg, withTimeout(tc.timeout), slog.New(slog.DiscardHandler), &out, tc.cedula)
 		if tc.want != nil {
 			if err != nil {
 				t.Fatalf("%s: %v; output %s", tc.cedula, err, out.String())

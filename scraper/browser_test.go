@@ -104,7 +104,8 @@ func descendsFrom(pid, ancestor int) bool {
 func TestRecycle(t *testing.T) {
 	f := startFakes(t)
 	const slowCed = "1000000099"
-	f.reg.SetFixture(fakeregistrar.Fixture{Cedula: slowCed, Case: fakeregistrar.CaseSlow, Delay: 1500 * time.Millisecond})
+	// Held until the test releases it (Server.Close ends every hold).
+	f.reg.SetFixture(fakeregistrar.Fixture{Cedula: slowCed, Case: fakeregistrar.CaseSlow, Delay: time.Minute})
 	cfg := f.config(t, SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
 	cfg.RecycleAfter = 2
 	e := newEngine(t, cfg)
@@ -137,6 +138,7 @@ func TestRecycle(t *testing.T) {
 	if gone(procs) {
 		t.Fatal("old browser closed while a lookup was still running on it")
 	}
+	f.reg.Server.Close() // let the site answer the held lookup
 	if err := <-slow; err != nil {
 		t.Fatalf("in-flight lookup on the retiring browser: %v", err)
 	}

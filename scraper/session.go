@@ -34,8 +34,8 @@ type session struct {
 	ctxID   proto.BrowserBrowserContextID
 	page    *rod.Page
 
-	mu         sync.Mutex
-	target     *url.URL // the endpoint whose POST reply we want
+	mu         sync.Mutex // guards page while opening, and target
+	target     *url.URL   // the endpoint whose POST reply we want
 	answers    chan answer
 	pageStatus atomic.Int32 // HTTP status of the latest main-frame document
 
@@ -75,7 +75,9 @@ func (s *session) preparePage(inc *rod.Browser, ua userAgent) error {
 	if err != nil {
 		return fmt.Errorf("opening page: %w", err)
 	}
-	s.page = page
+	s.mu.Lock()
+	s.page = page // close may run meanwhile, from openSession's watch
+	s.mu.Unlock()
 	steps := []struct {
 		what string
 		req  interface{ Call(proto.Client) error }
@@ -209,8 +211,11 @@ func (s *session) close() {
 		ctx, cancel := context.WithTimeout(context.Background(), disposeTimeout)
 		defer cancel()
 		_ = proto.TargetDisposeBrowserContext{BrowserContextID: s.ctxID}.Call(s.browser.rod.Context(ctx))
-		if s.page != nil {
-			s.browser.rod.RemoveState(s.page.TargetID)
+		s.mu.Lock()
+		page := s.page
+		s.mu.Unlock()
+		if page != nil {
+			s.browser.rod.RemoveState(page.TargetID) // Rod caches every page it opened
 		}
 	})
 }

@@ -68,7 +68,8 @@ const state = (required) => {
 // something formRenderGrace after parsing (scripts may render it later).
 // status reports the page's HTTP status.
 func (st site) awaitForm(ctx context.Context, page *rod.Page, status func() int) (formState, error) {
-	var loadedAt time.Time
+	var checked string // the document last checked for a block or error page
+	var parsedAt time.Time
 	tick := time.NewTicker(formPollInterval)
 	defer tick.Stop()
 	for {
@@ -87,9 +88,11 @@ func (st site) awaitForm(ctx context.Context, page *rod.Page, status func() int)
 			return fs, nil
 		}
 		if fs.Parsed {
-			if loadedAt.IsZero() {
-				// Parsed without the form: a block page never grows one.
-				loadedAt = time.Now()
+			// Parsed without the form: a block or error page never grows
+			// one. Checked once per document (the first may still be the
+			// blank page the navigation started from).
+			if fs.Href != checked {
+				checked, parsedAt = fs.Href, time.Now()
 				html, err := page.Context(ctx).HTML()
 				if err != nil {
 					return formState{}, fmt.Errorf("reading the page: %w", err)
@@ -101,7 +104,7 @@ func (st site) awaitForm(ctx context.Context, page *rod.Page, status func() int)
 				if fs.Status = status(); fs.Status >= 400 {
 					return fs, nil // an error page never grows a form either
 				}
-			} else if time.Since(loadedAt) >= formRenderGrace {
+			} else if time.Since(parsedAt) >= formRenderGrace {
 				return fs, nil
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -83,9 +84,14 @@ func signature(class, err error) string {
 	return truncate(errName(class)+"|"+strings.TrimSpace(msg), 200)
 }
 
+// truncate cuts s to at most n bytes without splitting a character
+// (messages carry Spanish accents; a cut rune is invalid UTF-8).
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }

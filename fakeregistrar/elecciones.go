@@ -81,11 +81,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		err = json.Unmarshal(body, &req)
 	}
 	rec.Cedula = req.Identification
-	refuse := func(c Case, reason string, status int, answer func()) {
-		rec.Case, rec.Reason, rec.Status = c, reason, status
-		s.record(rec)
-		answer()
-	}
+	refuse := s.refuser(&rec)
 	if s.isHeadless(r) {
 		refuse(CaseBlocked, "headless user agent", http.StatusOK, func() { s.writeBlock(w, http.StatusOK) })
 		return

@@ -217,6 +217,16 @@ func (s *Server) Close() {
 }
 
 // record notes a lookup request and returns its record for logging.
+// refuser returns how a site handler turns a lookup away: record why (rec
+// as filled so far) and write the answer. Both sites refuse the same way.
+func (s *Server) refuser(rec *LookupRecord) func(c Case, reason string, status int, answer func()) {
+	return func(c Case, reason string, status int, answer func()) {
+		rec.Case, rec.Reason, rec.Status = c, reason, status
+		s.record(*rec)
+		answer()
+	}
+}
+
 func (s *Server) record(rec LookupRecord) {
 	s.mu.Lock()
 	s.lookups = append(s.lookups, rec)

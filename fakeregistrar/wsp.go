@@ -56,11 +56,7 @@ func (s *Server) wspLookup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec.Cedula = r.PostFormValue("nuip")
-	refuse := func(c Case, reason string, status int, answer func()) {
-		rec.Case, rec.Reason, rec.Status = c, reason, status
-		s.record(rec)
-		answer()
-	}
+	refuse := s.refuser(&rec)
 	if s.isHeadless(r) {
 		refuse(CaseBlocked, "headless user agent", http.StatusOK, func() { s.writeBlock(w, http.StatusOK) })
 		return

@@ -32,7 +32,7 @@ func main() {
 	}
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{})
-	cli.Register(app.RootCmd, &cfg)
+	exit := cli.Register(app.RootCmd, &cfg)
 
 	deps := routes.Deps{}
 	var queue hooks.Enqueuer
@@ -55,6 +55,7 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+	os.Exit(exit.Code()) // PocketBase discards command errors
 }
 
 // newCensusWorker builds the lookup engine (Chromium starts lazily), paced

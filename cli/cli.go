@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -34,16 +35,43 @@ func (e *ExitError) Error() string { return e.Err.Error() }
 // Unwrap exposes the cause (a scraper class, a cédula error) to errors.Is/As.
 func (e *ExitError) Unwrap() error { return e.Err }
 
+// Exit remembers the code Padrón's command ended with: PocketBase runs
+// commands but discards their errors, so main asks Code after Start.
+type Exit struct{ code atomic.Int32 }
+
+// Code is the exit code of the Padrón command that ran: 0 if none failed.
+func (e *Exit) Code() int { return int(e.code.Load()) }
+
+// track makes cmd record its failure in e (ExitError's code, else 1).
+func (e *Exit) track(cmd *cobra.Command) *cobra.Command {
+	run := cmd.RunE
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		err := run(c, args)
+		var ee *ExitError
+		switch {
+		case errors.As(err, &ee):
+			e.code.Store(int32(ee.Code))
+		case err != nil:
+			e.code.Store(ExitFailure)
+		}
+		return err
+	}
+	return cmd
+}
+
 // Register adds `census lookup`, `census parse` and `fake-registrar` to
 // root. cfg must be bound to root's persistent flags (config.Config.Bind):
-// the commands read it when they run, after flag parsing.
-func Register(root *cobra.Command, cfg *config.Config) {
+// the commands read it when they run, after flag parsing. The returned Exit
+// carries the command's exit code out of PocketBase's Start.
+func Register(root *cobra.Command, cfg *config.Config) *Exit {
+	exit := &Exit{}
 	census := &cobra.Command{
 		Use:   "census",
 		Short: "Ask the registrar about cédulas from the command line",
 	}
-	census.AddCommand(newLookupCmd(cfg, buildEngine), newParseCmd())
-	root.AddCommand(census, newFakeRegistrarCmd())
+	census.AddCommand(exit.track(newLookupCmd(cfg, buildEngine)), exit.track(newParseCmd()))
+	root.AddCommand(census, exit.track(newFakeRegistrarCmd()))
+	return exit
 }
 
 // failureJSON is what a command prints when there is no answer; an answer

@@ -2,13 +2,18 @@ package scraper
 
 import (
 	"context"
+	"strings"
 	"time"
 
+	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 )
 
 // evidenceSettle bounds the wait for a reloading page before capturing it.
 const evidenceSettle = time.Second
+
+// evidenceRetry spaces reads of a page whose document was being replaced.
+const evidenceRetry = 50 * time.Millisecond
 
 // evidence records what the page showed when a lookup failed: its final
 // URL, HTML and (unless SkipScreenshots) a PNG, plus the site's raw answer.
@@ -23,17 +28,10 @@ func (e *Engine) evidence(bctx context.Context, s *session, body []byte, ev *Evi
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(bctx), evidenceTimeout)
 	defer cancel()
-	// A page the site's answer made reload or rewrite itself is captured
-	// once it has settled; a hung one as it is.
-	settle, stop := context.WithTimeout(ctx, evidenceSettle)
-	_ = s.page.Context(settle).WaitLoad()
-	stop()
+	ev.HTML = settledHTML(ctx, s.page)
 	page := s.page.Context(ctx)
 	if info, err := (proto.TargetGetTargetInfo{TargetID: s.page.TargetID}).Call(s.browser.rod.Context(ctx)); err == nil {
 		ev.URL = info.TargetInfo.URL
-	}
-	if html, err := page.HTML(); err == nil {
-		ev.HTML = html
 	}
 	if !e.cfg.SkipScreenshots {
 		png, err := page.Screenshot(false, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
@@ -42,4 +40,25 @@ func (e *Engine) evidence(bctx context.Context, s *session, body []byte, ev *Evi
 		}
 	}
 	return ev
+}
+
+// settledHTML reads the page's HTML once a reload or rewrite the site's
+// answer triggered has settled (a hung page is read as it is). A reload
+// that replaces the document mid-read fails the read, so it is retried
+// until ctx ends; "" means no document could be read in time.
+func settledHTML(ctx context.Context, page *rod.Page) string {
+	for {
+		settle, stop := context.WithTimeout(ctx, evidenceSettle)
+		_ = page.Context(settle).WaitLoad()
+		stop()
+		html, err := page.Context(ctx).HTML()
+		if err == nil && strings.TrimSpace(html) != "" {
+			return html
+		}
+		select {
+		case <-ctx.Done():
+			return ""
+		case <-time.After(evidenceRetry):
+		}
+	}
 }

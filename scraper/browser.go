@@ -54,9 +54,14 @@ func launch(ctx context.Context, bin string) (*browser, error) {
 		// Background services a lookup never needs; each costs a process or
 		// network chatter. site-per-process stays off (Rod's default) so the
 		// reCAPTCHA iframe shares the page's renderer and overrides.
+		// The omnibox popups are WebUI pages Chromium 156 loads, in a
+		// renderer of their own, for every new window, and so for every
+		// incognito context: a second renderer per lookup (~110 MiB RSS,
+		// ~40% of a lookup's CPU) for a popup a headless browser never shows.
 		Append("disable-features", "OptimizationHints", "OptimizationGuideModelDownloading",
 			"OptimizationGuideOnDeviceModel", "MediaRouter", "DialMediaRouteProvider",
-			"AutofillServerCommunication", "CertificateTransparencyComponentUpdater", "Translate").
+			"AutofillServerCommunication", "CertificateTransparencyComponentUpdater", "Translate",
+			"WebUIOmniboxPopup", "WebUIOmniboxAimPopup").
 		Set("lang", "es-CO").
 		Set("window-size", "1366,768")
 	u, err := l.Launch()

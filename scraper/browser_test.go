@@ -2,6 +2,7 @@ package scraper
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-rod/rod/lib/launcher/flags"
+	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/fakecaptcha"
@@ -176,4 +178,48 @@ func TestMissingChromium(t *testing.T) {
 	if !strings.Contains(err.Error(), "/nonexistent/chromium") {
 		t.Errorf("message %q does not name the binary", err)
 	}
+}
+
+// TestSessionCostsOneRenderer checks an incognito context opens no browser
+// UI of its own: Chromium 156 loads its omnibox popups as WebUI pages in a
+// renderer per window, which doubled each lookup's cost until disabled.
+func TestSessionCostsOneRenderer(t *testing.T) {
+	f := startFakes(t)
+	e := newEngine(t, f.config(t, SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood)))
+	mustFind(t, e, cedFound) // launches the browser
+	b, err := e.pool.acquire(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.pool.release(b)
+	s, err := openSession(t.Context(), b, userAgent(e.cfg.UserAgent))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	page := s.page.Context(t.Context())
+	page.MustNavigate(e.site.pageURL)
+	if _, err := e.site.awaitForm(t.Context(), page, func() int { return 0 }); err != nil {
+		t.Fatal(err)
+	}
+	targets, err := proto.TargetGetTargets{}.Call(b.rod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ti := range targets.TargetInfos {
+		if ti.BrowserContextID == s.ctxID && ti.Type != proto.TargetTargetInfoTypePage {
+			t.Errorf("the lookup's context holds a %s target at %s", ti.Type, ti.URL)
+		}
+	}
+	// The previous lookup's renderer may still be exiting: wait it out.
+	renderers := func() (n int) {
+		for _, p := range b.processes() {
+			cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(p.PID) + "/cmdline")
+			if strings.Contains(string(cmd), "--type=renderer") {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor(t, 10*time.Second, "one renderer process for the one open page", func() bool { return renderers() == 1 })
 }

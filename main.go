@@ -52,6 +52,10 @@ func main() {
 		return se.Next()
 	})
 
+	if cli.Standalone(app.RootCmd, os.Args[1:]) {
+		_ = app.RootCmd.Execute() // the command prints its own errors
+		os.Exit(exit.Code())
+	}
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}

@@ -66,12 +66,37 @@ func (e *Exit) track(cmd *cobra.Command) *cobra.Command {
 func Register(root *cobra.Command, cfg *config.Config) *Exit {
 	exit := &Exit{}
 	census := &cobra.Command{
-		Use:   "census",
-		Short: "Ask the registrar about cédulas from the command line",
+		Use:         "census",
+		Short:       "Ask the registrar about cédulas from the command line",
+		Annotations: standalone,
 	}
 	census.AddCommand(exit.track(newLookupCmd(cfg, buildEngine)), exit.track(newParseCmd()))
-	root.AddCommand(census, exit.track(newFakeRegistrarCmd()))
+	fake := exit.track(newFakeRegistrarCmd())
+	fake.Annotations = standalone
+	root.AddCommand(census, fake)
 	return exit
+}
+
+// standaloneKey marks commands that need no database.
+const standaloneKey = "padron.standalone"
+
+var standalone = map[string]string{standaloneKey: "true"}
+
+// Standalone reports whether args name one of Padrón's commands that need
+// no database, so main can run them without PocketBase's bootstrap (which
+// creates ./pb_data) and its signal handling (which returns on Ctrl-C
+// before the command has closed its browser or server).
+func Standalone(root *cobra.Command, args []string) bool {
+	cmd, _, err := root.Find(args)
+	if err != nil {
+		return false
+	}
+	for c := cmd; c != nil; c = c.Parent() {
+		if c.Annotations[standaloneKey] != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // failureJSON is what a command prints when there is no answer; an answer

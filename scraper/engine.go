@@ -70,7 +70,8 @@ type Config struct {
 	// replaced, bounding leaks in Chromium and Rod. Default 200.
 	RecycleAfter int
 	// LookupTimeout bounds the browser part of a lookup (open, submit, read
-	// the answer); the captcha solve has its own deadline. Default 45 s.
+	// the answer); the captcha solve has its own deadline, and waiting for a
+	// pool slot or the Gate counts only against the caller's. Default 45 s.
 	LookupTimeout time.Duration
 	// UserAgent is the browser identity shown to the site. Default
 	// DefaultUserAgent; never one containing "HeadlessChrome".
@@ -185,21 +186,21 @@ func (e *Engine) lookup(ctx context.Context, raw string) (Result, error) {
 	if token.Value == "" { // the page would refuse to submit at all
 		return Result{}, Fail(ErrCaptcha, nil, "the captcha service returned an empty token")
 	}
-	bctx, cancel := context.WithTimeout(ctx, e.cfg.LookupTimeout)
-	defer cancel()
-	b, err := e.pool.acquire(bctx)
+	// Waiting for a pool slot (and a launch, which has its own budget) is
+	// bounded by the caller only: LookupTimeout is for the browser's work.
+	b, err := e.pool.acquire(ctx)
 	if err != nil {
 		if errors.Is(err, errClosed) {
 			return Result{}, Fail(ErrTransient, err, "engine is shutting down")
 		}
-		if bctx.Err() != nil {
+		if ctx.Err() != nil {
 			return Result{}, interrupted(ctx, "waiting for the browser", err)
 		}
 		return Result{}, Fail(ErrTransient, err, "browser unavailable")
 	}
 	defer e.pool.release(b)
 
-	res, err := e.visit(ctx, bctx, b, ced, token.Value)
+	res, err := e.visit(ctx, b, ced, token.Value)
 	if errors.Is(err, ErrCaptcha) {
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), reportTimeout)
 		if rerr := e.cfg.Solver.ReportBad(rctx, token); rerr != nil {

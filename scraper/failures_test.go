@@ -1,12 +1,14 @@
 package scraper
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -109,8 +111,8 @@ func TestLookupTimeout(t *testing.T) {
 		t.Run(string(source), func(t *testing.T) {
 			t.Parallel()
 			cfg := f.config(t, source, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
-			// Shorter than the slow fixture's delay (8 s), long enough for a
-			// cold Chromium launch inside the warm-up lookup.
+			// Shorter than the slow fixture's delay (8 s), long enough for
+			// the first context of a cold Chromium in the warm-up lookup.
 			cfg.LookupTimeout = 6 * time.Second
 			e := newEngine(t, cfg)
 			mustFind(t, e, cedFound) // launch the browser outside the measured lookup
@@ -122,6 +124,39 @@ func TestLookupTimeout(t *testing.T) {
 				t.Errorf("took %s, want about the %s timeout", took, cfg.LookupTimeout)
 			}
 		})
+	}
+}
+
+// slowGate holds every lookup for delay, as the pacer does with a long queue.
+type slowGate struct{ delay atomic.Int64 }
+
+func (g *slowGate) Wait(ctx context.Context) error {
+	t := time.NewTimer(time.Duration(g.delay.Load()))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// TestGateWaitOutsideLookupTimeout checks a pacing wait longer than
+// LookupTimeout does not time the lookup out: the timeout is for the
+// browser's work, and a long queue at the registrar's pace is not a fault.
+func TestGateWaitOutsideLookupTimeout(t *testing.T) {
+	f := startFakes(t)
+	gate := &slowGate{}
+	cfg := f.config(t, SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
+	cfg.Gate = gate
+	cfg.LookupTimeout = 3 * time.Second
+	e := newEngine(t, cfg)
+	mustFind(t, e, cedFound) // launch the browser with an open gate
+	gate.delay.Store(int64(cfg.LookupTimeout + time.Second))
+	start := time.Now()
+	mustFind(t, e, "1036601234")
+	if took := time.Since(start); took < cfg.LookupTimeout {
+		t.Fatalf("took %s: the gate did not hold the lookup", took)
 	}
 }
 

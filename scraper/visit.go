@@ -4,20 +4,27 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // visit runs the browser part of a lookup on b: open the form, check it,
 // fill it with cedula and the captcha token, submit it through the page's
 // own button and script, and parse the answer the script received.
-// ctx is the caller's context, bctx the lookup's (ctx plus LookupTimeout).
-func (e *Engine) visit(ctx, bctx context.Context, b *browser, ced, token string) (Result, error) {
-	s, err := openSession(bctx, b, userAgent(e.cfg.UserAgent))
+// ctx is the caller's; the browser's work gets LookupTimeout in all, the
+// wait at the Gate between opening the context and loading the page aside
+// (with many checks queued at the registrar's pace it may be long).
+func (e *Engine) visit(ctx context.Context, b *browser, ced, token string) (Result, error) {
+	start := time.Now()
+	octx, ocancel := context.WithTimeout(ctx, e.cfg.LookupTimeout)
+	s, err := openSession(octx, b, userAgent(e.cfg.UserAgent))
 	if err != nil {
-		return Result{}, e.failure(ctx, bctx, nil, nil, fmt.Errorf("opening a browser page: %w", err))
+		err = e.failure(ctx, octx, nil, nil, fmt.Errorf("opening a browser page: %w", err))
+		ocancel()
+		return Result{}, err
 	}
+	ocancel()
 	defer s.close()
-	defer s.watch(bctx, watchdogGrace)()
-	page := s.page.Context(bctx)
+	opening := time.Since(start)
 
 	// Pace here, not earlier: launching or recycling the browser and opening
 	// the context take variable time, which must not eat into the gap.
@@ -29,6 +36,11 @@ func (e *Engine) visit(ctx, bctx context.Context, b *browser, ced, token string)
 			return Result{}, interrupted(ctx, "waiting for the pacing gate", err)
 		}
 	}
+	bctx, cancel := context.WithTimeout(ctx, e.cfg.LookupTimeout-opening)
+	defer cancel()
+	defer s.watch(bctx, watchdogGrace)()
+	page := s.page.Context(bctx)
+
 	if err := page.Navigate(e.site.pageURL); err != nil {
 		return Result{}, e.failure(ctx, bctx, s, nil, fmt.Errorf("loading %s: %w", e.site.pageURL, err))
 	}

@@ -35,12 +35,13 @@ type browser struct {
 	retired  bool // no new lookups; closed when inflight reaches 0
 }
 
-// launch starts a headless Chromium from bin with the flags the registrar's
-// firewall and this machine need, and connects to it. It never downloads a
-// browser.
-func launch(ctx context.Context, bin string) (*browser, error) {
+// launch starts a headless Chromium from bin, with its profile in the
+// fresh directory profile, the flags the registrar's firewall and this
+// machine need, and connects to it. It never downloads a browser.
+func launch(ctx context.Context, bin, profile string) (*browser, error) {
 	l := launcher.New().Context(ctx).
 		Bin(bin).
+		UserDataDir(profile). // removed by Cleanup once Chromium exits
 		Headless(true).
 		NoSandbox(true). // we run as root; Rod adds it only inside containers
 		Leakless(true).  // Chromium dies with us, even after a kill -9

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +24,7 @@ func TestBrowserIdentity(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	b, err := launch(t.Context(), chromiumPath(t))
+	b, err := launch(t.Context(), chromiumPath(t), filepath.Join(t.TempDir(), "profile"))
 	if err != nil {
 		t.Fatal(err)
 	}

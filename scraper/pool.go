@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 )
 
 // errClosed is returned by lookups that start after Close.
@@ -98,7 +99,12 @@ func (p *pool) launch(op *launchOp) {
 	defer p.closing.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), launchTimeout)
 	defer cancel()
-	b, err := launch(ctx, p.bin)
+	p.sweepProfiles()
+	profile, err := newProfileDir(profileRoot())
+	var b *browser
+	if err == nil {
+		b, err = launch(ctx, p.bin, profile)
+	}
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -177,12 +183,25 @@ func (p *pool) close() error {
 	p.cur = nil
 	p.mu.Unlock()
 	p.closing.Wait()
+	p.sweepProfiles() // leftovers of an earlier crash, if no launch took them
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	err := errors.Join(p.closeErrs...)
 	p.closeErrs = nil
 	return err
+}
+
+// sweepProfiles removes profiles left behind by browsers that died with
+// their process (see sweepProfiles in profile.go), logging what it did.
+func (p *pool) sweepProfiles() {
+	n, err := sweepProfiles(profileRoot(), time.Now())
+	if n > 0 {
+		p.logger.Info("removed chromium profiles left by an earlier crash", "count", n, "dir", profileRoot())
+	}
+	if err != nil {
+		p.logger.Warn("sweeping chromium profiles", "err", err)
+	}
 }
 
 // current returns the browser new lookups would use, for tests and the

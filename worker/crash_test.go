@@ -149,7 +149,13 @@ func TestCrashRecoveryKill9(t *testing.T) {
 	}
 
 	dir := filepath.Join(tmp, "pb_data")
+	// The server's own temp dir, to see what the kill leaves there.
+	serverTmp := filepath.Join(tmp, "tmp")
+	if err := os.Mkdir(serverTmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	s := &server{t: t, bin: bin, dir: dir, env: append(os.Environ(),
+		"TMPDIR="+serverTmp,
 		"PADRON_REGISTRAR_URL="+reg.WSPURL(),
 		"PADRON_CAPTCHA_URL="+reg.URL()+"/captcha",
 		"PADRON_CAPTCHA_KEY="+fakecaptcha.KeyGood,
@@ -212,4 +218,9 @@ func TestCrashRecoveryKill9(t *testing.T) {
 		}
 	}
 	t.Logf("after restart: %v; %d attempt rows; %d lookups reached the fake registrar", counts.Queue, len(attempts.Items), len(reg.Lookups()))
+
+	// The killed server's Chromium profile was swept by the restarted one.
+	if left, err := os.ReadDir(filepath.Join(serverTmp, "padron-chromium")); err != nil || len(left) != 0 {
+		t.Errorf("chromium profiles left after a kill -9 and a clean restart: %v (%v)", left, err)
+	}
 }

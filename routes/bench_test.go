@@ -237,7 +237,7 @@ func BenchmarkReferidos(b *testing.B) {
 		watchers = append(watchers, []apptest.Person{c.LeaderB, c.MemberA, c.MemberB, c.Loner}[i%4])
 	}
 	for i, p := range watchers {
-		watch(b, env.url, fmt.Sprintf("watcher%d", i), p.Token, "cedula_info")
+		watch(b, env.url, fmt.Sprintf("watcher%d", i), p.Token, nil, "cedula_info")
 	}
 	b.Run("bulk500-watched", bulk(fmt.Sprintf("bulk refresh (500 ids, %d realtime subscribers)", benchWatchers)))
 
@@ -255,9 +255,10 @@ func BenchmarkReferidos(b *testing.B) {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 
-// watch subscribes like connect but discards the stream unparsed, so the
-// benchmark's own clients cost the measured process as little as possible.
-func watch(b *testing.B, base, name, token string, topics ...string) {
+// watch subscribes like connect but, unless seen wants the stream's lines,
+// discards it unparsed, so the benchmark's own clients cost the measured
+// process as little as possible. stop closes the connection.
+func watch(b *testing.B, base, name, token string, seen func(line string), topics ...string) (stop func()) {
 	b.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	b.Cleanup(cancel)
@@ -288,6 +289,17 @@ func watch(b *testing.B, base, name, token string, topics ...string) {
 	sres.Body.Close()
 	go func() {
 		defer res.Body.Close()
-		_, _ = io.Copy(io.Discard, r)
+		if seen == nil {
+			_, _ = io.Copy(io.Discard, r)
+			return
+		}
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			seen(line)
+		}
 	}()
+	return cancel
 }

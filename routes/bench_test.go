@@ -278,15 +278,7 @@ func watch(b *testing.B, base, name, token string, seen func(line string), topic
 			clientID, _, _ = strings.Cut(rest, `"`)
 		}
 	}
-	body, _ := json.Marshal(map[string]any{"clientId": clientID, "subscriptions": topics})
-	sub, _ := http.NewRequest(http.MethodPost, base+"/api/realtime", strings.NewReader(string(body)))
-	sub.Header.Set("Content-Type", "application/json")
-	sub.Header.Set("Authorization", token)
-	sres, err := http.DefaultClient.Do(sub)
-	if err != nil || sres.StatusCode != http.StatusNoContent {
-		b.Fatalf("%s: subscribe: %v", name, err)
-	}
-	sres.Body.Close()
+	subscribe(b, base, name, clientID, token, topics)
 	go func() {
 		defer res.Body.Close()
 		if seen == nil {

@@ -62,6 +62,14 @@ func connect(t testing.TB, base, name, token string, topics ...string) *sseClien
 	case <-time.After(10 * time.Second):
 		t.Fatalf("%s: no PB_CONNECT", name)
 	}
+	subscribe(t, base, name, clientID, token, topics)
+	return c
+}
+
+// subscribe sets clientID's subscriptions with token (empty: anonymous),
+// as the JS SDK's POST /api/realtime does.
+func subscribe(t testing.TB, base, name, clientID, token string, topics []string) {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"clientId": clientID, "subscriptions": topics})
 	sub, _ := http.NewRequest(http.MethodPost, base+"/api/realtime", strings.NewReader(string(body)))
 	sub.Header.Set("Content-Type", "application/json")
@@ -76,7 +84,6 @@ func connect(t testing.TB, base, name, token string, topics ...string) *sseClien
 	if sres.StatusCode != http.StatusNoContent {
 		t.Fatalf("%s: subscribe status %d", name, sres.StatusCode)
 	}
-	return c
 }
 
 // read parses the SSE stream until it ends.

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/list"
 
 	"github.com/padron/padron/migrations"
 	"github.com/padron/padron/worker"
@@ -209,10 +210,7 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 // loadForBulk reads the census records and the referrers of ids in two
 // indexed queries; a missing user is absent from referrers.
 func loadForBulk(app core.App, ids []string) (map[string]*core.Record, map[string]string, error) {
-	in := make([]any, len(ids))
-	for i, id := range ids {
-		in[i] = id
-	}
+	in := list.ToInterfaceSlice(ids)
 	var users []struct {
 		ID         string `db:"id"`
 		ReferredBy string `db:"referred_by"`

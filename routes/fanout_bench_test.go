@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/tools/list"
 )
 
 const fanoutSubscribers = 1000
@@ -29,7 +30,7 @@ func BenchmarkRealtimeFanout(b *testing.B) {
 		User string `db:"user"`
 	}
 	err := env.app.DB().Select("id", "user").From("cedula_info").
-		Where(dbx.In("user", anySlice(env.ids[:fanoutSubscribers])...)).All(&rows)
+		Where(dbx.In("user", list.ToInterfaceSlice(env.ids[:fanoutSubscribers])...)).All(&rows)
 	if err != nil || len(rows) != fanoutSubscribers {
 		b.Fatalf("cedula_info of the subscribers: %d rows, %v", len(rows), err)
 	}
@@ -116,13 +117,4 @@ func BenchmarkRealtimeFanout(b *testing.B) {
 		}
 	}
 	w.Flush()
-}
-
-// anySlice widens ids for dbx.In.
-func anySlice(ids []string) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/list"
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/hooks"
@@ -125,7 +126,7 @@ func BenchmarkRawSQLitePerCheck(b *testing.B) {
 // transaction, as a bulk refresh does.
 func BenchmarkEnqueue1000InOneTransaction(b *testing.B) {
 	app, ids := benchApp(b, 1000)
-	infos, err := app.FindAllRecords("cedula_info", dbx.In("user", toAnySlice(ids)...))
+	infos, err := app.FindAllRecords("cedula_info", dbx.In("user", list.ToInterfaceSlice(ids)...))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -152,12 +153,4 @@ func BenchmarkEnqueue1000InOneTransaction(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/1000")
-}
-
-func toAnySlice(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }

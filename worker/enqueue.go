@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/list"
 
 	"github.com/padron/padron/migrations"
 )
@@ -17,7 +18,7 @@ func (w *Worker) Enqueue(app core.App, userIDs ...string) error {
 	if len(userIDs) == 0 {
 		return nil
 	}
-	infos, err := app.FindAllRecords(migrations.CedulaInfoCollection, dbx.In("user", toAny(userIDs)...))
+	infos, err := app.FindAllRecords(migrations.CedulaInfoCollection, dbx.In("user", list.ToInterfaceSlice(userIDs)...))
 	if err != nil {
 		return fmt.Errorf("find cedula_info of %d users: %w", len(userIDs), err)
 	}
@@ -47,12 +48,4 @@ func MarkPending(app core.App, info *core.Record, now time.Time) (bool, error) {
 		return false, fmt.Errorf("queue check %s: %w", info.Id, err)
 	}
 	return true, nil
-}
-
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }

@@ -56,7 +56,8 @@ var assetTypes = map[string]string{
 // ServePublic serves the web app at /: the directory dir when it exists on
 // disk (an operator's override, or a developer editing the app; changes are
 // picked up on the next page load), else the copy embedded in the binary.
-// It also answers PocketBase's own errors in Spanish on the app's API paths.
+// It also answers PocketBase's own errors in Spanish on the app's API paths
+// and sends realtime events for the referidos view the app subscribes to.
 func ServePublic(app core.App, dir string) {
 	fsys, live := pbpublic.FS, false
 	if st, err := os.Stat(dir); err == nil && st.IsDir() {
@@ -67,6 +68,7 @@ func ServePublic(app core.App, dir string) {
 
 func servePublicFS(app core.App, fsys fs.FS, live bool, dir string) {
 	s := &site{fsys: fsys, live: live}
+	bindReferidosLive(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		bindSpanishErrors(se)
 		if se.Router.HasRoute(http.MethodGet, "/{path...}") {

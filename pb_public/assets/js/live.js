@@ -3,7 +3,7 @@
 import { pb } from "./session.js";
 
 const connectListeners = new Set();
-let connected = false;
+let lost = false; // the connection dropped and has not come back yet
 let subscribedConnect = false;
 
 function banner(text) {
@@ -24,15 +24,16 @@ export async function onReconnect(fn) {
   if (!subscribedConnect) {
     subscribedConnect = true;
     pb.realtime.onDisconnect = (active) => {
-      connected = false;
-      if (active.length) banner("Sin conexión en vivo. Reconectando…");
+      if (!active.length) return; // closed on purpose: nothing subscribed
+      lost = true;
+      banner("Sin conexión en vivo. Reconectando…");
     };
     await pb.realtime.subscribe("PB_CONNECT", () => {
-      const again = connected === false && document.body.dataset.live === "1";
-      connected = true;
       document.body.dataset.live = "1";
+      if (!lost) return;
+      lost = false;
       banner("");
-      if (again) for (const f of connectListeners) f();
+      for (const f of connectListeners) f();
     });
   }
   return () => connectListeners.delete(fn);
@@ -45,14 +46,13 @@ export async function subscribe(collection, topic, fn) {
   return () => { if (!done) { done = true; off().catch(() => {}); } };
 }
 
-export const isConnected = () => connected;
 
 /** resetLive forgets the connection state after a logout (the SDK closes
  * the connection when its last subscription goes). */
 export function resetLive() {
   connectListeners.clear();
   subscribedConnect = false;
-  connected = false;
+  lost = false;
   document.body.dataset.live = "";
   pb.realtime.onDisconnect = undefined;
   banner("");

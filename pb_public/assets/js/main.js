@@ -84,6 +84,7 @@ async function show(focus) {
   if (my !== seq) return;
   document.body.dataset.page = path.slice(1) || "inicio";
   document.body.dataset.ready = "1";
+  if (!performance.getEntriesByName("padron-ready").length) performance.mark("padron-ready");
   if (focus) {
     const t = main.querySelector("h1");
     if (t) { t.setAttribute("tabindex", "-1"); t.focus(); }

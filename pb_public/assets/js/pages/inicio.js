@@ -30,7 +30,7 @@ export default async function inicio(root) {
   let count = null;
   let goal = user.referral_goal;
 
-  const share = h("section", { class: "card share", "aria-labelledby": "share-h" },
+  const share = h("section", { class: "card share tall", "aria-labelledby": "share-h" },
     h("h2", { id: "share-h" }, "Tu enlace de invitación"),
     h("p", {}, "Compártelo: quien se registre con él quedará como tu referido."),
     h("p", { class: "link-box" }, h("a", { href: link, class: "ref-link", "data-testid": "ref-link" }, link)),
@@ -66,6 +66,7 @@ export default async function inicio(root) {
     replace(statusP, badge(s), " ", s === "active" ? placeLine(info) : statusInfo(s).text);
   }
 
+  root.classList.add("two-col");
   root.append(heading, census, progress, share);
   renderCensus(null);
   return watchOwn({

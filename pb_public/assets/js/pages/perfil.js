@@ -106,7 +106,7 @@ export default async function perfil(root, { navigate }) {
   const cooldown = h("p", { class: "cooldown", role: "status", "aria-live": "polite" });
   const refreshBtn = h("button", { type: "button", class: "btn secondary" }, "Consultar de nuevo");
   const live = h("div", { "aria-live": "polite", "data-testid": "own-status" }, badgeSlot, meaning);
-  const censusCard = h("section", { class: "card census", id: "censo", "aria-labelledby": "censo-h" },
+  const censusCard = h("section", { class: "card census wide", id: "censo", "aria-labelledby": "censo-h" },
     h("h2", { id: "censo-h" }, "Tu inscripción en el censo"), live, details, checkedAt,
     h("div", { class: "actions" }, refreshBtn), cooldown);
   let info = null;
@@ -175,8 +175,9 @@ export default async function perfil(root, { navigate }) {
     } catch (err) { toast(message(err), "warn"); }
   });
 
+  root.classList.add("two-col");
   root.append(title("Perfil"), censusCard, dataForm, pwForm,
-    h("section", { class: "card", "aria-labelledby": "del-h" },
+    h("section", { class: "card wide", "aria-labelledby": "del-h" },
       h("h2", { id: "del-h" }, "Eliminar mi cuenta"),
       h("p", {}, "Borra tus datos y el resultado de tus consultas (", h("a", { href: "/politica-de-datos" }, "política de datos"), ")."),
       delBtn));

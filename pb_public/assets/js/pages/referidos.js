@@ -168,9 +168,9 @@ async function leaderView(root) {
     const tr = h("tr", { "data-id": user.id, "data-status": info?.status || "" },
       h("td", { class: "sel" }, cb),
       h("td", { "data-label": "Nombre", class: "name" }, user.name),
-      h("td", { "data-label": "Cédula" }, formatCedula(user.cedula)),
-      h("td", { "data-label": "Celular" }, h("a", { href: `tel:+57${user.phone}` }, formatPhone(user.phone))),
-      h("td", { "data-label": "Registro" }, formatDate(user.created)),
+      h("td", { "data-label": "Cédula", class: "nowrap" }, formatCedula(user.cedula)),
+      h("td", { "data-label": "Celular", class: "nowrap" }, h("a", { href: `tel:+57${user.phone}` }, formatPhone(user.phone))),
+      h("td", { "data-label": "Registro", class: "nowrap" }, formatDate(user.created)),
       h("td", { "data-label": "Estado" }, badge(info?.status)),
       h("td", { "data-label": "Puesto / mesa" }, place),
       h("td", { class: "row-actions" }, refresh, toggle));

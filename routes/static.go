@@ -258,6 +258,9 @@ func (s *site) asset(e *core.RequestEvent) error {
 // page serves the app shell for every other GET: 200 on the app's routes,
 // 404 elsewhere (the app then shows its not-found page).
 func (s *site) page(e *core.RequestEvent) error {
+	if p := e.Request.URL.Path; strings.HasPrefix(p, "/api/") || p == "/_" || strings.HasPrefix(p, "/_/") {
+		return e.NotFoundError("", nil) // PocketBase's JSON 404; the dashboard is PocketBase's
+	}
 	snap, err := s.current()
 	if err != nil {
 		return e.InternalServerError("", err)

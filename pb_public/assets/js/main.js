@@ -108,7 +108,7 @@ pb.authStore.onChange(() => {
   if (!loggedIn() && routes[location.pathname]?.auth) navigate("/ingreso", { replace: true });
 });
 
-(async () => {
-  await refresh();
-  await show(false);
-})();
+// Render at once with the stored session; renew it meanwhile (a revoked
+// session clears the store, and the listener above leaves the page).
+show(false);
+refresh();

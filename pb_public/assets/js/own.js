@@ -44,21 +44,24 @@ export async function watchOwn({ onInfo, onUser, onReferidos }) {
     } catch { /* keep the last count */ }
   };
 
-  if (onUser) offs.push(await subscribe("users", id, (e) => e.action !== "delete" && setUser(e.record)));
-  if (onReferidos) offs.push(await subscribe("referidos", "*", () => countReferidos()));
-  // The info's id is known after the first fetch; subscribe by id then.
-  let infoId = "";
-  const subscribeInfo = async () => {
-    if (!onInfo || !info || infoId === info.id) return;
-    infoId = info.id;
-    offs.push(await subscribe("cedula_info", info.id, (e) => e.action !== "delete" && setInfo(e.record)));
-    await fetchInfo(); // anything between the first fetch and the subscription
-  };
+  // Fetch at once and render; subscribe meanwhile, then fetch again to
+  // cover what changed before the subscriptions were in place.
+  let stopped = false;
   const all = async () => {
     await Promise.all([onInfo && fetchInfo(), onUser && fetchUser(), onReferidos && countReferidos()]);
-    await subscribeInfo();
   };
-  offs.push(await onReconnect(all));
-  await all();
-  return () => offs.forEach((off) => off());
+  const first = all();
+  const live = (async () => {
+    const add = (off) => (stopped ? off() : offs.push(off));
+    if (onUser) add(await subscribe("users", id, (e) => e.action !== "delete" && setUser(e.record)));
+    if (onReferidos) add(await subscribe("referidos", "*", () => countReferidos()));
+    add(await onReconnect(all));
+    await first;
+    // The info's id is known after the first fetch: subscribe by id.
+    if (onInfo && info && !stopped) add(await subscribe("cedula_info", info.id, (e) => e.action !== "delete" && setInfo(e.record)));
+    if (!stopped) await all();
+  })();
+  live.catch(() => {}); // offline: PB_CONNECT's refetch catches up later
+  await first;
+  return () => { stopped = true; offs.forEach((off) => off()); };
 }

@@ -2,6 +2,7 @@ package routes
 
 import (
 	"encoding/json"
+	"sync"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -22,13 +23,35 @@ func bindReferidosLive(app core.App) {
 		broadcastReferido(e.App, "create", e.Record, e.Record.GetString("referred_by"))
 		return e.Next()
 	})
+	// What a referido looked like before an update: the after-success hook
+	// runs once the row is committed, when its original may be gone.
+	var before sync.Map // *core.Record -> referidoState
+	app.OnRecordUpdate(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
+		orig := e.Record.Original()
+		if orig.Id == "" { // a record built in Go and saved twice has no original
+			if fresh, err := e.App.FindRecordById(migrations.UsersCollection, e.Record.Id); err == nil {
+				orig = fresh
+			}
+		}
+		before.Store(e.Record, referidoState{referrer: orig.GetString("referred_by"), name: orig.GetString("name")})
+		return e.Next()
+	})
+	app.OnRecordAfterUpdateError(migrations.UsersCollection).BindFunc(func(e *core.RecordErrorEvent) error {
+		before.Delete(e.Record)
+		return e.Next()
+	})
 	app.OnRecordAfterUpdateSuccess(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
-		now, before := e.Record.GetString("referred_by"), e.Record.Original().GetString("referred_by")
+		v, ok := before.LoadAndDelete(e.Record)
+		if !ok {
+			return e.Next()
+		}
+		was := v.(referidoState)
+		now := e.Record.GetString("referred_by")
 		switch {
-		case now != before:
-			broadcastReferido(e.App, "delete", e.Record, before)
+		case now != was.referrer:
+			broadcastReferido(e.App, "delete", e.Record, was.referrer)
 			broadcastReferido(e.App, "create", e.Record, now)
-		case e.Record.GetString("name") != e.Record.Original().GetString("name"):
+		case e.Record.GetString("name") != was.name:
 			broadcastReferido(e.App, "update", e.Record, now)
 		}
 		return e.Next()
@@ -38,6 +61,8 @@ func bindReferidosLive(app core.App) {
 		return e.Next()
 	})
 }
+
+type referidoState struct{ referrer, name string }
 
 func broadcastReferido(app core.App, action string, user *core.Record, referrer string) {
 	if referrer == "" {

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"log"
 	"log/slog"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/spf13/pflag"
 
 	"github.com/padron/padron/cli"
 	"github.com/padron/padron/config"
@@ -24,20 +26,15 @@ import (
 func main() {
 	app := pocketbase.New()
 
-	cfg := config.Default()
-	cfg.Bind(app.RootCmd.PersistentFlags(), os.Getenv)
-	_ = app.RootCmd.ParseFlags(os.Args[1:]) // eager, like PocketBase's own flags
-	if err := cfg.Validate(); err != nil {
-		log.Fatal(err)
-	}
+	cfg := mustLoadConfig(app.RootCmd.PersistentFlags(), os.Args[1:])
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{})
-	exit := cli.Register(app.RootCmd, &cfg)
+	exit := cli.Register(app.RootCmd, cfg)
 
 	deps := routes.Deps{}
 	var queue hooks.Enqueuer
 	if cfg.Worker {
-		w, err := newCensusWorker(app, &cfg)
+		w, err := newCensusWorker(app, cfg)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -60,6 +57,18 @@ func main() {
 		log.Fatal(err)
 	}
 	os.Exit(exit.Code()) // PocketBase discards command errors
+}
+
+// mustLoadConfig reads Padrón's settings from the environment and args
+// (eagerly, like PocketBase's own flags); a value that does not parse or is
+// out of range stops the binary with exit code 2 and one line naming it.
+func mustLoadConfig(fs *pflag.FlagSet, args []string) *config.Config {
+	cfg, err := config.Load(fs, args, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "padron: %v\n", err)
+		os.Exit(cli.ExitUsage)
+	}
+	return cfg
 }
 
 // newCensusWorker builds the lookup engine (Chromium starts lazily), paced

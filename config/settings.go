@@ -27,6 +27,7 @@ type SettingError struct {
 	Want string
 }
 
+// Error is the one line main prints after "padron: ".
 func (e *SettingError) Error() string {
 	return fmt.Sprintf("%s=%q: want %s", e.Name, e.Value, e.Want)
 }
@@ -173,15 +174,15 @@ func (c *Config) validate(origin func(setting) (name string, set bool)) error {
 	}
 	if c.BreakerCooloff > c.BreakerMaxCooloff {
 		// Blame the maximum only when the operator set it and not the cooloff.
-		cool, max := byFlag["breaker-cooloff"], byFlag["breaker-max-cooloff"]
+		cool, ceiling := byFlag["breaker-cooloff"], byFlag["breaker-max-cooloff"]
 		coolName, coolSet := origin(cool)
-		maxName, maxSet := origin(max)
-		if maxSet && !coolSet {
-			return &SettingError{Name: maxName, Value: max.val.String(),
+		ceilingName, ceilingSet := origin(ceiling)
+		if ceilingSet && !coolSet {
+			return &SettingError{Name: ceilingName, Value: ceiling.val.String(),
 				Want: "a duration not less than --breaker-cooloff (" + cool.val.String() + ")"}
 		}
 		return &SettingError{Name: coolName, Value: cool.val.String(),
-			Want: "a duration from 1s to --breaker-max-cooloff (" + max.val.String() + ")"}
+			Want: "a duration from " + formatDuration(minCooloff) + " to --breaker-max-cooloff (" + ceiling.val.String() + ")"}
 	}
 	return nil
 }

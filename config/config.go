@@ -10,7 +10,6 @@ package config
 
 import (
 	"fmt"
-	"log/slog"
 	"os"
 	"time"
 
@@ -73,6 +72,10 @@ type Config struct {
 	// Concurrency is how many checks the worker runs at once, 1 to 64.
 	// Default worker.DefaultConcurrency (2). Env PADRON_CONCURRENCY.
 	Concurrency int
+	// WorkerTick is how often the worker looks for retries that came due and
+	// leases that expired, 10ms to 24h; new work wakes it at once anyway.
+	// Default worker.DefaultTick (2s). Env PADRON_WORKER_TICK.
+	WorkerTick time.Duration
 	// Pacing is the minimum gap between two lookups on the registrar, 0 or
 	// more. Default worker.DefaultPacing (5s). Env PADRON_PACING.
 	Pacing time.Duration
@@ -138,6 +141,7 @@ func Default() Config {
 		BrowserPool:         scraper.DefaultPoolSize,
 		Worker:              true,
 		Concurrency:         worker.DefaultConcurrency,
+		WorkerTick:          worker.DefaultTick,
 		Pacing:              worker.DefaultPacing,
 		PacingJitter:        worker.DefaultPacingJitter,
 		RetryDelays:         worker.DefaultRetryDelays(),
@@ -167,13 +171,6 @@ func (c *Config) Warnings(lookPath func(string) (string, error)) []string {
 		w = append(w, "no chromium on PATH (install Debian's chromium or set PADRON_CHROMIUM): census checks cannot run")
 	}
 	return w
-}
-
-// LogWarnings writes each warning once at startup.
-func (c *Config) LogWarnings(logger *slog.Logger, lookPath func(string) (string, error)) {
-	for _, w := range c.Warnings(lookPath) {
-		logger.Warn(w)
-	}
 }
 
 func chromiumOnPath(lookPath func(string) (string, error)) bool {

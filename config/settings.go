@@ -61,6 +61,7 @@ func (c *Config) settings() []setting {
 		{"browser-pool", "PADRON_BROWSER_POOL", "lookups sharing the browser at once", intIn(&c.BrowserPool, 1, 64)},
 		{"worker", "PADRON_WORKER", "run the background census worker", boolean(&c.Worker)},
 		{"concurrency", "PADRON_CONCURRENCY", "census checks run at once", intIn(&c.Concurrency, 1, 64)},
+		{"worker-tick", "PADRON_WORKER_TICK", "how often the worker looks for retries come due and expired leases", durIn(&c.WorkerTick, 10*time.Millisecond, 24*time.Hour)},
 		{"pacing", "PADRON_PACING", "minimum gap between lookups on the registrar", durAtLeast(&c.Pacing, 0)},
 		{"pacing-jitter", "PADRON_PACING_JITTER", "random extra per gap", durAtLeast(&c.PacingJitter, 0)},
 		{"retry-delays", "PADRON_RETRY_DELAYS", "waits before each retry", durList(&c.RetryDelays)},

@@ -51,6 +51,7 @@ var badValues = map[string][]string{
 	"revalidate-after":      {"30m", "-1h", "1d"},
 	"public-dir":            {""},
 	"refresh-cooldown":      {"0", "999ms", "25h"},
+	"worker-tick":           {"0s", "9ms", "25h", "fast"},
 }
 
 // TestBadValuesStopLoad checks every refused value, given as a variable

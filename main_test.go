@@ -3,35 +3,66 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
+
+// built is the padron binary, compiled once for every test that runs it.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+	out  []byte
+}
+
+// TestMain removes the binary built for the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// padronBinary builds the binary on first use and returns its path; tests
+// that need it skip under -short.
+func padronBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "padron-bin-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "padron")
+		built.out, built.err = exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("build: %v\n%s", built.err, built.out)
+	}
+	return built.bin
+}
 
 // TestStandaloneCommands runs the built binary's own commands in an empty
 // directory: they work without PocketBase's bootstrap (no pb_data appears),
 // exit with their documented codes, and the fake registrar shuts down
 // gracefully on SIGINT instead of being cut off by PocketBase's handler.
 func TestStandaloneCommands(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "padron")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	dir := filepath.Join(tmp, "cwd")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	bin := padronBinary(t)
+	dir := t.TempDir()
 	answer, err := os.ReadFile("scraper/testdata/wsp_found.json")
 	if err != nil {
 		t.Fatal(err)
@@ -98,5 +129,54 @@ func TestStandaloneCommands(t *testing.T) {
 
 	if _, err := os.Stat(filepath.Join(dir, "pb_data")); !os.IsNotExist(err) {
 		t.Errorf("a standalone command created pb_data (%v)", err)
+	}
+}
+
+// TestBadSettingsStopTheBinary checks a setting that does not parse stops
+// the server before it starts: exit code 2, one line on stderr naming the
+// variable or flag, the value and what is accepted, and no data directory.
+func TestBadSettingsStopTheBinary(t *testing.T) {
+	bin := padronBinary(t)
+	var env []string // the test's environment without any PADRON_* setting
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PADRON_") {
+			env = append(env, kv)
+		}
+	}
+	cases := []struct {
+		env  []string
+		args []string
+		line string
+	}{
+		{[]string{"PADRON_CONCURRENCY=two"}, []string{"serve"},
+			`padron: PADRON_CONCURRENCY="two": want a whole number from 1 to 64`},
+		{nil, []string{"serve", "--pacing", "5 seconds"},
+			`padron: --pacing="5 seconds": want a duration like 5s or 1m30s, 0 or more`},
+		{[]string{"PADRON_RETRY_DELAYS=1m,oops"}, []string{"serve"},
+			`padron: PADRON_RETRY_DELAYS="1m,oops": want a comma-separated list of durations like 1m,5m,15m, each 0 or more`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.line, func(t *testing.T) {
+			t.Parallel()
+			dataDir := filepath.Join(t.TempDir(), "pb_data")
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute) // a server that starts anyway is killed
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, append(tc.args, "--dir", dataDir, "--http", "127.0.0.1:0")...)
+			cmd.Dir = t.TempDir()
+			cmd.Env = append(slices.Clip(env), tc.env...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+				t.Errorf("exit: %v, want exit code 2", err)
+			}
+			if got := strings.TrimSuffix(stderr.String(), "\n"); got != tc.line {
+				t.Errorf("stderr %q\nwant the one line %q", stderr.String(), tc.line)
+			}
+			if _, err := os.Stat(dataDir); !os.IsNotExist(err) {
+				t.Errorf("the refused start created %s (%v)", dataDir, err)
+			}
+		})
 	}
 }

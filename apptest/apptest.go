@@ -13,9 +13,10 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/padron/padron/config"
 	"github.com/padron/padron/hooks"
 	_ "github.com/padron/padron/migrations" // registers the schema
-	"github.com/padron/padron/routes"
+	"github.com/padron/padron/server"
 )
 
 // Person is a seeded user and a valid auth token for them.
@@ -63,12 +64,24 @@ func NewBareApp(t testing.TB) *tests.TestApp {
 	return app
 }
 
-// NewApp is NewBareApp with Padrón's hooks (no census worker) and routes bound.
+// NewApp is NewBareApp wired as the binary wires it (server.Build), with
+// the default configuration but the census worker off.
 func NewApp(t testing.TB) *tests.TestApp {
 	t.Helper()
+	cfg := config.Default()
+	cfg.Worker = false
+	return NewAppWith(t, cfg)
+}
+
+// NewAppWith is NewBareApp wired by server.Build from cfg, for tests that
+// need other settings than NewApp's.
+func NewAppWith(t testing.TB, cfg config.Config) *tests.TestApp {
+	t.Helper()
 	app := NewBareApp(t)
-	hooks.Register(app, nil)
-	routes.Register(app, routes.Deps{})
+	if _, err := server.Build(app, cfg); err != nil {
+		app.Cleanup()
+		t.Fatalf("apptest: build server: %v", err)
+	}
 	return app
 }
 

@@ -167,6 +167,27 @@ func TestNoKeyFailsWithoutTraffic(t *testing.T) {
 	}
 }
 
+// TestBaseURLs checks each protocol's default root and what CheckBaseURL,
+// which config uses to refuse --captcha-url up front, accepts.
+func TestBaseURLs(t *testing.T) {
+	t.Parallel()
+	for api, want := range map[string]string{
+		captcha.APIClassic: captcha.DefaultClassicBaseURL, captcha.APITask: captcha.DefaultTaskBaseURL, "soap": "",
+	} {
+		if got := captcha.DefaultBaseURL(api); got != want {
+			t.Errorf("DefaultBaseURL(%q) = %q, want %q", api, got, want)
+		}
+	}
+	for raw, ok := range map[string]bool{
+		captcha.DefaultClassicBaseURL: true, "http://127.0.0.1:8090/captcha/": true,
+		"2captcha.com": false, "ftp://127.0.0.1/": false, "https://2captcha.com/?x=1": false, "https://": false,
+	} {
+		if err := captcha.CheckBaseURL(raw); (err == nil) != ok || (err != nil && !errors.Is(err, captcha.ErrConfig)) {
+			t.Errorf("CheckBaseURL(%q) = %v, want ok=%v (ErrConfig otherwise)", raw, err, ok)
+		}
+	}
+}
+
 func TestTaskValidation(t *testing.T) {
 	t.Parallel()
 	for _, api := range apis {

@@ -24,6 +24,38 @@ const (
 	DefaultTaskBaseURL    = "https://api.2captcha.com"
 )
 
+// Client defaults, documented on Config; config.Default uses them too.
+const (
+	DefaultAPI          = APIClassic
+	DefaultFirstPoll    = 15 * time.Second
+	DefaultPollInterval = 5 * time.Second
+	DefaultDeadline     = 150 * time.Second
+	DefaultBusyBackoff  = 5 * time.Second
+	DefaultHTTPTimeout  = 30 * time.Second
+)
+
+// DefaultBaseURL is the service root for api (APIClassic or APITask), so a
+// production config only needs a key; "" for an unknown protocol.
+func DefaultBaseURL(api string) string {
+	switch api {
+	case APIClassic:
+		return DefaultClassicBaseURL
+	case APITask:
+		return DefaultTaskBaseURL
+	}
+	return ""
+}
+
+// CheckBaseURL reports whether raw can be a BaseURL: an absolute http(s)
+// URL without a query, since request paths are appended to it.
+func CheckBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		return fmt.Errorf("captcha: BaseURL %q is not an absolute http(s) URL without query: %w", raw, ErrConfig)
+	}
+	return nil
+}
+
 // DefaultTaskType is the task API's reCAPTCHA v2 task without our own proxy,
 // as 2captcha and anti-captcha spell it (CapSolver accepts
 // "ReCaptchaV2TaskProxyLess").
@@ -32,36 +64,40 @@ const DefaultTaskType = "RecaptchaV2TaskProxyless"
 // Config tells a client which service to use and how patiently to wait; zero
 // fields take the documented defaults.
 type Config struct {
-	// API picks the wire protocol: APIClassic or APITask. Default APIClassic.
+	// API picks the wire protocol: APIClassic or APITask. Default DefaultAPI
+	// (APIClassic).
 	API string
 
 	// BaseURL is the service root; paths like /in.php or /createTask are
 	// appended to it, so a prefix such as http://127.0.0.1:8090/captcha works.
-	// Default DefaultClassicBaseURL for APIClassic, DefaultTaskBaseURL for
-	// APITask.
+	// Default DefaultBaseURL(API): DefaultClassicBaseURL for APIClassic,
+	// DefaultTaskBaseURL for APITask.
 	BaseURL string
 
 	// Key is the account's API key. Required: without it construction fails
 	// with ErrConfig. Never logged nor put in error messages.
 	Key string
 
-	// HTTPClient sends the requests. Default: a client with a 30 s timeout
-	// per request.
+	// HTTPClient sends the requests. Default: a client with a
+	// DefaultHTTPTimeout (30 s) timeout per request.
 	HTTPClient *http.Client
 
 	// FirstPoll is the wait between submitting and the first result poll; the
-	// services recommend 15–20 s for reCAPTCHA. Default 15 s.
+	// services recommend 15–20 s for reCAPTCHA. Default DefaultFirstPoll
+	// (15 s).
 	FirstPoll time.Duration
 
-	// PollInterval is the wait between result polls. Default 5 s.
+	// PollInterval is the wait between result polls. Default
+	// DefaultPollInterval (5 s).
 	PollInterval time.Duration
 
 	// Deadline bounds a whole Solve (submit retries and polling) before it
-	// fails with ErrTimeout. Default 150 s.
+	// fails with ErrTimeout. Default DefaultDeadline (150 s).
 	Deadline time.Duration
 
 	// BusyBackoff is the wait before resubmitting after the service answered
-	// ERROR_NO_SLOT_AVAILABLE or ERROR_TOO_MUCH_REQUESTS. Default 5 s.
+	// ERROR_NO_SLOT_AVAILABLE or ERROR_TOO_MUCH_REQUESTS. Default
+	// DefaultBusyBackoff (5 s).
 	BusyBackoff time.Duration
 
 	// TaskType is the task API's task type. Default DefaultTaskType.
@@ -98,30 +134,26 @@ func (cfg Config) withDefaults(api string) (Config, error) {
 	}
 	cfg.API = api
 	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultClassicBaseURL
-		if api == APITask {
-			cfg.BaseURL = DefaultTaskBaseURL
-		}
+		cfg.BaseURL = DefaultBaseURL(api)
 	}
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
-		return cfg, fmt.Errorf("captcha: BaseURL %q is not an absolute http(s) URL without query: %w", cfg.BaseURL, ErrConfig)
+	if err := CheckBaseURL(cfg.BaseURL); err != nil {
+		return cfg, err
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+		cfg.HTTPClient = &http.Client{Timeout: DefaultHTTPTimeout}
 	}
 	if cfg.FirstPoll <= 0 {
-		cfg.FirstPoll = 15 * time.Second
+		cfg.FirstPoll = DefaultFirstPoll
 	}
 	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = 5 * time.Second
+		cfg.PollInterval = DefaultPollInterval
 	}
 	if cfg.Deadline <= 0 {
-		cfg.Deadline = 150 * time.Second
+		cfg.Deadline = DefaultDeadline
 	}
 	if cfg.BusyBackoff <= 0 {
-		cfg.BusyBackoff = 5 * time.Second
+		cfg.BusyBackoff = DefaultBusyBackoff
 	}
 	if cfg.TaskType == "" {
 		cfg.TaskType = DefaultTaskType

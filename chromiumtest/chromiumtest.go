@@ -1,6 +1,7 @@
 // Package chromiumtest finds the browser for tests that drive a real
-// Chromium, so every such test agrees on when to skip: without a browser a
-// developer's run skips them, while CI (PADRON_REQUIRE_CHROMIUM=1) fails.
+// Chromium, so every such test agrees on when to skip (without a browser a
+// developer's run skips them, while CI, PADRON_REQUIRE_CHROMIUM=1, fails)
+// and browser-test processes take turns on the machine.
 package chromiumtest
 
 import (
@@ -14,13 +15,18 @@ import (
 const RequireEnv = "PADRON_REQUIRE_CHROMIUM"
 
 // Path returns the Chromium binary (PADRON_CHROMIUM, else the PATH); Rod
-// must never download one.
+// must never download one. The first call in a test process waits for the
+// browser-test lock (LockFile) and holds it until the process exits.
 func Path(t testing.TB) string {
 	t.Helper()
-	if p := os.Getenv("PADRON_CHROMIUM"); p != "" {
-		return p
+	p := os.Getenv("PADRON_CHROMIUM")
+	if p == "" {
+		p, _ = launcher.LookPath()
 	}
-	if p, ok := launcher.LookPath(); ok {
+	if p != "" {
+		if err := lockProcess(); err != nil {
+			t.Fatalf("chromiumtest: %v", err)
+		}
 		return p
 	}
 	if os.Getenv(RequireEnv) != "" {

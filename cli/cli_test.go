@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-rod/rod/lib/launcher"
 	"github.com/spf13/cobra"
 
+	"github.com/padron/padron/chromiumtest"
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/fakecaptcha"
 	"github.com/padron/padron/scraper"
@@ -215,9 +215,7 @@ func fakeEnv(base, source string) map[string]string {
 // the production engine builder, a real Chromium and the fake-registrar
 // command.
 func TestLookupCommand(t *testing.T) {
-	if _, ok := launcher.LookPath(); !ok {
-		t.Skip("no chromium binary on this machine (apt-get install chromium): skipping browser tests")
-	}
+	chromiumtest.Path(t) // skips without a browser; takes the browser-test lock
 	t.Parallel()
 	base := startFake(t)
 	out, err := run(t, fakeEnv(base, "wsp"), "", "census", "lookup", "--captcha-api", "task", "1.020.304.050")
@@ -230,9 +228,7 @@ func TestLookupCommand(t *testing.T) {
 // TestLookupCommandOutcomes checks the JSON and exit code of answers and
 // failures, with a short lookup timeout for the slow fixture.
 func TestLookupCommandOutcomes(t *testing.T) {
-	if _, ok := launcher.LookPath(); !ok {
-		t.Skip("no chromium binary on this machine (apt-get install chromium): skipping browser tests")
-	}
+	chromiumtest.Path(t) // skips without a browser; takes the browser-test lock
 	t.Parallel()
 	base := startFake(t)
 	// withTimeout is the production builder with a given lookup timeout.

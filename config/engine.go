@@ -24,6 +24,7 @@ func (c *Config) EngineConfig(logger *slog.Logger) (scraper.Config, error) {
 		EleccionesAPIURL: c.EleccionesAPIURL,
 		ChromiumPath:     c.ChromiumPath,
 		PoolSize:         c.BrowserPool,
+		LookupTimeout:    c.LookupTimeout,
 		Logger:           logger,
 	}
 	if c.CaptchaKey == "" {

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/scraper"
@@ -31,13 +32,15 @@ func TestEngineConfig(t *testing.T) {
 	t.Parallel()
 	c := Default()
 	c.Source, c.RegistrarURL, c.BrowserPool, c.ChromiumPath = "elecciones", "http://127.0.0.1:1/censo/", 3, "/usr/bin/chromium"
+	c.LookupTimeout = 7 * time.Second
 	c.CaptchaAPI, c.CaptchaURL, c.CaptchaKey = "task", "http://127.0.0.1:1/captcha", "k"
 	cfg, err := c.EngineConfig(nil)
 	if err != nil {
 		t.Fatalf("EngineConfig: %v", err)
 	}
 	if cfg.Source != scraper.SourceElecciones || cfg.WSPURL != c.RegistrarURL || cfg.EleccionesURL != c.EleccionesURL ||
-		cfg.EleccionesAPIURL != c.EleccionesAPIURL || cfg.PoolSize != 3 || cfg.ChromiumPath != c.ChromiumPath {
+		cfg.EleccionesAPIURL != c.EleccionesAPIURL || cfg.PoolSize != 3 || cfg.ChromiumPath != c.ChromiumPath ||
+		cfg.LookupTimeout != 7*time.Second {
 		t.Errorf("scraper config %+v does not carry the settings", cfg)
 	}
 	if _, ok := cfg.Solver.(*captcha.TaskAPI); !ok {

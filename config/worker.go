@@ -15,6 +15,7 @@ func (c *Config) WorkerConfig(logger *slog.Logger) worker.Config {
 	}
 	return worker.Config{
 		Concurrency:       c.Concurrency,
+		Tick:              c.WorkerTick,
 		MaxAttempts:       c.MaxAttempts,
 		RetryDelays:       c.RetryDelays,
 		BreakerThreshold:  c.BreakerThreshold,

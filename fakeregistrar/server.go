@@ -111,6 +111,7 @@ type Server struct {
 	tokens   map[string]struct{} // spent captcha tokens
 	attempts map[string]int      // lookups per cédula, for CaseFlaky
 	lookups  []LookupRecord
+	arrivals []Arrival
 	counters Counters
 }
 
@@ -160,6 +161,7 @@ func New(cfg Config) *Server {
 
 // ServeHTTP routes to the two sites and anything mounted.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.noteArrival(r)
 	s.mux.ServeHTTP(w, r)
 }
 

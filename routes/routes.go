@@ -32,6 +32,7 @@ const DefaultRefreshCooldown = 30 * time.Second
 func Register(app core.App, deps Deps) {
 	ref := newRefresher(deps)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(clientErrors())
 		bindReferrals(se)
 		bindCensusStatus(se, deps.Worker)
 		bindCensusRefresh(se, ref)

@@ -64,14 +64,17 @@ type Config struct {
 	// ChromiumPath is the browser binary. Default launcher.LookPath(); a
 	// browser is never downloaded.
 	ChromiumPath string
-	// PoolSize is how many lookups share the browser at once. Default 2.
+	// PoolSize is how many lookups share the browser at once. Default
+	// DefaultPoolSize (2).
 	PoolSize int
 	// RecycleAfter is how many lookups a browser serves before it is
-	// replaced, bounding leaks in Chromium and Rod. Default 200.
+	// replaced, bounding leaks in Chromium and Rod. Default
+	// DefaultRecycleAfter (200).
 	RecycleAfter int
 	// LookupTimeout bounds the browser part of a lookup (open, submit, read
 	// the answer); the captcha solve has its own deadline, and waiting for a
-	// pool slot or the Gate counts only against the caller's. Default 45 s.
+	// pool slot or the Gate counts only against the caller's. Default
+	// DefaultLookupTimeout (45 s).
 	LookupTimeout time.Duration
 	// UserAgent is the browser identity shown to the site. Default
 	// DefaultUserAgent; never one containing "HeadlessChrome".

@@ -30,7 +30,9 @@ func (w *Worker) Announce(infoIDs []string) {
 			ev.Model = info
 			if err := w.app.OnModelAfterUpdateSuccess().Trigger(ev); err != nil {
 				w.log.Debug("announce cedula_info", "id", id, "error", err)
+				continue
 			}
+			w.announced.Add(1)
 		}
 	}()
 }

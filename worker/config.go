@@ -5,56 +5,95 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+
+	"github.com/padron/padron/scraper"
 )
+
+// Worker defaults, documented on Config; config.Default uses them too, so
+// each value is written once.
+const (
+	DefaultConcurrency       = 2
+	DefaultMaxAttempts       = 3
+	DefaultRetryJitter       = 0.1
+	DefaultTick              = 2 * time.Second
+	DefaultLease             = 2 * time.Minute
+	DefaultCheckTimeout      = 5 * time.Minute
+	DefaultShutdownTimeout   = 20 * time.Second
+	DefaultBreakerThreshold  = 3
+	DefaultBreakerCooloff    = 5 * time.Minute
+	DefaultBreakerMaxCooloff = time.Hour
+	DefaultAttemptRetention  = 30 * 24 * time.Hour
+	DefaultRevalidateAfter   = 30 * 24 * time.Hour
+	DefaultRevalidateBatch   = 20
+	DefaultRevalidateEvery   = 10 * time.Minute
+	DefaultEvidenceEvery     = time.Hour
+	DefaultSource            = string(scraper.SourceWSP)
+)
+
+// DefaultRetryDelays returns the default waits before the 2nd, 3rd and 4th
+// attempt (1m, 5m, 15m), a fresh slice each call so no caller can change
+// another's.
+func DefaultRetryDelays() []time.Duration {
+	return []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute}
+}
 
 // Config tunes the worker; the zero value of each field means its default.
 type Config struct {
-	// Concurrency is how many checks run at once. Default 2 (a 2-core
-	// machine runs 2–4 Chromium lookups usefully).
+	// Concurrency is how many checks run at once. Default
+	// DefaultConcurrency (2: a 2-core machine runs 2–4 Chromium lookups
+	// usefully).
 	Concurrency int
 	// MaxAttempts counts every attempt of one check, the first included.
-	// Default 3.
+	// Default DefaultMaxAttempts (3).
 	MaxAttempts int
 	// RetryDelays are the waits before the 2nd, 3rd, ... attempt; the last
-	// one repeats if there are more attempts than delays. Default 1m, 5m, 15m.
+	// one repeats if there are more attempts than delays. Default
+	// DefaultRetryDelays() (1m, 5m, 15m).
 	RetryDelays []time.Duration
 	// RetryJitter is the largest random fraction added to a retry delay.
-	// Default 0.1; negative means none.
+	// Default DefaultRetryJitter (0.1); negative means none.
 	RetryJitter float64
 	// Tick is how often the dispatcher looks for due checks when nobody
-	// wakes it (retries coming due, expired leases). Default 2s.
+	// wakes it (retries coming due, expired leases). Default DefaultTick (2s).
 	Tick time.Duration
 	// Lease is how long a claim holds before another dispatcher may take
-	// the check over; renewed while the check runs. Default 2m.
+	// the check over; renewed while the check runs. Default DefaultLease (2m).
 	Lease time.Duration
 	// CheckTimeout bounds one attempt end to end (captcha, pacing wait,
-	// browser). Default 5m.
+	// browser). Default DefaultCheckTimeout (5m).
 	CheckTimeout time.Duration
 	// ShutdownTimeout is how long Stop lets in-flight checks finish before
-	// cancelling them and releasing their leases. Default 20s.
+	// cancelling them and releasing their leases. Default
+	// DefaultShutdownTimeout (20s).
 	ShutdownTimeout time.Duration
 
-	// BreakerThreshold consecutive blocks open the breaker. Default 3.
+	// BreakerThreshold consecutive blocks open the breaker. Default
+	// DefaultBreakerThreshold (3).
 	BreakerThreshold int
 	// BreakerCooloff is the first pause; it doubles on each repeated trip up
-	// to BreakerMaxCooloff. Defaults 5m and 1h.
+	// to BreakerMaxCooloff. Defaults DefaultBreakerCooloff (5m) and
+	// DefaultBreakerMaxCooloff (1h).
 	BreakerCooloff    time.Duration
 	BreakerMaxCooloff time.Duration
 
-	// AttemptRetention is how long attempt history is kept. Default 30 days.
+	// AttemptRetention is how long attempt history is kept. Default
+	// DefaultAttemptRetention (30 days).
 	AttemptRetention time.Duration
 	// RevalidateAfter is the age at which a final answer is checked again.
-	// Default 30 days; negative turns revalidation off.
+	// Default DefaultRevalidateAfter (30 days); negative turns revalidation
+	// off.
 	RevalidateAfter time.Duration
 	// RevalidateBatch is how many stale answers one revalidation run
-	// enqueues (it runs every RevalidateEvery). Defaults 20 and 10m.
+	// enqueues (it runs every RevalidateEvery). Defaults
+	// DefaultRevalidateBatch (20) and DefaultRevalidateEvery (10m).
 	RevalidateBatch int
 	RevalidateEvery time.Duration
 	// EvidenceEvery keeps at most one evidence set per distinct error
-	// signature in this window. Default 1h.
+	// signature in this window. Default DefaultEvidenceEvery (1h).
 	EvidenceEvery time.Duration
 
-	// Source names the registrar site in the attempt history. Default "wsp".
+	// Source names the registrar site in the attempt history. Default
+	// DefaultSource ("wsp").
 	Source string
 	// Clock is the time source for scheduling and retries. Default: the
 	// real clock; tests pass clockwork.NewFakeClock().
@@ -71,35 +110,35 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	if c.Concurrency <= 0 {
-		c.Concurrency = 2
+		c.Concurrency = DefaultConcurrency
 	}
 	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 3
+		c.MaxAttempts = DefaultMaxAttempts
 	}
 	if len(c.RetryDelays) == 0 {
-		c.RetryDelays = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute}
+		c.RetryDelays = DefaultRetryDelays()
 	}
 	if c.RetryJitter == 0 {
-		c.RetryJitter = 0.1
+		c.RetryJitter = DefaultRetryJitter
 	}
-	def(&c.Tick, 2*time.Second)
-	def(&c.Lease, 2*time.Minute)
-	def(&c.CheckTimeout, 5*time.Minute)
-	def(&c.ShutdownTimeout, 20*time.Second)
+	def(&c.Tick, DefaultTick)
+	def(&c.Lease, DefaultLease)
+	def(&c.CheckTimeout, DefaultCheckTimeout)
+	def(&c.ShutdownTimeout, DefaultShutdownTimeout)
 	if c.BreakerThreshold <= 0 {
-		c.BreakerThreshold = 3
+		c.BreakerThreshold = DefaultBreakerThreshold
 	}
-	def(&c.BreakerCooloff, 5*time.Minute)
-	def(&c.BreakerMaxCooloff, time.Hour)
-	def(&c.AttemptRetention, 30*24*time.Hour)
-	def(&c.RevalidateAfter, 30*24*time.Hour)
+	def(&c.BreakerCooloff, DefaultBreakerCooloff)
+	def(&c.BreakerMaxCooloff, DefaultBreakerMaxCooloff)
+	def(&c.AttemptRetention, DefaultAttemptRetention)
+	def(&c.RevalidateAfter, DefaultRevalidateAfter)
 	if c.RevalidateBatch <= 0 {
-		c.RevalidateBatch = 20
+		c.RevalidateBatch = DefaultRevalidateBatch
 	}
-	def(&c.RevalidateEvery, 10*time.Minute)
-	def(&c.EvidenceEvery, time.Hour)
+	def(&c.RevalidateEvery, DefaultRevalidateEvery)
+	def(&c.EvidenceEvery, DefaultEvidenceEvery)
 	if c.Source == "" {
-		c.Source = "wsp"
+		c.Source = DefaultSource
 	}
 	if c.Clock == nil {
 		c.Clock = clockwork.NewRealClock()

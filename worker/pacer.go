@@ -22,6 +22,13 @@ type Pacer struct {
 	next time.Time // earliest moment the next lookup may start
 }
 
+// The gap and jitter the server paces with when none is configured: one
+// lookup every 5–6 s, so a bulk refresh does not hammer the registrar.
+const (
+	DefaultPacing       = 5 * time.Second
+	DefaultPacingJitter = time.Second
+)
+
 // NewPacer paces lookups gap apart plus up to jitter at random; a zero gap
 // lets everything through. clock may be nil (real time).
 func NewPacer(gap, jitter time.Duration, clock clockwork.Clock) *Pacer {

@@ -38,7 +38,8 @@ type Worker struct {
 	done    chan struct{} // closed when the dispatch loop exits
 	started atomic.Bool
 
-	configWarned atomic.Bool // captcha misconfiguration is logged once
+	configWarned atomic.Bool   // captcha misconfiguration is logged once
+	announced    atomic.Uint64 // records announced to realtime (Announce)
 }
 
 // New builds a worker that checks cédulas with lookup; it does nothing until
@@ -211,6 +212,9 @@ type Status struct {
 	Concurrency int           `json:"concurrency"`
 	Busy        int           `json:"busy"`
 	Breaker     BreakerStatus `json:"breaker"`
+	// Announced counts records pushed to realtime after a bulk enqueue
+	// saved them with hooks off: the bulk refresh's fast path at work.
+	Announced uint64 `json:"announced"`
 }
 
 // Status reports what the worker is doing now.
@@ -221,6 +225,7 @@ func (w *Worker) Status() Status {
 		Concurrency: w.cfg.Concurrency,
 		Busy:        w.cfg.Concurrency - len(w.slots),
 		Breaker:     w.breaker.Status(),
+		Announced:   w.announced.Load(),
 	}
 }
 

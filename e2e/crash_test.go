@@ -1,4 +1,4 @@
-package worker_test
+package e2e_test
 
 import (
 	"context"
@@ -20,8 +20,8 @@ import (
 	"github.com/padron/padron/fakeregistrar"
 )
 
-// server is the padron binary running as a child process on a data dir.
-type server struct {
+// proc is the padron binary running as a child process on a data dir.
+type proc struct {
 	t    *testing.T
 	bin  string
 	dir  string
@@ -30,7 +30,7 @@ type server struct {
 	cmd  *exec.Cmd
 }
 
-func (s *server) start() {
+func (s *proc) start() {
 	s.t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -49,7 +49,7 @@ func (s *server) start() {
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatal(err)
 	}
-	waitFor(s.t, "server healthy", func() bool {
+	waitFor(s.t, 30*time.Second, "server healthy", func() bool {
 		res, err := http.Get(s.base + "/api/health")
 		if err != nil {
 			return false
@@ -59,7 +59,7 @@ func (s *server) start() {
 	})
 }
 
-func (s *server) kill9() {
+func (s *proc) kill9() {
 	s.t.Helper()
 	if err := s.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		s.t.Fatal(err)
@@ -67,7 +67,7 @@ func (s *server) kill9() {
 	_ = s.cmd.Wait()
 }
 
-func (s *server) stop() {
+func (s *proc) stop() {
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() { _ = s.cmd.Wait(); close(done) }()
@@ -79,7 +79,7 @@ func (s *server) stop() {
 	}
 }
 
-func (s *server) get(token, path string, v any) {
+func (s *proc) get(token, path string, v any) {
 	s.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, s.base+path, nil)
 	req.Header.Set("Authorization", token)
@@ -93,7 +93,7 @@ func (s *server) get(token, path string, v any) {
 	}
 }
 
-func (s *server) superToken() string {
+func (s *proc) superToken() string {
 	s.t.Helper()
 	res, err := http.Post(s.base+"/api/collections/_superusers/auth-with-password", "application/json",
 		strings.NewReader(`{"identity":"admin@padron.test","password":"`+apptest.Password+`"}`))
@@ -116,16 +116,10 @@ type attemptRow struct {
 // flight, restarts it on the same data directory, and asserts every check
 // completes exactly once in its final state.
 func TestCrashRecoveryKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	t.Parallel()
 	chromium := chromiumtest.Path(t)
+	bin := binary(t)
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "padron")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/padron/padron").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
 
 	// Every lookup takes ~600 ms on the site, so several are in flight.
 	reg, err := fakeregistrar.Start(context.Background(), "127.0.0.1:0", fakeregistrar.Config{
@@ -154,7 +148,7 @@ func TestCrashRecoveryKill9(t *testing.T) {
 	if err := os.Mkdir(serverTmp, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, bin: bin, dir: dir, env: append(os.Environ(),
+	s := &proc{t: t, bin: bin, dir: dir, env: append(os.Environ(),
 		"TMPDIR="+serverTmp,
 		"PADRON_REGISTRAR_URL="+reg.WSPURL(),
 		"PADRON_CAPTCHA_URL="+reg.URL()+"/captcha",
@@ -164,9 +158,7 @@ func TestCrashRecoveryKill9(t *testing.T) {
 		"PADRON_CHROMIUM="+chromium,
 		"PADRON_PUBLIC_DIR="+filepath.Join(tmp, "no-frontend"),
 	)}
-	if out, err := exec.Command(bin, "superuser", "upsert", "admin@padron.test", apptest.Password, "--dir", dir).CombinedOutput(); err != nil {
-		t.Fatalf("superuser: %v\n%s", err, out)
-	}
+	s.superuser()
 
 	s.start()
 	for _, ced := range ceds {
@@ -182,7 +174,7 @@ func TestCrashRecoveryKill9(t *testing.T) {
 	}
 	token := s.superToken()
 	var counts struct{ Queue map[string]int }
-	waitForUntil(t, time.Now().Add(60*time.Second), "some answered and some in flight", func() bool {
+	waitFor(t, 60*time.Second, "some answered and some in flight", func() bool {
 		s.get(token, "/api/census/worker", &counts)
 		return counts.Queue["active"] >= 2 && counts.Queue["processing"] >= 1
 	})
@@ -191,7 +183,7 @@ func TestCrashRecoveryKill9(t *testing.T) {
 
 	s.start()
 	token = s.superToken()
-	waitForUntil(t, time.Now().Add(90*time.Second), "every check final after restart", func() bool {
+	waitFor(t, 90*time.Second, "every check final after restart", func() bool {
 		s.get(token, "/api/census/worker", &counts)
 		return counts.Queue["active"] == n
 	})

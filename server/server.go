@@ -1,0 +1,87 @@
+// Package server is Padrón's composition root: from one config.Config it
+// binds the record hooks, the API routes, the census worker with its lookup
+// engine and the web app onto a PocketBase app, so the binary and every
+// whole-system test run the very same server.
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/padron/padron/config"
+	"github.com/padron/padron/hooks"
+	_ "github.com/padron/padron/migrations" // registers the data model
+	"github.com/padron/padron/routes"
+	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/worker"
+)
+
+// Server is what Build wired, so tests and operators' tools can observe the
+// running parts.
+type Server struct {
+	// Config is the configuration the server was built from.
+	Config config.Config
+	// Worker runs the census checks; nil when Config.Worker is false.
+	Worker *worker.Worker
+	// Engine looks cédulas up on the registrar; nil when Config.Worker is
+	// false. Chromium starts only with its first lookup.
+	Engine *scraper.Engine
+}
+
+// Build binds Padrón onto app as cfg says. The worker starts when app
+// serves and stops (letting in-flight checks finish) when it terminates;
+// other commands (superuser, migrate) never start it. cfg must be valid
+// (config.Config.Validate).
+func Build(app core.App, cfg config.Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{Config: cfg}
+	log := slog.New(newAppLogHandler(app, os.Stderr))
+
+	deps := routes.Deps{RefreshCooldown: cfg.RefreshCooldown}
+	var queue hooks.Enqueuer
+	if cfg.Worker {
+		if err := s.buildWorker(app, log); err != nil {
+			return nil, err
+		}
+		queue, deps.Worker, deps.Queue = s.Worker, s.Worker, s.Worker
+	}
+	hooks.Register(app, queue)
+	routes.Register(app, deps)
+	routes.ServePublic(app, cfg.PublicDir)
+
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		noInstaller(se)
+		for _, w := range cfg.Warnings(exec.LookPath) {
+			warnAtStart(se.App, w)
+		}
+		return se.Next()
+	})
+	return s, nil
+}
+
+// buildWorker makes the lookup engine, paced by the worker's gate, and the
+// worker, bound to the app's serve/terminate.
+func (s *Server) buildWorker(app core.App, log *slog.Logger) error {
+	engCfg, err := s.Config.EngineConfig(log.With("component", "census-engine"))
+	if err != nil {
+		return err
+	}
+	engCfg.Gate = worker.NewPacer(s.Config.Pacing, s.Config.PacingJitter, nil)
+	engine, err := scraper.New(engCfg)
+	if err != nil {
+		return fmt.Errorf("census engine: %w", err)
+	}
+	w, err := worker.New(app, engine, s.Config.WorkerConfig(log))
+	if err != nil {
+		return fmt.Errorf("census worker: %w", err)
+	}
+	w.Bind(app, engine)
+	s.Worker, s.Engine = w, engine
+	return nil
+}

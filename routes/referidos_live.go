@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/routine"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
@@ -19,14 +20,18 @@ import (
 // the view's row, exactly the fields the view exposes. The rule is the
 // view's own: referred_by = the subscriber. Checked in memory, no query.
 func bindReferidosLive(app core.App) {
-	app.OnRecordAfterCreateSuccess(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
-		broadcastReferido(e.App, "create", e.Record, e.Record.GetString("referred_by"))
-		return e.Next()
+	// Ids make binding twice (ServePublic called again) replace, not repeat.
+	app.OnRecordAfterCreateSuccess(migrations.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{
+		Id: "padronReferidosLiveCreate",
+		Func: func(e *core.RecordEvent) error {
+			broadcastReferido(e.App, "create", e.Record, e.Record.GetString("referred_by"))
+			return e.Next()
+		},
 	})
 	// What a referido looked like before an update: the after-success hook
 	// runs once the row is committed, when its original may be gone.
 	var before sync.Map // *core.Record -> referidoState
-	app.OnRecordUpdate(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
+	app.OnRecordUpdate(migrations.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveBefore", Func: func(e *core.RecordEvent) error {
 		orig := e.Record.Original()
 		if orig.Id == "" { // a record built in Go and saved twice has no original
 			if fresh, err := e.App.FindRecordById(migrations.UsersCollection, e.Record.Id); err == nil {
@@ -35,12 +40,12 @@ func bindReferidosLive(app core.App) {
 		}
 		before.Store(e.Record, referidoState{referrer: orig.GetString("referred_by"), name: orig.GetString("name")})
 		return e.Next()
-	})
-	app.OnRecordAfterUpdateError(migrations.UsersCollection).BindFunc(func(e *core.RecordErrorEvent) error {
+	}})
+	app.OnRecordAfterUpdateError(migrations.UsersCollection).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "padronReferidosLiveError", Func: func(e *core.RecordErrorEvent) error {
 		before.Delete(e.Record)
 		return e.Next()
-	})
-	app.OnRecordAfterUpdateSuccess(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
+	}})
+	app.OnRecordAfterUpdateSuccess(migrations.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveUpdate", Func: func(e *core.RecordEvent) error {
 		v, ok := before.LoadAndDelete(e.Record)
 		if !ok {
 			return e.Next()
@@ -55,11 +60,11 @@ func bindReferidosLive(app core.App) {
 			broadcastReferido(e.App, "update", e.Record, now)
 		}
 		return e.Next()
-	})
-	app.OnRecordAfterDeleteSuccess(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
+	}})
+	app.OnRecordAfterDeleteSuccess(migrations.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveDelete", Func: func(e *core.RecordEvent) error {
 		broadcastReferido(e.App, "delete", e.Record, e.Record.GetString("referred_by"))
 		return e.Next()
-	})
+	}})
 }
 
 type referidoState struct{ referrer, name string }

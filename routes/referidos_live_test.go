@@ -18,9 +18,9 @@ import (
 func TestReferidosViewRealtime(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)
-	app := apptest.NewApp(t)
+	app := apptest.NewApp(t) // as the binary: the web app and its referidos feed bound
 	defer app.Cleanup()
-	routes.ServePublic(app, "")
+	routes.ServePublic(app, "") // bound twice on purpose: events must not double
 	srv := apptest.Serve(t, app)
 
 	memberA := connect(t, srv.URL, "memberA", c.MemberA.Token, "referidos/*", "users/*", "cedula_info/*")
@@ -82,6 +82,9 @@ func TestReferidosViewRealtime(t *testing.T) {
 		cl.mu.Lock()
 		got := slices.Clone(cl.got)
 		cl.mu.Unlock()
+		if n := countKey(got, "referidos/* create "+nieto.Id+" "); (cl == memberA || cl == super) && n != 1 {
+			t.Errorf("%s received the create %d times", cl.name, n)
+		}
 		for _, ev := range got {
 			if ev.ID == nieto.Id && cl != memberA && cl != super {
 				t.Errorf("%s received %s", cl.name, ev.key())
@@ -94,4 +97,14 @@ func TestReferidosViewRealtime(t *testing.T) {
 			}
 		}
 	}
+}
+
+func countKey(evs []sseEvent, key string) int {
+	n := 0
+	for _, ev := range evs {
+		if ev.key() == key {
+			n++
+		}
+	}
+	return n
 }

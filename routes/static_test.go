@@ -14,15 +14,18 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/config"
 	"github.com/padron/padron/routes"
 )
 
-// publicApp serves the web app from dir ("" or missing: the embedded copy).
+// publicApp is the server as the binary builds it, with --public-dir dir
+// (a missing directory: the embedded copy) and no worker.
 func publicApp(t testing.TB, dir string) *tests.TestApp {
 	t.Helper()
-	app := apptest.NewApp(t)
-	routes.ServePublic(app, dir)
-	return app
+	cfg := config.Default()
+	cfg.Worker = false
+	cfg.PublicDir = dir
+	return apptest.NewAppWith(t, cfg)
 }
 
 var versionRe = regexp.MustCompile(`/assets/([0-9a-f]{12})/js/main\.js`)
@@ -204,7 +207,7 @@ func TestServePublicFromDisk(t *testing.T) {
 func TestSpanishErrors(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)
-	factory := func(t testing.TB) *tests.TestApp { return publicApp(t, "") }
+	factory := func(t testing.TB) *tests.TestApp { return apptest.NewApp(t) }
 	scenarios := []tests.ApiScenario{
 		{
 			Name: "wrong password", Method: http.MethodPost, URL: "/api/collections/users/auth-with-password",
@@ -246,7 +249,7 @@ func TestSpanishErrors(t *testing.T) {
 
 func TestSpanishRateLimit(t *testing.T) {
 	t.Parallel()
-	app := publicApp(t, "")
+	app := apptest.NewApp(t)
 	defer app.Cleanup()
 	srv := apptest.Serve(t, app)
 	var last *http.Response

@@ -3,8 +3,6 @@ package webtest_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -25,23 +23,20 @@ import (
 	"github.com/ysmood/gson"
 
 	"github.com/padron/padron/apptest"
-	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/chromiumtest"
+	"github.com/padron/padron/config"
 	"github.com/padron/padron/fakecaptcha"
 	"github.com/padron/padron/fakeregistrar"
-	"github.com/padron/padron/hooks"
-	"github.com/padron/padron/routes"
-	"github.com/padron/padron/scraper"
-	"github.com/padron/padron/worker"
+	"github.com/padron/padron/server"
 )
 
 // wait is how long a condition in the browser may take to hold; generous
 // for a loaded 2-core machine, never slept through.
 const wait = 20 * time.Second
 
-// server is the app's full router on a real loopback listener that can be
+// httpServer is the app's full router on a real loopback listener that can be
 // stopped and started again on the same address, as a restarted binary.
-type server struct {
+type httpServer struct {
 	handler http.Handler
 	addr    string
 	URL     string
@@ -50,13 +45,13 @@ type server struct {
 	srv *http.Server
 }
 
-func serve(t testing.TB, app core.App) *server {
+func serve(t testing.TB, app core.App) *httpServer {
 	t.Helper()
 	r, err := apis.NewRouter(app)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{}
+	s := &httpServer{}
 	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: r}, func(e *core.ServeEvent) error {
 		mux, err := e.Router.BuildMux()
 		s.handler = mux
@@ -76,7 +71,7 @@ func serve(t testing.TB, app core.App) *server {
 	return s
 }
 
-func (s *server) run(ln net.Listener) {
+func (s *httpServer) run(ln net.Listener) {
 	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
 	s.mu.Lock()
 	s.srv = srv
@@ -85,7 +80,7 @@ func (s *server) run(ln net.Listener) {
 }
 
 // stop closes the listener and every connection, realtime streams included.
-func (s *server) stop() {
+func (s *httpServer) stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.srv != nil {
@@ -95,7 +90,7 @@ func (s *server) stop() {
 }
 
 // start listens again on the same address.
-func (s *server) start(t testing.TB) {
+func (s *httpServer) start(t testing.TB) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -114,20 +109,17 @@ func (s *server) start(t testing.TB) {
 // env is one server with its app and seeded cast.
 type env struct {
 	app  *tests.TestApp
-	srv  *server
+	srv  *httpServer
 	cast apptest.Cast
 	gate *gate // nil without a worker
 }
 
-// newEnv serves the app as the binary does (embedded web app), without a
-// census worker: records stay where the test puts them.
+// newEnv is the server as the binary builds it (server.Build, the embedded
+// web app) without the census worker: records stay where the test puts them.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	app := apptest.NewBareApp(t)
+	app := apptest.NewApp(t)
 	t.Cleanup(app.Cleanup)
-	hooks.Register(app, nil)
-	routes.Register(app, routes.Deps{})
-	routes.ServePublic(app, "") // no directory: the embedded app
 	return &env{app: app, srv: serve(t, app), cast: apptest.Seeded(t)}
 }
 
@@ -153,61 +145,40 @@ func (g *gate) wrap(h http.Handler) http.Handler {
 	})
 }
 
-// newLiveEnv is newEnv with the census worker, the real lookup engine on
-// Chromium, the fake registrar (held by the returned gate) and the fake
-// captcha service.
+// newLiveEnv is the whole server with the census worker (server.Build, as
+// the binary), its real lookup engine on Chromium, the fake registrar (held
+// by the env's gate) and the fake captcha service mounted beside it.
 func newLiveEnv(t *testing.T) *env {
 	t.Helper()
-	chromium := chromiumtest.Path(t)
-	cs := httptest.NewServer(fakecaptcha.New(fakecaptcha.Config{}))
-	t.Cleanup(cs.Close)
 	reg := fakeregistrar.New(fakeregistrar.Config{
 		VerifyToken: func(_ context.Context, _, token string) bool {
 			return strings.HasPrefix(token, fakecaptcha.TokenPrefix)
 		},
 	})
 	t.Cleanup(reg.Close)
+	reg.Mount("/captcha", fakecaptcha.New(fakecaptcha.Config{}))
 	g := &gate{ch: make(chan struct{})}
 	site := httptest.NewServer(g.wrap(reg))
 	t.Cleanup(site.Close)
-	t.Cleanup(g.open) // let held lookups finish before the servers close
 
-	solver, err := captcha.New(captcha.Config{BaseURL: cs.URL, Key: fakecaptcha.KeyGood,
-		FirstPoll: time.Millisecond, PollInterval: 10 * time.Millisecond, Deadline: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := scraper.New(scraper.Config{
-		WSPURL: site.URL + fakeregistrar.WSPPath, Solver: solver, ChromiumPath: chromium,
-		Gate: worker.NewPacer(0, 0, nil), PoolSize: 2, LookupTimeout: 30 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = engine.Close() })
+	cfg := config.Default()
+	cfg.RegistrarURL = site.URL + fakeregistrar.WSPPath
+	cfg.CaptchaURL = site.URL + "/captcha"
+	cfg.CaptchaKey = fakecaptcha.KeyGood
+	cfg.CaptchaFirstPoll = time.Millisecond
+	cfg.CaptchaPollInterval = 10 * time.Millisecond
+	cfg.ChromiumPath = chromiumtest.Path(t)
+	cfg.Concurrency, cfg.BrowserPool = 2, 2
+	cfg.MaxAttempts = 1
+	cfg.Pacing, cfg.PacingJitter = 0, 0
 
 	app := apptest.NewBareApp(t)
-	t.Cleanup(app.Cleanup)
-	w, err := worker.New(app, engine, worker.Config{
-		Concurrency: 2, MaxAttempts: 1, Tick: 100 * time.Millisecond, BreakerThreshold: 100,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
+	t.Cleanup(app.Cleanup) // terminates: stops the worker, closes Chromium
+	t.Cleanup(g.open)      // first: let held lookups finish
+	if _, err := server.Build(app, cfg); err != nil {
 		t.Fatal(err)
 	}
-	hooks.Register(app, w)
-	routes.Register(app, routes.Deps{Worker: w, Queue: w})
-	routes.ServePublic(app, "")
-	e := &env{app: app, srv: serve(t, app), cast: apptest.Seeded(t), gate: g}
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		_ = w.Stop(ctx)
-	})
-	return e
+	return &env{app: app, srv: serve(t, app), cast: apptest.Seeded(t), gate: g} // serving starts the worker
 }
 
 // setInfo writes a user's census record as the worker would.

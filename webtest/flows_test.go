@@ -1,6 +1,8 @@
 package webtest_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -108,6 +110,22 @@ func TestBulkRefreshCooldownLogout(t *testing.T) {
 			t.Errorf("bulk toast %q lacks %q", toast, want)
 		}
 	}
+	// The CSV export downloads with the session's token, BOM first.
+	dir := t.TempDir()
+	download := tb.Browser().Timeout(30 * time.Second).WaitDownload(dir)
+	tb.clickText("Descargar CSV")
+	info := download()
+	if info == nil {
+		t.Fatal("no CSV download")
+	}
+	csv, err := os.ReadFile(filepath.Join(dir, info.GUID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(csv), "\ufeffnombre;") || !strings.Contains(string(csv), "Rosa Error;50000001") || !strings.HasPrefix(info.SuggestedFilename, "referidos-") {
+		t.Errorf("CSV %q: %.200q", info.SuggestedFilename, csv)
+	}
+
 	tb.until("Rosa's row to turn pending live", `(id) => document.querySelector('tr[data-id="' + id + '"]').dataset.status === "pending"`, queued)
 	if got := e.status(t, queued); got != "pending" {
 		t.Errorf("queued record is %s", got)
@@ -295,4 +313,45 @@ func registerWithLink(t *testing.T, e *env, name, cedula, ref string) {
 	tb.click("[name=data_policy_accepted]")
 	tb.click("form button[type=submit]")
 	tb.waitPath("/inicio")
+}
+
+// TestProfileEdits: a member edits name, phone and goal (goal 0 counts as
+// done), gets the server's Spanish error for a wrong current password, and
+// changes the password without being signed out.
+func TestProfileEdits(t *testing.T) {
+	e := newEnv(t)
+	tb := open(t, e.srv.URL, "", 390)
+	tb.login(e.cast.Loner.Cedula, apptest.Password, true)
+	tb.nav("/perfil")
+	tb.fill("name", "Carla   Sola Gómez")
+	tb.fill("phone", "(315) 222-3344")
+	tb.fill("referral_goal", "0")
+	tb.clickText("Guardar cambios")
+	tb.waitText("#toasts", "Cambios guardados.")
+	rec, err := e.app.FindRecordById("users", e.cast.Loner.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.GetString("name") != "Carla Sola Gómez" || rec.GetString("phone") != "3152223344" || rec.GetInt("referral_goal") != 0 {
+		t.Errorf("saved %q %q %d", rec.GetString("name"), rec.GetString("phone"), rec.GetInt("referral_goal"))
+	}
+	tb.clickText("Inicio")
+	tb.waitPath("/inicio")
+	tb.waitText("h1", "Hola, Carla")
+	tb.waitText("main", "¡Meta cumplida!")
+
+	tb.nav("/perfil")
+	tb.fill("oldPassword", "no-es-la-clave")
+	tb.fill("password", "clave-nueva-123")
+	tb.fill("passwordConfirm", "clave-nueva-123")
+	tb.clickText("Cambiar contraseña")
+	tb.waitText(".field:has([name=oldPassword]) .field-error", "La contraseña actual no es correcta.")
+	tb.fill("oldPassword", apptest.Password)
+	tb.clickText("Cambiar contraseña")
+	tb.waitText("#toasts", "Contraseña cambiada.")
+	tb.nav("/inicio") // still signed in with the new token
+	tb.waitText("h1", "Hola, Carla")
+	tb.clickText("Salir")
+	tb.login(e.cast.Loner.Cedula, "clave-nueva-123", false)
+	tb.checkClean()
 }

@@ -5,11 +5,13 @@ import { login, message } from "../session.js";
 import { checkCedula, filterCedula } from "../validate.js";
 
 export default function ingreso(root, { navigate, params }) {
+  root.classList.add("narrow");
   const cedula = field({
     label: "Cédula", name: "identity", inputmode: "numeric", autocomplete: "username",
     hint: "Con o sin puntos, por ejemplo 1.102.812.122",
+    // Administrators sign in with their email: letters switch the filter off.
     check: (v) => (v.includes("@") ? "" : checkCedula(v)),
-    filter: (v) => (v.includes("@") ? v : filterCedula(v)),
+    filter: (v) => (/[^0-9.\s]/.test(v) && /[a-z@]/i.test(v) ? v : filterCedula(v)),
   });
   const password = field({
     label: "Contraseña", name: "password", type: "password", autocomplete: "current-password",

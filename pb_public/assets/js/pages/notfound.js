@@ -4,6 +4,7 @@ import { title } from "../ui.js";
 import { loggedIn } from "../session.js";
 
 export default function notFound(root) {
+  root.classList.add("narrow");
   root.append(
     title("Página no encontrada"),
     h("p", { class: "lead" }, "La dirección que abriste no existe o cambió."),

@@ -103,12 +103,13 @@ export default async function perfil(root, { navigate }) {
   const meaning = h("p", { class: "meaning" });
   const details = h("div", { class: "details" });
   const checkedAt = h("p", { class: "hint" });
-  const cooldown = h("p", { class: "cooldown", role: "status", "aria-live": "polite" });
+  const cooldown = h("p", { class: "cooldown" }); // ticks every second: not a live region
+  const announce = h("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
   const refreshBtn = h("button", { type: "button", class: "btn secondary" }, "Consultar de nuevo");
   const live = h("div", { "aria-live": "polite", "data-testid": "own-status" }, badgeSlot, meaning);
   const censusCard = h("section", { class: "card census wide", id: "censo", "aria-labelledby": "censo-h" },
     h("h2", { id: "censo-h" }, "Tu inscripción en el censo"), live, details, checkedAt,
-    h("div", { class: "actions" }, refreshBtn), cooldown);
+    h("div", { class: "actions" }, refreshBtn), cooldown, announce);
   let info = null;
   let until = 0;
 
@@ -134,8 +135,13 @@ export default async function perfil(root, { navigate }) {
   function renderChecked() {
     checkedAt.textContent = info?.fetched_at ? `Verificado ${ago(info.fetched_at)} (${formatDateTime(info.fetched_at)}).` : "Aún sin verificar.";
   }
+  let counting = false;
   function renderButton() {
     const left = Math.ceil((until - Date.now()) / 1000);
+    if (left > 0 !== counting) {
+      counting = left > 0;
+      announce.textContent = counting ? `Podrás consultar de nuevo en ${left} segundos.` : "Ya puedes consultar de nuevo.";
+    }
     if (left > 0) {
       refreshBtn.disabled = true;
       cooldown.textContent = `Podrás consultar de nuevo en ${left} ${left === 1 ? "segundo" : "segundos"}.`;

@@ -10,6 +10,7 @@ import {
 } from "../validate.js";
 
 export default function registro(root, { navigate, params }) {
+  root.classList.add("narrow");
   const code = (params.get("ref") || "").trim();
   let ref = ""; // sent only once the server confirmed the code
   const invite = h("div", { class: "invite", role: "status", "aria-live": "polite" });

@@ -62,7 +62,7 @@ func refreshHTTPError(e *core.RequestEvent, err error) error {
 		secs := cool.RetryAfterSeconds()
 		e.Response.Header().Set("Retry-After", strconv.Itoa(secs))
 		return apiError(http.StatusTooManyRequests, "cooldown",
-			"Esta cédula se consultó hace muy poco. Inténtalo de nuevo en "+strconv.Itoa(secs)+" segundos.",
+			"Esta cédula se consultó hace muy poco. Inténtalo de nuevo en "+seconds(secs)+".",
 			map[string]any{"retry_after": secs})
 	case errors.Is(err, ErrNotAllowed):
 		return apiError(http.StatusForbidden, "not_allowed",
@@ -76,4 +76,12 @@ func refreshHTTPError(e *core.RequestEvent, err error) error {
 	default:
 		return e.InternalServerError("No pudimos programar la consulta. Inténtalo más tarde.", err)
 	}
+}
+
+// seconds says n seconds in Spanish: "1 segundo", "12 segundos".
+func seconds(n int) string {
+	if n == 1 {
+		return "1 segundo"
+	}
+	return strconv.Itoa(n) + " segundos"
 }

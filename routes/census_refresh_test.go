@@ -61,6 +61,8 @@ func TestCensusRefreshOwn(t *testing.T) {
 			before(info(c.MemberA.ID, "processing", old)), expectStatus(q, c.MemberA.ID, "processing", 0)),
 		with(post("member own, cooldown", auth(c.MemberA), 429, `"code":"cooldown"`, `"retry_after":20`, "en 20 segundos", `"status":429`),
 			before(info(c.MemberA.ID, "not_found", recent)), both(retryAfter("20"), expectStatus(q, c.MemberA.ID, "not_found", 0))),
+		with(post("member own, cooldown of one second", auth(c.MemberA), 429, `"retry_after":1`, "en 1 segundo."),
+			before(info(c.MemberA.ID, "active", t0.Add(-29*time.Second))), retryAfter("1")),
 		with(post("member own, cooldown counts a failed check (updated)", auth(c.MemberA), 429, `"code":"cooldown"`),
 			func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
 				setInfo(t, app, c.MemberA.ID, "error", old)

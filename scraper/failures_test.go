@@ -14,10 +14,11 @@ import (
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/cedula"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/fakecaptcha"
 )
 
-var sources = []Source{SourceWSP, SourceElecciones}
+var sources = []census.Source{census.SourceWSP, census.SourceElecciones}
 
 // TestCaptchaFailures checks captcha trouble is classified before any
 // browser starts or the gate is consulted.
@@ -28,10 +29,10 @@ func TestCaptchaFailures(t *testing.T) {
 		key   string // "" = no solver at all
 		class error
 	}{
-		{"no key", "", ErrCaptchaConfig},
-		{"bad key", fakecaptcha.KeyBad, ErrCaptchaConfig},
-		{"zero balance", fakecaptcha.KeyZeroBalance, ErrCaptchaConfig},
-		{"unsolvable", fakecaptcha.KeyUnsolvable, ErrCaptcha},
+		{"no key", "", census.ErrCaptchaConfig},
+		{"bad key", fakecaptcha.KeyBad, census.ErrCaptchaConfig},
+		{"zero balance", fakecaptcha.KeyZeroBalance, census.ErrCaptchaConfig},
+		{"unsolvable", fakecaptcha.KeyUnsolvable, census.ErrCaptcha},
 	}
 	for _, source := range sources {
 		for _, api := range []string{captcha.APIClassic, captcha.APITask} {
@@ -73,7 +74,7 @@ func TestInvalidCedula(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.Lookup(t.Context(), "12a45")
-	if _, ok := cedula.AsError(err); !ok || ClassOf(err) != nil {
+	if _, ok := cedula.AsError(err); !ok || census.ClassOf(err) != nil {
 		t.Fatalf("got %v, want an unclassified cedula validation error", err)
 	}
 	if err := e.Close(); err != nil {
@@ -85,13 +86,13 @@ func TestInvalidCedula(t *testing.T) {
 // source does not use in TestLookupAgainstFakes.
 func TestCaptchaAPIs(t *testing.T) {
 	f := startFakes(t)
-	for source, api := range map[Source]string{SourceWSP: captcha.APITask, SourceElecciones: captcha.APIClassic} {
+	for source, api := range map[census.Source]string{census.SourceWSP: captcha.APITask, census.SourceElecciones: captcha.APIClassic} {
 		t.Run(string(source)+"/"+api, func(t *testing.T) {
 			t.Parallel()
 			key := fakecaptcha.KeyGood + "-apis-" + string(source)
 			e := newEngine(t, f.config(t, source, f.solver(t, api, key)))
 			res, err := e.Lookup(t.Context(), cedFound)
-			if err != nil || res.Outcome != OutcomeFound {
+			if err != nil || res.Outcome != census.OutcomeFound {
 				t.Fatalf("got %+v, %v; want found", res, err)
 			}
 			st := f.captcha.StatsFor(key)
@@ -118,7 +119,7 @@ func TestLookupTimeout(t *testing.T) {
 			mustFind(t, e, cedFound) // launch the browser outside the measured lookup
 			start := time.Now()
 			_, err := e.Lookup(t.Context(), cedSlow)
-			wantClass(t, err, ErrTimeout)
+			wantClass(t, err, census.ErrTimeout)
 			checkEvidence(t, err, false)
 			if took := time.Since(start); took > cfg.LookupTimeout+watchdogGrace {
 				t.Errorf("took %s, want about the %s timeout", took, cfg.LookupTimeout)
@@ -147,7 +148,7 @@ func (g *slowGate) Wait(ctx context.Context) error {
 func TestGateWaitOutsideLookupTimeout(t *testing.T) {
 	f := startFakes(t)
 	gate := &slowGate{}
-	cfg := f.config(t, SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
+	cfg := f.config(t, census.SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
 	cfg.Gate = gate
 	cfg.LookupTimeout = 3 * time.Second
 	e := newEngine(t, cfg)
@@ -180,15 +181,15 @@ func TestSiteProblems(t *testing.T) {
 	}{
 		{"unreachable", func(c *Config) {
 			c.WSPURL, c.EleccionesURL = "http://"+closed+"/censo/consultar/", "http://"+closed+"/identificacion"
-		}, ErrTransient, false, "ERR_CONNECTION_REFUSED"},
+		}, census.ErrTransient, false, "ERR_CONNECTION_REFUSED"},
 		{"proxy error", func(c *Config) {
 			c.WSPURL, c.EleccionesURL = proxy.URL+"/censo/consultar/", proxy.URL+"/identificacion"
-		}, ErrTransient, true, "HTTP 502"},
+		}, census.ErrTransient, true, "HTTP 502"},
 		{"headless user agent", func(c *Config) {
 			c.UserAgent = strings.Replace(DefaultUserAgent, "Chrome/", "HeadlessChrome/", 1)
-		}, ErrBlocked, true, "block page"},
-		{"no form", func(c *Config) { c.WSPURL, c.EleccionesURL = f.reg.URL()+"/", f.reg.URL()+"/" }, ErrSiteChanged, true, "lacks"},
-		{"other sitekey", func(c *Config) { c.SiteKey = "6LdOtherSiteKeyOtherSiteKeyOtherSiteKey0" }, ErrSiteChanged, true, "sitekey"},
+		}, census.ErrBlocked, true, "block page"},
+		{"no form", func(c *Config) { c.WSPURL, c.EleccionesURL = f.reg.URL()+"/", f.reg.URL()+"/" }, census.ErrSiteChanged, true, "lacks"},
+		{"other sitekey", func(c *Config) { c.SiteKey = "6LdOtherSiteKeyOtherSiteKeyOtherSiteKey0" }, census.ErrSiteChanged, true, "sitekey"},
 	}
 	for _, source := range sources {
 		for _, tc := range cases {

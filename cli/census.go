@@ -44,8 +44,8 @@ func newLookupCmd(cfg *config.Config, build engineBuilder) *cobra.Command {
 --elecciones-url, --captcha-url, --captcha-key, --captcha-api, --chromium) with a
 headless Chromium, without pacing, and prints one JSON object: the answer
 (exit 0) or {"cedula","error","message"} (exit 1; exit 2 for an invalid cédula).
-Error kinds: blocked, timeout, captcha, captcha_config, transient, site_changed,
-invalid_cedula, usage (bad settings), cancelled, internal.`,
+Error kinds: blocked, timeout, captcha, captcha_config, captcha_unreachable, transient,
+site_changed, invalid_cedula, usage (bad settings), cancelled, internal.`,
 		Args:          cobra.ExactArgs(1),
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -226,11 +226,16 @@ func captchaFailure(ctx context.Context, err error) error {
 		return interrupted(ctx, "solving the captcha", err)
 	case errors.Is(err, captcha.ErrConfig):
 		return census.Fail(census.ErrCaptchaConfig, err, "captcha service refused our account")
+	case errors.Is(err, captcha.ErrUnreachable):
+		// Before ErrTimeout: a solve that timed out while the service was
+		// down failed because of the service.
+		return census.Fail(census.ErrCaptchaUnreachable, err, "no captcha token")
 	case errors.Is(err, captcha.ErrUnsolvable), errors.Is(err, captcha.ErrTimeout), errors.Is(err, captcha.ErrBusy):
 		return census.Fail(census.ErrCaptcha, err, "no captcha token")
 	}
-	// Network trouble or an odd answer from the service: try again later.
-	return census.Fail(census.ErrTransient, err, "captcha service unreachable")
+	// An odd answer from the service: a captcha failure, not the
+	// registrar's (which was never asked); try again later.
+	return census.Fail(census.ErrCaptcha, err, "unexpected answer from the captcha service")
 }
 
 // interrupted explains a stop caused by a context: the caller's

@@ -33,6 +33,7 @@ func TestCaptchaFailures(t *testing.T) {
 		{"bad key", fakecaptcha.KeyBad, census.ErrCaptchaConfig},
 		{"zero balance", fakecaptcha.KeyZeroBalance, census.ErrCaptchaConfig},
 		{"unsolvable", fakecaptcha.KeyUnsolvable, census.ErrCaptcha},
+		{"service unreachable", keyUnreachable, census.ErrCaptchaUnreachable},
 	}
 	for _, source := range sources {
 		for _, api := range []string{captcha.APIClassic, captcha.APITask} {
@@ -44,7 +45,11 @@ func TestCaptchaFailures(t *testing.T) {
 					t.Parallel()
 					tr := newTrace()
 					var solver captcha.Solver
-					if tc.key != "" {
+					switch tc.key {
+					case "":
+					case keyUnreachable:
+						solver = tracingSolver{unreachableSolver(t, api), tr}
+					default:
 						solver = tracingSolver{f.solver(t, api, tc.key+"-"+string(source)+"-"+api), tr}
 					}
 					cfg := f.config(t, source, solver)
@@ -65,6 +70,19 @@ func TestCaptchaFailures(t *testing.T) {
 			}
 		}
 	}
+}
+
+// keyUnreachable marks the case whose solver talks to a closed port.
+const keyUnreachable = "unreachable"
+
+// unreachableSolver is a captcha client for a loopback port nobody listens on.
+func unreachableSolver(t *testing.T, api string) captcha.Solver {
+	t.Helper()
+	c, err := captcha.New(captcha.Config{API: api, BaseURL: "http://" + closedPort(t) + "/captcha", Key: "k", FirstPoll: time.Millisecond})
+	if err != nil {
+		t.Fatalf("captcha client: %v", err)
+	}
+	return c
 }
 
 // TestInvalidCedula checks a malformed number never reaches a service.

@@ -22,6 +22,10 @@ var (
 	ErrBusy = errors.New("captcha service busy")
 	// ErrTimeout: no token before the solve deadline.
 	ErrTimeout = errors.New("captcha timeout")
+	// ErrUnreachable: the service could not be reached (connection
+	// refused, DNS, a network timeout), as opposed to the service answering
+	// badly. Retry the lookup later.
+	ErrUnreachable = errors.New("captcha service unreachable")
 )
 
 // Task describes the captcha to solve.

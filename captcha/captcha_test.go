@@ -375,3 +375,100 @@ func TestTransportErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestUnreachableService checks that failing to reach the service (refused
+// connection, a network timeout, the service vanishing between submit and
+// poll) is ErrUnreachable, so nobody blames the registrar, while the
+// caller's own cancellation is not.
+func TestUnreachableService(t *testing.T) {
+	t.Parallel()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	hang := make(chan struct{})
+	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(hang); hanging.Close() })
+
+	for _, api := range apis {
+		t.Run(api+"/connection refused", func(t *testing.T) {
+			t.Parallel()
+			c := newClient(t, api, closed.URL, "k", nil)
+			if _, err := c.Solve(t.Context(), task); !errors.Is(err, captcha.ErrUnreachable) {
+				t.Fatalf("solve err = %v, want ErrUnreachable", err)
+			}
+			if _, err := c.Balance(t.Context()); !errors.Is(err, captcha.ErrUnreachable) {
+				t.Fatalf("balance err = %v, want ErrUnreachable", err)
+			}
+		})
+		t.Run(api+"/network timeout", func(t *testing.T) {
+			t.Parallel()
+			c := newClient(t, api, hanging.URL, "k", func(c *captcha.Config) {
+				c.HTTPClient = &http.Client{Timeout: 50 * time.Millisecond}
+			})
+			if _, err := c.Solve(t.Context(), task); !errors.Is(err, captcha.ErrUnreachable) {
+				t.Fatalf("solve err = %v, want ErrUnreachable", err)
+			}
+		})
+		t.Run(api+"/gone while polling", func(t *testing.T) {
+			t.Parallel()
+			base, _ := setup(t, fakecaptcha.Config{})
+			var submitted atomic.Bool
+			// Submits reach the fake; once one did, every request is refused.
+			proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if submitted.Load() {
+					hj, ok := w.(http.Hijacker)
+					if !ok {
+						t.Error("no hijacker")
+						return
+					}
+					conn, _, _ := hj.Hijack()
+					conn.Close()
+					return
+				}
+				if strings.Contains(r.URL.Path, "in.php") || strings.Contains(r.URL.Path, "createTask") {
+					defer submitted.Store(true)
+				}
+				target := strings.TrimSuffix(base, "/captcha")
+				req, _ := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), r.Body)
+				req.Header = r.Header
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer res.Body.Close()
+				w.WriteHeader(res.StatusCode)
+				_, _ = io.Copy(w, res.Body)
+			}))
+			t.Cleanup(proxy.Close)
+			c := newClient(t, api, proxy.URL+"/captcha", fakecaptcha.KeyGood, func(c *captcha.Config) {
+				c.Deadline = 300 * time.Millisecond
+			})
+			_, err := c.Solve(t.Context(), task)
+			if !errors.Is(err, captcha.ErrTimeout) || !errors.Is(err, captcha.ErrUnreachable) {
+				t.Fatalf("solve err = %v, want ErrTimeout caused by ErrUnreachable", err)
+			}
+		})
+		t.Run(api+"/caller cancels", func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancel(t.Context())
+			// The caller gives up while the service is handling the request.
+			cancelling := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body) // so the server notices the client leave
+				cancel()
+				<-r.Context().Done()
+			}))
+			t.Cleanup(cancelling.Close)
+			c := newClient(t, api, cancelling.URL, "k", nil)
+			_, err := c.Solve(ctx, task)
+			if !errors.Is(err, context.Canceled) || errors.Is(err, captcha.ErrUnreachable) {
+				t.Fatalf("solve err = %v, want context.Canceled and not ErrUnreachable", err)
+			}
+		})
+	}
+}

@@ -106,6 +106,10 @@ func interrupted(ctx context.Context, cfg *Config, stage string, last error) err
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("captcha: %s: %w", stage, err)
 	}
+	if errors.Is(last, ErrUnreachable) {
+		// The service stopped answering: that, not the deadline, is the cause.
+		return fmt.Errorf("captcha: no token within %s (%s): %w: %w", cfg.Deadline, stage, ErrTimeout, last)
+	}
 	if last != nil {
 		return fmt.Errorf("captcha: no token within %s (%s; last error: %v): %w", cfg.Deadline, stage, last, ErrTimeout)
 	}

@@ -11,7 +11,8 @@ import (
 // maxBody caps what we read from the service: a token is a few KB.
 const maxBody = 1 << 20
 
-// roundTrip sends req and returns the answer's status and body. Its errors
+// roundTrip sends req and returns the answer's status and body. A network
+// failure is ErrUnreachable unless the caller's context ended it. Its errors
 // never carry the URL's query, where the classic API puts the key.
 func roundTrip(hc *http.Client, req *http.Request, op string) (int, []byte, error) {
 	resp, err := hc.Do(req)
@@ -20,14 +21,24 @@ func roundTrip(hc *http.Client, req *http.Request, op string) (int, []byte, erro
 		if errors.As(err, &uerr) {
 			err = uerr.Err
 		}
-		return 0, nil, fmt.Errorf("captcha: %s: %s %s: %w", op, req.Method, safeURL(req.URL), err)
+		return 0, nil, fmt.Errorf("captcha: %s: %s %s: %w", op, req.Method, safeURL(req.URL), unreachable(req, err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return 0, nil, fmt.Errorf("captcha: %s: reading answer from %s: %w", op, safeURL(req.URL), err)
+		return 0, nil, fmt.Errorf("captcha: %s: reading answer from %s: %w", op, safeURL(req.URL), unreachable(req, err))
 	}
 	return resp.StatusCode, body, nil
+}
+
+// unreachable classifies a network failure as ErrUnreachable, keeping the
+// cause; a failure caused by the request's own context is left as it is,
+// so callers still see their cancellation or deadline.
+func unreachable(req *http.Request, err error) error {
+	if req.Context().Err() != nil {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUnreachable, err)
 }
 
 // statusError explains an answer whose body we could not read as the

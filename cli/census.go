@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/padron/padron/cedula"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/scraper"
 )
@@ -19,7 +20,7 @@ import (
 // lookupEngine is what `census lookup` needs from scraper.Engine; tests
 // build one with a faster captcha client.
 type lookupEngine interface {
-	scraper.Lookuper
+	census.Lookuper
 	Close() error
 }
 
@@ -43,8 +44,8 @@ func newLookupCmd(cfg *config.Config, build engineBuilder) *cobra.Command {
 --elecciones-url, --captcha-url, --captcha-key, --captcha-api, --chromium) with a
 headless Chromium, without pacing, and prints one JSON object: the answer
 (exit 0) or {"cedula","error","message"} (exit 1; exit 2 for an invalid cédula).
-Error kinds: blocked, timeout, captcha, captcha_config, transient, site_changed,
-invalid_cedula, usage (bad settings), cancelled, internal.`,
+Error kinds: blocked, timeout, captcha, captcha_config, captcha_unreachable, transient,
+site_changed, invalid_cedula, usage (bad settings), cancelled, internal.`,
 		Args:          cobra.ExactArgs(1),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -69,7 +70,7 @@ func runLookup(ctx context.Context, cfg *config.Config, build engineBuilder, log
 	}
 	e, err := build(cfg, logger)
 	if err != nil {
-		return printResult(out, ced, scraper.Result{}, fmt.Errorf("building the census engine: %w", err))
+		return printResult(out, ced, census.Result{}, fmt.Errorf("building the census engine: %w", err))
 	}
 	res, lerr := e.Lookup(ctx, ced)
 	if err := e.Close(); err != nil {
@@ -102,10 +103,10 @@ with the same exit codes. --cedula checks the answer is about that person;
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runParse(cmd.InOrStdin(), cmd.OutOrStdout(), scraper.Source(source), ced, status)
+			return runParse(cmd.InOrStdin(), cmd.OutOrStdout(), census.Source(source), ced, status)
 		},
 	}
-	cmd.Flags().StringVar(&source, "source", string(scraper.SourceWSP), "site the answer came from: wsp or elecciones")
+	cmd.Flags().StringVar(&source, "source", string(census.SourceWSP), "site the answer came from: wsp or elecciones")
 	cmd.Flags().StringVar(&ced, "cedula", "", "cédula the answer should be about (optional)")
 	cmd.Flags().IntVar(&status, "status", 0, "HTTP status of the answer (0 = unknown)")
 	return cmd
@@ -115,8 +116,8 @@ with the same exit codes. --cedula checks the answer is about that person;
 const maxAnswer = 8 << 20
 
 // runParse parses the answer on in and prints the outcome.
-func runParse(in io.Reader, out io.Writer, source scraper.Source, raw string, status int) error {
-	if source != scraper.SourceWSP && source != scraper.SourceElecciones {
+func runParse(in io.Reader, out io.Writer, source census.Source, raw string, status int) error {
+	if source != census.SourceWSP && source != census.SourceElecciones {
 		err := fmt.Errorf("unknown source %q: want wsp or elecciones", source)
 		return printUsageError(out, raw, errUsage, err.Error(), err)
 	}
@@ -129,7 +130,7 @@ func runParse(in io.Reader, out io.Writer, source scraper.Source, raw string, st
 	}
 	body, err := io.ReadAll(io.LimitReader(in, maxAnswer))
 	if err != nil {
-		return printResult(out, ced, scraper.Result{}, fmt.Errorf("reading stdin: %w", err))
+		return printResult(out, ced, census.Result{}, fmt.Errorf("reading stdin: %w", err))
 	}
 	res, err := scraper.Parse(source, ced, status, body)
 	if err == nil && ced == "" {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/config"
-	"github.com/padron/padron/scraper"
 )
 
 // Exit codes the commands end with, for scripts.
@@ -100,7 +100,7 @@ func Standalone(root *cobra.Command, args []string) bool {
 }
 
 // failureJSON is what a command prints when there is no answer; an answer
-// prints as scraper.Result's JSON.
+// prints as census.Result's JSON.
 type failureJSON struct {
 	Cedula  string `json:"cedula"`
 	Error   string `json:"error"` // a scraper class name, invalid_cedula, usage, cancelled or internal
@@ -117,7 +117,7 @@ const (
 
 // printResult writes the one JSON object a command prints for (res, err)
 // and returns the command's error: nil on an answer, *ExitError otherwise.
-func printResult(out io.Writer, ced string, res scraper.Result, err error) error {
+func printResult(out io.Writer, ced string, res census.Result, err error) error {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	if err == nil {
@@ -127,7 +127,7 @@ func printResult(out io.Writer, ced string, res scraper.Result, err error) error
 		return nil
 	}
 	f := failureJSON{Cedula: ced, Error: errInternal, Message: err.Error()}
-	var le *scraper.LookupError
+	var le *census.LookupError
 	switch {
 	case errors.As(err, &le):
 		f.Error = le.Class.Error()

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/chromiumtest"
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/fakecaptcha"
@@ -165,7 +166,7 @@ func TestLookupWithoutBrowser(t *testing.T) {
 
 	env := map[string]string{"PADRON_CHROMIUM": "/nonexistent/chromium", "PADRON_REGISTRAR_URL": "http://127.0.0.1:1/censo/"}
 	out, err = run(t, env, "", "census", "lookup", "1.020.304.050")
-	if exitCode(t, err) != ExitFailure || !errors.Is(err, scraper.ErrCaptchaConfig) {
+	if exitCode(t, err) != ExitFailure || !errors.Is(err, census.ErrCaptchaConfig) {
 		t.Fatalf("no captcha key: %v", err)
 	}
 	checkFailure(t, out, "1020304050", "captcha_config")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/padron/padron/captcha"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/scraper"
 	"github.com/padron/padron/worker"
@@ -23,7 +24,7 @@ import (
 // The accepted values of each are in settings.go (and the README's table).
 type Config struct {
 	// Source is the registrar site to ask: "wsp" (legacy census page) or
-	// "elecciones" (2026 site). Default scraper.SourceWSP ("wsp").
+	// "elecciones" (2026 site). Default census.SourceWSP ("wsp").
 	// Env PADRON_SOURCE.
 	Source string
 	// RegistrarURL is the legacy census page, an http(s) URL. Default
@@ -130,7 +131,7 @@ const DefaultPublicDir = "pb_public"
 // packages' own defaults.
 func Default() Config {
 	return Config{
-		Source:              string(scraper.SourceWSP),
+		Source:              string(census.SourceWSP),
 		RegistrarURL:        scraper.DefaultWSPURL,
 		EleccionesURL:       scraper.DefaultEleccionesURL,
 		EleccionesAPIURL:    scraper.DefaultEleccionesAPIURL,

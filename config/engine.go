@@ -5,20 +5,21 @@ import (
 	"log/slog"
 
 	"github.com/padron/padron/captcha"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/scraper"
 )
 
 // EngineConfig translates the settings into the scraper's, captcha client
 // included, so callers can add what flags cannot carry (a pacing Gate)
 // before building the engine. Without a captcha key the Solver is nil:
-// every check then fails with scraper.ErrCaptchaConfig instead of the server
+// every check then fails with census.ErrCaptchaConfig instead of the server
 // refusing to start.
 func (c *Config) EngineConfig(logger *slog.Logger) (scraper.Config, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	cfg := scraper.Config{
-		Source:           scraper.Source(c.Source),
+		Source:           census.Source(c.Source),
 		WSPURL:           c.RegistrarURL,
 		EleccionesURL:    c.EleccionesURL,
 		EleccionesAPIURL: c.EleccionesAPIURL,

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/padron/padron/captcha"
-	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/census"
 )
 
 // TestNewEngineWithoutKey checks a missing captcha key still builds an
@@ -21,7 +21,7 @@ func TestNewEngineWithoutKey(t *testing.T) {
 	}
 	defer e.Close()
 	_, err = e.Lookup(t.Context(), "1020304050")
-	if !errors.Is(err, scraper.ErrCaptchaConfig) {
+	if !errors.Is(err, census.ErrCaptchaConfig) {
 		t.Fatalf("Lookup = %v, want captcha_config", err)
 	}
 }
@@ -38,7 +38,7 @@ func TestEngineConfig(t *testing.T) {
 	if err != nil {
 		t.Fatalf("EngineConfig: %v", err)
 	}
-	if cfg.Source != scraper.SourceElecciones || cfg.WSPURL != c.RegistrarURL || cfg.EleccionesURL != c.EleccionesURL ||
+	if cfg.Source != census.SourceElecciones || cfg.WSPURL != c.RegistrarURL || cfg.EleccionesURL != c.EleccionesURL ||
 		cfg.EleccionesAPIURL != c.EleccionesAPIURL || cfg.PoolSize != 3 || cfg.ChromiumPath != c.ChromiumPath ||
 		cfg.LookupTimeout != 7*time.Second {
 		t.Errorf("scraper config %+v does not carry the settings", cfg)

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/padron/padron/captcha"
-	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/census"
 )
 
 // SettingError is a setting whose value does not parse or is out of range.
@@ -47,7 +47,7 @@ type setting struct {
 // README test all read this one list.
 func (c *Config) settings() []setting {
 	return []setting{
-		{"source", "PADRON_SOURCE", "registrar site to ask", oneOf(&c.Source, string(scraper.SourceWSP), string(scraper.SourceElecciones))},
+		{"source", "PADRON_SOURCE", "registrar site to ask", oneOf(&c.Source, string(census.SourceWSP), string(census.SourceElecciones))},
 		{"registrar-url", "PADRON_REGISTRAR_URL", "legacy census page URL", httpURL(&c.RegistrarURL)},
 		{"elecciones-url", "PADRON_ELECCIONES_URL", "2026 lookup page URL", httpURL(&c.EleccionesURL)},
 		{"elecciones-api-url", "PADRON_ELECCIONES_API_URL", "2026 lookup API URL", httpURL(&c.EleccionesAPIURL)},

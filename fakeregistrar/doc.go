@@ -7,5 +7,5 @@
 // cancelled, blocked, slow, broken, transient, reload, captcha rejected, flaky).
 // The package deliberately does not import scraper, so scraper's in-package
 // tests can use it; Fixture.Want states the expected parse result as the
-// strings scraper uses (scraper.Outcome values and error class names).
+// strings census defines (census.Outcome values and error class names).
 package fakeregistrar

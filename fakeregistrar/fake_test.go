@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/scraper"
 	"golang.org/x/net/html"
 )
@@ -123,31 +124,31 @@ func TestFakeWSPNonceRules(t *testing.T) {
 				t.Errorf("first POST: HTTP %d", st)
 			}
 			return c.postWSP(run.WSPURL(), cedula, n, "tok-b2")
-		}, scraper.ErrBlocked, "forged or stale token"},
+		}, census.ErrBlocked, "forged or stale token"},
 		{"stale nonce", func(run *Running, c *client) (int, []byte) {
 			old := c.wspForm(run.WSPURL())
 			c.wspForm(run.WSPURL())
 			return c.postWSP(run.WSPURL(), cedula, old, "tok-c")
-		}, scraper.ErrBlocked, "forged or stale token"},
+		}, census.ErrBlocked, "forged or stale token"},
 		{"foreign nonce", func(run *Running, c *client) (int, []byte) {
 			other := newClient(t, desktopUA).wspForm(run.WSPURL())
 			c.wspForm(run.WSPURL())
 			return c.postWSP(run.WSPURL(), cedula, other, "tok-d")
-		}, scraper.ErrBlocked, "forged or stale token"},
+		}, census.ErrBlocked, "forged or stale token"},
 		{"forged nonce", func(run *Running, c *client) (int, []byte) {
 			c.wspForm(run.WSPURL())
 			return c.postWSP(run.WSPURL(), cedula, "0123456789abcdef0123456789abcdef", "tok-e")
-		}, scraper.ErrBlocked, "forged or stale token"},
+		}, census.ErrBlocked, "forged or stale token"},
 		{"no session", func(run *Running, c *client) (int, []byte) {
 			return c.postWSP(run.WSPURL(), cedula, "0123456789abcdef0123456789abcdef", "tok-f")
-		}, scraper.ErrTransient, "unknown session"},
+		}, census.ErrTransient, "unknown session"},
 		{"empty captcha", func(run *Running, c *client) (int, []byte) {
 			return c.postWSP(run.WSPURL(), cedula, c.wspForm(run.WSPURL()), "")
-		}, scraper.ErrCaptcha, "empty captcha"},
+		}, census.ErrCaptcha, "empty captcha"},
 		{"captcha token reused", func(run *Running, c *client) (int, []byte) {
 			c.postWSP(run.WSPURL(), cedula, c.wspForm(run.WSPURL()), "tok-same")
 			return c.postWSP(run.WSPURL(), cedula, c.wspForm(run.WSPURL()), "tok-same")
-		}, scraper.ErrCaptcha, "captcha token reused"},
+		}, census.ErrCaptcha, "captcha token reused"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -155,13 +156,13 @@ func TestFakeWSPNonceRules(t *testing.T) {
 			status, body := tc.submit(run, newClient(t, desktopUA))
 			res, err := scraper.ParseWSP(cedula, status, body)
 			if tc.class == nil {
-				if err != nil || res.Outcome != scraper.OutcomeFound {
+				if err != nil || res.Outcome != census.OutcomeFound {
 					t.Fatalf("got %+v, %v; want found", res, err)
 				}
 				return
 			}
-			if scraper.ClassOf(err) != tc.class {
-				t.Fatalf("class = %v, want %v (HTTP %d, body %.200s)", scraper.ClassOf(err), tc.class, status, body)
+			if census.ClassOf(err) != tc.class {
+				t.Fatalf("class = %v, want %v (HTTP %d, body %.200s)", census.ClassOf(err), tc.class, status, body)
 			}
 			recs := run.Lookups()
 			if last := recs[len(recs)-1]; last.Reason != tc.reason {
@@ -260,7 +261,7 @@ func TestFakeAPIAuthAndCORS(t *testing.T) {
 		if status != http.StatusForbidden || hdr.Get("Access-Control-Allow-Origin") == "" {
 			t.Errorf("%s: HTTP %d, ACAO %q", tc.name, status, hdr.Get("Access-Control-Allow-Origin"))
 		}
-		if _, err := scraper.ParseElecciones("1020304050", 0, body); scraper.ClassOf(err) != scraper.ErrCaptcha {
+		if _, err := scraper.ParseElecciones("1020304050", 0, body); census.ClassOf(err) != census.ErrCaptcha {
 			t.Errorf("%s: stored body parses as %v, want captcha", tc.name, err)
 		}
 	}
@@ -280,11 +281,11 @@ func TestFakeUnknownCedulaDefaults(t *testing.T) {
 	t.Parallel()
 	const cedula = "1098765432"
 	runs := []*Running{setup(t, Config{Fixtures: []Fixture{}}), setup(t, Config{})}
-	var results []scraper.Result
+	var results []census.Result
 	for _, run := range runs {
 		status, body := newClient(t, desktopUA).lookup(run, SourceWSP, cedula)
 		r, err := scraper.ParseWSP(cedula, status, body)
-		if err != nil || r.Outcome != scraper.OutcomeFound || r.Mesa == "" {
+		if err != nil || r.Outcome != census.OutcomeFound || r.Mesa == "" {
 			t.Fatalf("unknown cedula: %+v, %v", r, err)
 		}
 		r.Raw = ""
@@ -295,7 +296,7 @@ func TestFakeUnknownCedulaDefaults(t *testing.T) {
 	}
 	run := setup(t, Config{DefaultCase: CaseNotFound})
 	status, body := newClient(t, desktopUA).lookup(run, SourceElecciones, cedula)
-	if r, err := scraper.ParseElecciones(cedula, status, body); err != nil || r.Outcome != scraper.OutcomeNotFound {
+	if r, err := scraper.ParseElecciones(cedula, status, body); err != nil || r.Outcome != census.OutcomeNotFound {
 		t.Errorf("DefaultCase not_found: %+v, %v", r, err)
 	}
 }
@@ -306,16 +307,16 @@ func TestFakeSetFixtureAndFlaky(t *testing.T) {
 	const cedula = "3216549870"
 	run.SetFixture(Fixture{Cedula: cedula, Case: CaseFlaky, FailTimes: 2})
 	c := newClient(t, desktopUA)
-	for i, want := range []error{scraper.ErrTransient, scraper.ErrTransient, nil, nil} {
+	for i, want := range []error{census.ErrTransient, census.ErrTransient, nil, nil} {
 		status, body := c.lookup(run, SourceElecciones, cedula)
 		_, err := scraper.ParseElecciones(cedula, status, body)
-		if scraper.ClassOf(err) != want {
+		if census.ClassOf(err) != want {
 			t.Fatalf("attempt %d: %v, want %v", i+1, err, want)
 		}
 	}
 	run.SetFixture(Fixture{Cedula: cedula, Case: CaseBlocked500})
 	status, body := c.lookup(run, SourceWSP, cedula)
-	if _, err := scraper.ParseWSP(cedula, status, body); status != 500 || scraper.ClassOf(err) != scraper.ErrBlocked {
+	if _, err := scraper.ParseWSP(cedula, status, body); status != 500 || census.ClassOf(err) != census.ErrBlocked {
 		t.Errorf("after SetFixture: HTTP %d, %v", status, err)
 	}
 }
@@ -336,7 +337,7 @@ func TestFakeConcurrentLookups(t *testing.T) {
 				}
 				ced := "55" + strings.Repeat("0", 4) + string(rune('0'+w)) + string(rune('0'+i))
 				status, body := c.lookup(run, src, ced)
-				if _, err := scraper.Parse(scraper.Source(src), ced, status, body); err != nil {
+				if _, err := scraper.Parse(census.Source(src), ced, status, body); err != nil {
 					errs <- err
 				}
 			}

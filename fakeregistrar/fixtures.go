@@ -79,9 +79,9 @@ type Fixture struct {
 // Want is what a correct parser concludes from a fixture's answer, as strings
 // so this package need not import scraper.
 type Want struct {
-	// Outcome is the scraper.Outcome value expected, "" when Class is set.
+	// Outcome is the census.Outcome value expected, "" when Class is set.
 	Outcome string
-	// Class is the expected error class's text (scraper.ErrBlocked.Error()
+	// Class is the expected error class's text (census.ErrBlocked.Error()
 	// is "blocked", ...), "" when Outcome is set.
 	Class string
 }

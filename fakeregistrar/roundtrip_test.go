@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/scraper"
 )
 
@@ -38,7 +39,7 @@ func checkRoundTrip(t *testing.T, run *Running, source string, f Fixture) {
 		attempts += f.FailTimes
 	}
 	var (
-		res    scraper.Result
+		res    census.Result
 		err    error
 		status int
 	)
@@ -49,25 +50,25 @@ func checkRoundTrip(t *testing.T, run *Running, source string, f Fixture) {
 		if f.Case == CaseSlow && time.Since(start) < f.Delay {
 			t.Errorf("slow answer came before its delay")
 		}
-		res, err = scraper.Parse(scraper.Source(source), f.Cedula, status, body)
-		if i < attempts-1 && scraper.ClassOf(err) != scraper.ErrTransient {
+		res, err = scraper.Parse(census.Source(source), f.Cedula, status, body)
+		if i < attempts-1 && census.ClassOf(err) != census.ErrTransient {
 			t.Fatalf("flaky attempt %d: %v, want transient", i+1, err)
 		}
 		// A stored raw body (status unknown) must classify the same way,
 		// except for HTML error pages that only the status explains.
 		if f.Case != CaseReload || source == SourceWSP {
-			res0, err0 := scraper.Parse(scraper.Source(source), f.Cedula, 0, body)
-			if scraper.ClassOf(err0) != scraper.ClassOf(err) || res0.Outcome != res.Outcome {
+			res0, err0 := scraper.Parse(census.Source(source), f.Cedula, 0, body)
+			if census.ClassOf(err0) != census.ClassOf(err) || res0.Outcome != res.Outcome {
 				t.Errorf("status 0 re-parse: %v/%v, with status: %v/%v", res0.Outcome, err0, res.Outcome, err)
 			}
 		}
 	}
 	want := f.Want()
 	if want.Class != "" {
-		if cl := scraper.ClassOf(err); cl == nil || cl.Error() != want.Class {
+		if cl := census.ClassOf(err); cl == nil || cl.Error() != want.Class {
 			t.Fatalf("HTTP %d: err %v, want class %s", status, err, want.Class)
 		}
-		if scraper.EvidenceOf(err) == nil {
+		if census.EvidenceOf(err) == nil {
 			t.Error("no evidence kept")
 		}
 		return
@@ -78,12 +79,12 @@ func checkRoundTrip(t *testing.T, run *Running, source string, f Fixture) {
 	if string(res.Outcome) != want.Outcome || res.Cedula != f.Cedula || string(res.Source) != source {
 		t.Fatalf("got %+v, want outcome %s", res, want.Outcome)
 	}
-	wantRes := scraper.Result{Cedula: f.Cedula, Outcome: res.Outcome}
+	wantRes := census.Result{Cedula: f.Cedula, Outcome: res.Outcome}
 	switch res.Outcome {
-	case scraper.OutcomeFound:
+	case census.OutcomeFound:
 		wantRes.Departamento, wantRes.Municipio, wantRes.Puesto, wantRes.Direccion, wantRes.Mesa =
 			f.Departamento, f.Municipio, f.Puesto, f.Direccion, f.Mesa
-	case scraper.OutcomeCancelledDeceased, scraper.OutcomeCancelledOther:
+	case census.OutcomeCancelledDeceased, census.OutcomeCancelledOther:
 		wantRes.Novedad, wantRes.Resolucion, wantRes.FechaNovedad = f.Novedad, f.Resolucion, f.FechaNovedad
 	}
 	res.Source, res.Raw = "", ""

@@ -23,7 +23,7 @@ const (
 	EleccionesSiteKey = "6Lc9DmgrAAAAAJAjWVhjDy1KSgqzqJikY5z7I9SV"
 )
 
-// Source names as scraper.Source spells them, for LookupRecord.Source.
+// Source names as census.Source spells them, for LookupRecord.Source.
 const (
 	SourceWSP        = "wsp"
 	SourceElecciones = "elecciones"

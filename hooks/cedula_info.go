@@ -1,27 +1,19 @@
 package hooks
 
 import (
-	"fmt"
-
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/migrations"
 )
-
-// censusFields are the registrar's answer on a cedula_info record; a new
-// cédula makes all of them stale.
-var censusFields = []string{
-	"departamento", "municipio", "puesto", "direccion", "mesa",
-	"novedad", "resolucion", "fecha_novedad", "fetched_at", "error_message",
-	"raw_response", "next_attempt_at",
-}
 
 func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
 	// The cedula_info row is written in the same transaction as the user, so
 	// a user never exists without one (and a failed insert leaves neither).
 	app.OnRecordCreateExecute(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
 		return inTransaction(e, func(txApp core.App) error {
-			return createCedulaInfo(txApp, e.Record.Id)
+			_, err := census.Create(txApp, e.Record.Id)
+			return err
 		})
 	})
 
@@ -31,7 +23,7 @@ func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
 			return e.Next()
 		}
 		return inTransaction(e, func(txApp core.App) error {
-			return resetCedulaInfo(txApp, e.Record.Id)
+			return census.Reset(txApp, e.Record.Id)
 		})
 	})
 
@@ -70,37 +62,6 @@ func inTransaction(e *core.RecordEvent, also func(txApp core.App) error) error {
 
 func cedulaChanged(rec *core.Record) bool {
 	return rec.GetString("cedula") != rec.Original().GetString("cedula")
-}
-
-func createCedulaInfo(app core.App, userID string) error {
-	col, err := app.FindCachedCollectionByNameOrId(migrations.CedulaInfoCollection)
-	if err != nil {
-		return fmt.Errorf("cedula_info collection: %w", err)
-	}
-	info := core.NewRecord(col)
-	info.Set("user", userID)
-	info.Set("status", migrations.StatusPending)
-	if err := app.Save(info); err != nil {
-		return fmt.Errorf("create cedula_info for user %s: %w", userID, err)
-	}
-	return nil
-}
-
-func resetCedulaInfo(app core.App, userID string) error {
-	info, err := app.FindFirstRecordByData(migrations.CedulaInfoCollection, "user", userID)
-	if err != nil {
-		// A user from before cedula_info existed, or one whose row was deleted.
-		return createCedulaInfo(app, userID)
-	}
-	for _, f := range censusFields {
-		info.Set(f, nil)
-	}
-	info.Set("status", migrations.StatusPending)
-	info.Set("attempts", 0)
-	if err := app.Save(info); err != nil {
-		return fmt.Errorf("reset cedula_info for user %s: %w", userID, err)
-	}
-	return nil
 }
 
 // enqueueLogged schedules a check; a failure is logged, not returned, since

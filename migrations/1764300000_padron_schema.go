@@ -6,12 +6,14 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/padron/padron/census"
 )
 
 // Collection and field names shared by hooks, routes and the worker.
 const (
 	UsersCollection      = "users"
-	CedulaInfoCollection = "cedula_info"
+	CedulaInfoCollection = census.Collection
 
 	RoleMember = "member"
 	RoleLeader = "leader"
@@ -19,26 +21,6 @@ const (
 	// DefaultReferralGoal is how many referidos a new user aims for.
 	DefaultReferralGoal = 10
 )
-
-// Statuses of a cedula_info record, in the order a check moves through them.
-const (
-	StatusPending           = "pending"
-	StatusProcessing        = "processing"
-	StatusActive            = "active"
-	StatusNotFound          = "not_found"
-	StatusCancelledDeceased = "cancelled_deceased"
-	StatusCancelledOther    = "cancelled_other"
-	StatusError             = "error"
-	StatusTimeout           = "timeout"
-	StatusBlocked           = "blocked"
-)
-
-// Statuses lists every cedula_info status, for the select field and for APIs
-// that validate a status filter.
-var Statuses = []string{
-	StatusPending, StatusProcessing, StatusActive, StatusNotFound,
-	StatusCancelledDeceased, StatusCancelledOther, StatusError, StatusTimeout, StatusBlocked,
-}
 
 // Rules shared by the users and cedula_info collections: a member sees only
 // themself, a leader also the users they referred.
@@ -125,7 +107,7 @@ func shapeCedulaInfo(info *core.Collection, usersID string) {
 
 	info.Fields.Add(
 		&core.RelationField{Name: "user", CollectionId: usersID, Required: true, MaxSelect: 1, CascadeDelete: true},
-		&core.SelectField{Name: "status", Required: true, MaxSelect: 1, Values: Statuses},
+		&core.SelectField{Name: "status", Required: true, MaxSelect: 1, Values: census.Statuses},
 		&core.TextField{Name: "departamento", Max: 200},
 		&core.TextField{Name: "municipio", Max: 200},
 		&core.TextField{Name: "puesto", Max: 300},

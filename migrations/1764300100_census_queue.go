@@ -39,8 +39,8 @@ func upCensusQueue(app core.App) error {
 		&core.NumberField{Name: "attempt", OnlyInt: true, Min: types.Pointer(1.0)},
 		&core.TextField{Name: "source", Max: 20},
 		// outcome is the registrar's answer (found, not_found, ...) or the
-		// error class (blocked, timeout, captcha, captcha_config, transient,
-		// site_changed, canceled).
+		// error class (blocked, timeout, captcha, captcha_config,
+		// captcha_unreachable, transient, site_changed, canceled).
 		&core.TextField{Name: "outcome", Required: true, Max: 40},
 		&core.BoolField{Name: "success"},
 		&core.NumberField{Name: "duration_ms", OnlyInt: true},

@@ -13,8 +13,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/list"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/migrations"
-	"github.com/padron/padron/worker"
 )
 
 const (
@@ -38,7 +38,7 @@ const (
 // BulkRefreshRequest is the bulk refresh body.
 type BulkRefreshRequest struct {
 	IDs []string `json:"ids"`
-	// All also re-checks final answers (active, cancelled_*).
+	// All also re-checks settled answers (census.Settled: active, cancelled_*).
 	All bool `json:"all"`
 }
 
@@ -66,14 +66,6 @@ var (
 	ErrTooManyIDs = fmt.Errorf("more than %d ids", MaxBulkIDs)
 	ErrNoIDs      = errors.New("no ids")
 )
-
-// finalStatuses are the registrar's definitive answers: a bulk refresh
-// skips them unless asked for all.
-var finalStatuses = map[string]bool{
-	migrations.StatusActive:            true,
-	migrations.StatusCancelledDeceased: true,
-	migrations.StatusCancelledOther:    true,
-}
 
 func bindBulkRefresh(se *core.ServeEvent, r *refresher) {
 	se.Router.POST("/api/census/bulk-refresh", func(e *core.RequestEvent) error {
@@ -167,7 +159,7 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 			switch {
 			case !exists || info == nil || !canSee(who, id, referredBy):
 				item.Outcome = OutcomeNotYourReferral
-			case !all && finalStatuses[info.GetString("status")]:
+			case !all && census.IsSettled(info.GetString("status")):
 				item.Outcome, item.State = OutcomeFinal, info.GetString("status")
 			default:
 				var inFlight *InFlightError
@@ -179,7 +171,7 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 				case errors.As(gerr, &cool):
 					item.Outcome, item.RetryAfter = OutcomeCooldown, cool.RetryAfterSeconds()
 				default:
-					if _, err := worker.MarkPending(writer, info, now); err != nil {
+					if _, err := census.Queue(writer, info, now); err != nil {
 						return fmt.Errorf("bulk refresh %s: %w", id, err)
 					}
 					queued = append(queued, info.Id)

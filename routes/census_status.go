@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/migrations"
 	"github.com/padron/padron/worker"
 )
@@ -32,7 +33,7 @@ func bindCensusStatus(se *core.ServeEvent, w StatusReporter) {
 		if err != nil {
 			return e.InternalServerError("", err)
 		}
-		for _, s := range migrations.Statuses {
+		for _, s := range census.Statuses {
 			out.Queue[s] = 0
 		}
 		for _, r := range rows {

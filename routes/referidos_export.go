@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/migrations"
 )
 
@@ -23,15 +24,15 @@ var exportHeader = []string{
 
 // statusLabel is each status as a person reads it in the spreadsheet.
 var statusLabel = map[string]string{
-	migrations.StatusPending:           "pendiente",
-	migrations.StatusProcessing:        "consultando",
-	migrations.StatusActive:            "vigente",
-	migrations.StatusNotFound:          "no encontrada",
-	migrations.StatusCancelledDeceased: "cancelada por muerte",
-	migrations.StatusCancelledOther:    "cancelada",
-	migrations.StatusError:             "error en la consulta",
-	migrations.StatusTimeout:           "sin respuesta",
-	migrations.StatusBlocked:           "consulta bloqueada",
+	census.StatusPending:           "pendiente",
+	census.StatusProcessing:        "consultando",
+	census.StatusActive:            "vigente",
+	census.StatusNotFound:          "no encontrada",
+	census.StatusCancelledDeceased: "cancelada por muerte",
+	census.StatusCancelledOther:    "cancelada",
+	census.StatusError:             "error en la consulta",
+	census.StatusTimeout:           "sin respuesta",
+	census.StatusBlocked:           "consulta bloqueada",
 }
 
 // colombia is Colombia's time (UTC-5, no daylight saving), fixed so the

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/migrations"
 )
 
@@ -178,8 +179,8 @@ func progress(goal, referred int) Goal {
 }
 
 func zeroStatuses() map[string]int {
-	m := make(map[string]int, len(migrations.Statuses))
-	for _, s := range migrations.Statuses {
+	m := make(map[string]int, len(census.Statuses))
+	for _, s := range census.Statuses {
 		m[s] = 0
 	}
 	return m

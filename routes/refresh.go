@@ -7,8 +7,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/migrations"
-	"github.com/padron/padron/worker"
 )
 
 // Waker is the part of the census worker a refresh request needs: a nudge
@@ -80,8 +80,7 @@ func lastCheck(info *core.Record) time.Time {
 
 // gate says why info may not be queued now, or nil if it may.
 func (r *refresher) gate(info *core.Record, now time.Time) error {
-	switch st := info.GetString("status"); st {
-	case migrations.StatusPending, migrations.StatusProcessing:
+	if st := info.GetString("status"); census.IsInFlight(st) {
 		return &InFlightError{State: st}
 	}
 	if r.cooldown > 0 {
@@ -122,7 +121,7 @@ func (r *refresher) refreshOne(app core.App, who caller, userID string) (*core.R
 		if err := r.gate(info, now); err != nil {
 			return err
 		}
-		if _, err := worker.MarkPending(tx, info, now); err != nil {
+		if _, err := census.Queue(tx, info, now); err != nil {
 			return fmt.Errorf("refresh %s: %w", userID, err)
 		}
 		queued = info

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/padron/padron/captcha"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/fakecaptcha"
 	"github.com/padron/padron/fakeregistrar"
 )
@@ -92,7 +93,7 @@ func runLookups(b *testing.B, n, workers int, lookup func(ced string) error) *la
 // lookupFound looks ced up on e and insists on an answer.
 func lookupFound(b *testing.B, e *Engine, ced string) error {
 	res, err := e.Lookup(b.Context(), ced)
-	if err == nil && res.Outcome != OutcomeFound {
+	if err == nil && res.Outcome != census.OutcomeFound {
 		err = fmt.Errorf("outcome %s", res.Outcome)
 	}
 	return err
@@ -111,7 +112,7 @@ func BenchmarkLookup(b *testing.B) {
 		r := &pair{}
 		results[workers] = r
 		b.Run(fmt.Sprintf("pooled/c=%d", workers), func(b *testing.B) {
-			cfg := f.config(b, SourceWSP, solver)
+			cfg := f.config(b, census.SourceWSP, solver)
 			cfg.PoolSize = workers
 			e := newEngine(b, cfg)
 			if err := lookupFound(b, e, "3000000000"); err != nil { // launch outside the timing
@@ -127,7 +128,7 @@ func BenchmarkLookup(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("naive/c=%d", workers), func(b *testing.B) {
 			r.naive = runLookups(b, b.N, workers, func(ced string) error {
-				cfg := f.config(b, SourceWSP, solver)
+				cfg := f.config(b, census.SourceWSP, solver)
 				cfg.PoolSize = 1
 				e, err := New(cfg)
 				if err != nil {
@@ -188,7 +189,7 @@ func BenchmarkMemory(b *testing.B) {
 	sizes := []int{1, 2, 4}
 	for _, size := range sizes {
 		b.Run(fmt.Sprintf("pool=%d", size), func(b *testing.B) {
-			cfg := f.config(b, SourceWSP, solver)
+			cfg := f.config(b, census.SourceWSP, solver)
 			cfg.PoolSize = size
 			e := newEngine(b, cfg)
 			if err := lookupFound(b, e, "3000000000"); err != nil {
@@ -252,7 +253,7 @@ func BenchmarkMemoryGrowth(b *testing.B) {
 	f := startFakes(b)
 	solver := f.solver(b, captcha.APIClassic, fakecaptcha.KeyGood)
 	for range b.N {
-		cfg := f.config(b, SourceWSP, solver)
+		cfg := f.config(b, census.SourceWSP, solver)
 		cfg.RecycleAfter = warmup + lookups + 1 // one browser throughout
 		e := newEngine(b, cfg)
 		find := func(ced string) error { return lookupFound(b, e, ced) }

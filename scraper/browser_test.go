@@ -13,6 +13,7 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/padron/padron/captcha"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/fakecaptcha"
 	"github.com/padron/padron/fakeregistrar"
 )
@@ -21,7 +22,7 @@ import (
 func mustFind(t *testing.T, e *Engine, ced string) {
 	t.Helper()
 	res, err := e.Lookup(t.Context(), ced)
-	if err != nil || res.Outcome != OutcomeFound {
+	if err != nil || res.Outcome != census.OutcomeFound {
 		t.Fatalf("Lookup(%s) = %+v, %v; want found", ced, res, err)
 	}
 }
@@ -41,7 +42,7 @@ func gone(procs []procEntry) bool {
 // engine refuses lookups afterwards.
 func TestCloseLeavesNoProcess(t *testing.T) {
 	f := startFakes(t)
-	e, err := New(f.config(t, SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood)))
+	e, err := New(f.config(t, census.SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 	var wg sync.WaitGroup
 	for _, ced := range []string{cedFound, "1036601234"} {
 		wg.Go(func() {
-			if res, err := e.Lookup(t.Context(), ced); err != nil || res.Outcome != OutcomeFound {
+			if res, err := e.Lookup(t.Context(), ced); err != nil || res.Outcome != census.OutcomeFound {
 				t.Errorf("Lookup(%s) = %+v, %v; want found", ced, res, err)
 			}
 		})
@@ -108,7 +109,7 @@ func TestRecycle(t *testing.T) {
 	const slowCed = "1000000099"
 	// Held until the test releases it (Server.Close ends every hold).
 	f.reg.SetFixture(fakeregistrar.Fixture{Cedula: slowCed, Case: fakeregistrar.CaseSlow, Delay: time.Minute})
-	cfg := f.config(t, SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
+	cfg := f.config(t, census.SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
 	cfg.RecycleAfter = 2
 	e := newEngine(t, cfg)
 
@@ -117,8 +118,8 @@ func TestRecycle(t *testing.T) {
 	slow := make(chan error, 1)
 	go func() { // the old browser's second and last lookup, held by the site
 		res, err := e.Lookup(t.Context(), slowCed)
-		if err == nil && res.Outcome != OutcomeFound {
-			err = Fail(ErrSiteChanged, nil, "outcome %s", res.Outcome)
+		if err == nil && res.Outcome != census.OutcomeFound {
+			err = census.Fail(census.ErrSiteChanged, nil, "outcome %s", res.Outcome)
 		}
 		slow <- err
 	}()
@@ -151,7 +152,7 @@ func TestRecycle(t *testing.T) {
 // lookup.
 func TestBrowserDeath(t *testing.T) {
 	f := startFakes(t)
-	e := newEngine(t, f.config(t, SourceElecciones, f.solver(t, captcha.APITask, fakecaptcha.KeyGood)))
+	e := newEngine(t, f.config(t, census.SourceElecciones, f.solver(t, captcha.APITask, fakecaptcha.KeyGood)))
 	mustFind(t, e, cedFound)
 	dead := e.pool.current()
 	procs := dead.processes()
@@ -170,11 +171,11 @@ func TestBrowserDeath(t *testing.T) {
 // clear, retryable error instead of downloading a browser.
 func TestMissingChromium(t *testing.T) {
 	f := startFakes(t)
-	cfg := f.config(t, SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
+	cfg := f.config(t, census.SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
 	cfg.ChromiumPath = "/nonexistent/chromium"
 	e := newEngine(t, cfg)
 	_, err := e.Lookup(t.Context(), cedFound)
-	wantClass(t, err, ErrTransient)
+	wantClass(t, err, census.ErrTransient)
 	if !strings.Contains(err.Error(), "/nonexistent/chromium") {
 		t.Errorf("message %q does not name the binary", err)
 	}
@@ -185,7 +186,7 @@ func TestMissingChromium(t *testing.T) {
 // renderer per window, which doubled each lookup's cost until disabled.
 func TestSessionCostsOneRenderer(t *testing.T) {
 	f := startFakes(t)
-	e := newEngine(t, f.config(t, SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood)))
+	e := newEngine(t, f.config(t, census.SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood)))
 	mustFind(t, e, cedFound) // launches the browser
 	b, err := e.pool.acquire(t.Context())
 	if err != nil {

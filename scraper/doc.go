@@ -4,5 +4,5 @@
 // It drives a real Chromium through go-rod against one of two registrar sites
 // (the legacy census page "wsp", or the 2026 "elecciones" site with its JSON
 // API), solves the reCAPTCHA through a captcha service, and classifies every
-// failure into one of the Err* classes so the queue can decide whether to retry.
+// failure into one of census's Err* classes so the queue can decide whether to retry.
 package scraper

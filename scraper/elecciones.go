@@ -1,10 +1,12 @@
 package scraper
 
+import "github.com/padron/padron/census"
+
 // eleccionesSite is the 2026 page: a script-rendered form whose code posts
 // JSON to a separate API with the captcha token as a Bearer header.
 func eleccionesSite(pageURL, apiURL string) site {
 	return site{
-		source:    SourceElecciones,
+		source:    census.SourceElecciones,
 		pageURL:   pageURL,
 		answerURL: apiURL,
 		inspectJS: `() => {` + commonJS + eleccionesButtonJS + `

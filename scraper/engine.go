@@ -13,6 +13,7 @@ import (
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/cedula"
+	"github.com/padron/padron/census"
 )
 
 // The real sites and sitekeys, from the registrar contract; tests and demos
@@ -43,7 +44,7 @@ const (
 // Config configures an Engine; zero fields take the documented defaults.
 type Config struct {
 	// Source is the site to ask. Default SourceWSP.
-	Source Source
+	Source census.Source
 	// WSPURL is the legacy census page. Default DefaultWSPURL.
 	WSPURL string
 	// EleccionesURL is the 2026 lookup page. Default DefaultEleccionesURL.
@@ -55,7 +56,7 @@ type Config struct {
 	// the site changed. Default WSPSiteKey or EleccionesSiteKey per Source.
 	SiteKey string
 	// Solver gets the captcha tokens. Default nil: every lookup fails with
-	// ErrCaptchaConfig, so a missing key shows up per check, not at startup.
+	// census.ErrCaptchaConfig, so a missing key shows up per check, not at startup.
 	Solver captcha.Solver
 	// Gate paces traffic to the site; waited on once per lookup, right
 	// before the page is requested (browser and context already up), after the
@@ -97,13 +98,13 @@ type Engine struct {
 	closeErr  error
 }
 
-var _ Lookuper = (*Engine)(nil)
+var _ census.Lookuper = (*Engine)(nil)
 
 // New validates cfg and returns an engine; Chromium starts only with the
 // first lookup, so building one needs no browser.
 func New(cfg Config) (*Engine, error) {
 	if cfg.Source == "" {
-		cfg.Source = SourceWSP
+		cfg.Source = census.SourceWSP
 	}
 	if cfg.WSPURL == "" {
 		cfg.WSPURL = DefaultWSPURL
@@ -134,18 +135,18 @@ func New(cfg Config) (*Engine, error) {
 	}
 	var st site
 	switch cfg.Source {
-	case SourceWSP:
+	case census.SourceWSP:
 		if cfg.SiteKey == "" {
 			cfg.SiteKey = WSPSiteKey
 		}
 		st = wspSite(cfg.WSPURL)
-	case SourceElecciones:
+	case census.SourceElecciones:
 		if cfg.SiteKey == "" {
 			cfg.SiteKey = EleccionesSiteKey
 		}
 		st = eleccionesSite(cfg.EleccionesURL, cfg.EleccionesAPIURL)
 	default:
-		return nil, fmt.Errorf("scraper: unknown source %q (want %q or %q)", cfg.Source, SourceWSP, SourceElecciones)
+		return nil, fmt.Errorf("scraper: unknown source %q (want %q or %q)", cfg.Source, census.SourceWSP, census.SourceElecciones)
 	}
 	return &Engine{
 		cfg:  cfg,
@@ -154,10 +155,10 @@ func New(cfg Config) (*Engine, error) {
 	}, nil
 }
 
-// Lookup asks the registrar about one cédula. Failures are *LookupError of
-// one Err* class, except a cancelled ctx (an error wrapping
+// Lookup asks the registrar about one cédula. Failures are *census.LookupError of
+// one census.Err* class, except a cancelled ctx (an error wrapping
 // context.Canceled) and an invalid cédula (a *cedula.Error).
-func (e *Engine) Lookup(ctx context.Context, ced string) (Result, error) {
+func (e *Engine) Lookup(ctx context.Context, ced string) (census.Result, error) {
 	start := time.Now()
 	res, err := e.lookup(ctx, ced)
 	res.Duration = time.Since(start)
@@ -170,13 +171,13 @@ func (e *Engine) Lookup(ctx context.Context, ced string) (Result, error) {
 	return res, err
 }
 
-func (e *Engine) lookup(ctx context.Context, raw string) (Result, error) {
+func (e *Engine) lookup(ctx context.Context, raw string) (census.Result, error) {
 	ced, err := cedula.Normalize(raw)
 	if err != nil {
-		return Result{}, fmt.Errorf("scraper: cedula %q: %w", raw, err)
+		return census.Result{}, fmt.Errorf("scraper: cedula %q: %w", raw, err)
 	}
 	if e.cfg.Solver == nil {
-		return Result{}, Fail(ErrCaptchaConfig, nil, "no captcha service configured: set a captcha key (PADRON_CAPTCHA_KEY)")
+		return census.Result{}, census.Fail(census.ErrCaptchaConfig, nil, "no captcha service configured: set a captcha key (PADRON_CAPTCHA_KEY)")
 	}
 
 	// The token lives ~120 s and needs only the sitekey and URL: get it
@@ -184,27 +185,27 @@ func (e *Engine) lookup(ctx context.Context, raw string) (Result, error) {
 	task := captcha.Task{SiteKey: e.cfg.SiteKey, PageURL: e.site.pageURL, UserAgent: e.cfg.UserAgent}
 	token, err := e.cfg.Solver.Solve(ctx, task)
 	if err != nil {
-		return Result{}, captchaFailure(ctx, err)
+		return census.Result{}, captchaFailure(ctx, err)
 	}
 	if token.Value == "" { // the page would refuse to submit at all
-		return Result{}, Fail(ErrCaptcha, nil, "the captcha service returned an empty token")
+		return census.Result{}, census.Fail(census.ErrCaptcha, nil, "the captcha service returned an empty token")
 	}
 	// Waiting for a pool slot (and a launch, which has its own budget) is
 	// bounded by the caller only: LookupTimeout is for the browser's work.
 	b, err := e.pool.acquire(ctx)
 	if err != nil {
 		if errors.Is(err, errClosed) {
-			return Result{}, Fail(ErrTransient, err, "engine is shutting down")
+			return census.Result{}, census.Fail(census.ErrTransient, err, "engine is shutting down")
 		}
 		if ctx.Err() != nil {
-			return Result{}, interrupted(ctx, "waiting for the browser", err)
+			return census.Result{}, interrupted(ctx, "waiting for the browser", err)
 		}
-		return Result{}, Fail(ErrTransient, err, "browser unavailable")
+		return census.Result{}, census.Fail(census.ErrTransient, err, "browser unavailable")
 	}
 	defer e.pool.release(b)
 
 	res, err := e.visit(ctx, b, ced, token.Value)
-	if errors.Is(err, ErrCaptcha) {
+	if errors.Is(err, census.ErrCaptcha) {
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), reportTimeout)
 		if rerr := e.cfg.Solver.ReportBad(rctx, token); rerr != nil {
 			e.cfg.Logger.Warn("reporting a rejected captcha token", "err", rerr)
@@ -227,12 +228,17 @@ func captchaFailure(ctx context.Context, err error) error {
 	case ctx.Err() != nil:
 		return interrupted(ctx, "solving the captcha", err)
 	case errors.Is(err, captcha.ErrConfig):
-		return Fail(ErrCaptchaConfig, err, "captcha service refused our account")
+		return census.Fail(census.ErrCaptchaConfig, err, "captcha service refused our account")
+	case errors.Is(err, captcha.ErrUnreachable):
+		// Before ErrTimeout: a solve that timed out while the service was
+		// down failed because of the service.
+		return census.Fail(census.ErrCaptchaUnreachable, err, "no captcha token")
 	case errors.Is(err, captcha.ErrUnsolvable), errors.Is(err, captcha.ErrTimeout), errors.Is(err, captcha.ErrBusy):
-		return Fail(ErrCaptcha, err, "no captcha token")
+		return census.Fail(census.ErrCaptcha, err, "no captcha token")
 	}
-	// Network trouble or an odd answer from the service: try again later.
-	return Fail(ErrTransient, err, "captcha service unreachable")
+	// An odd answer from the service: a captcha failure, not the
+	// registrar's (which was never asked); try again later.
+	return census.Fail(census.ErrCaptcha, err, "unexpected answer from the captcha service")
 }
 
 // interrupted explains a stop caused by a context: the caller's
@@ -242,12 +248,12 @@ func interrupted(ctx context.Context, stage string, err error) error {
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return fmt.Errorf("scraper: lookup cancelled while %s: %w", stage, context.Canceled)
 	}
-	return Fail(ErrTimeout, err, "deadline passed while %s", stage)
+	return census.Fail(census.ErrTimeout, err, "deadline passed while %s", stage)
 }
 
 // classText names err's class for logs and the CLI ("" when unclassified).
 func classText(err error) string {
-	if c := ClassOf(err); c != nil {
+	if c := census.ClassOf(err); c != nil {
 		return c.Error()
 	}
 	return ""

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/padron/padron/captcha"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/fakecaptcha"
 )
 
@@ -22,28 +23,28 @@ func TestLookupAgainstFakes(t *testing.T) {
 	f := startFakes(t)
 	cases := []struct {
 		cedula  string
-		outcome Outcome
+		outcome census.Outcome
 		class   error
 		// evidence: a failure that reached the page must carry it.
 		evidence bool
 	}{
-		{cedula: cedFound, outcome: OutcomeFound},
-		{cedula: cedNotFound, outcome: OutcomeNotFound},
-		{cedula: cedDeceased, outcome: OutcomeCancelledDeceased},
-		{cedula: cedOther, outcome: OutcomeCancelledOther},
-		{cedula: cedBlocked, class: ErrBlocked, evidence: true},
-		{cedula: cedBlock500, class: ErrBlocked, evidence: true},
-		{cedula: cedBroken, class: ErrSiteChanged, evidence: true},
-		{cedula: cedTransient, class: ErrTransient, evidence: true},
-		{cedula: cedReload, class: ErrTransient, evidence: true},
-		{cedula: cedRejected, class: ErrCaptcha, evidence: true},
+		{cedula: cedFound, outcome: census.OutcomeFound},
+		{cedula: cedNotFound, outcome: census.OutcomeNotFound},
+		{cedula: cedDeceased, outcome: census.OutcomeCancelledDeceased},
+		{cedula: cedOther, outcome: census.OutcomeCancelledOther},
+		{cedula: cedBlocked, class: census.ErrBlocked, evidence: true},
+		{cedula: cedBlock500, class: census.ErrBlocked, evidence: true},
+		{cedula: cedBroken, class: census.ErrSiteChanged, evidence: true},
+		{cedula: cedTransient, class: census.ErrTransient, evidence: true},
+		{cedula: cedReload, class: census.ErrTransient, evidence: true},
+		{cedula: cedRejected, class: census.ErrCaptcha, evidence: true},
 	}
 	// wsp asks through the classic captcha API, elecciones through the task
 	// API; TestCaptchaAPIs covers the other pairings.
 	for _, src := range []struct {
-		source Source
+		source census.Source
 		api    string
-	}{{SourceWSP, captcha.APIClassic}, {SourceElecciones, captcha.APITask}} {
+	}{{census.SourceWSP, captcha.APIClassic}, {census.SourceElecciones, captcha.APITask}} {
 		key := fakecaptcha.KeyGood + "-" + string(src.source)
 		tr := newTrace()
 		cfg := f.config(t, src.source, tracingSolver{f.solver(t, src.api, key), tr})
@@ -72,12 +73,12 @@ func TestLookupAgainstFakes(t *testing.T) {
 						t.Fatalf("got %+v, want outcome %s for %s from %s with its raw answer", res, tc.outcome, tc.cedula, src.source)
 					}
 					switch tc.outcome {
-					case OutcomeFound:
+					case census.OutcomeFound:
 						if res.Departamento != want.Departamento || res.Municipio != want.Municipio ||
 							res.Puesto != want.Puesto || res.Mesa != want.Mesa || res.Direccion != want.Direccion {
 							t.Errorf("location %+v, want %+v", res, want)
 						}
-					case OutcomeCancelledDeceased, OutcomeCancelledOther:
+					case census.OutcomeCancelledDeceased, census.OutcomeCancelledOther:
 						if res.Novedad != want.Novedad || res.Resolucion != want.Resolucion {
 							t.Errorf("novedad %q %q, want %q %q", res.Novedad, res.Resolucion, want.Novedad, want.Resolucion)
 						}
@@ -104,7 +105,7 @@ func TestLookupAgainstFakes(t *testing.T) {
 // on a slow site promptly, with a plain context.Canceled.
 func TestLookupCancelled(t *testing.T) {
 	f := startFakes(t)
-	e := newEngine(t, f.config(t, SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood)))
+	e := newEngine(t, f.config(t, census.SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood)))
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
@@ -123,8 +124,8 @@ func TestLookupCancelled(t *testing.T) {
 	cancel()
 	select {
 	case err := <-done:
-		if !errors.Is(err, context.Canceled) || ClassOf(err) != nil {
-			t.Fatalf("got %v (class %v), want a plain context.Canceled", err, ClassOf(err))
+		if !errors.Is(err, context.Canceled) || census.ClassOf(err) != nil {
+			t.Fatalf("got %v (class %v), want a plain context.Canceled", err, census.ClassOf(err))
 		}
 		t.Logf("returned %s after cancel", time.Since(cancelled).Round(time.Millisecond))
 	case <-time.After(5 * time.Second):
@@ -165,11 +166,11 @@ func TestNativeFormPost(t *testing.T) {
 	}))
 	defer srv.Close()
 	f := startFakes(t)
-	cfg := f.config(t, SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
+	cfg := f.config(t, census.SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
 	cfg.WSPURL = srv.URL + "/censo/consultar/"
 	e := newEngine(t, cfg)
 	res, err := e.Lookup(t.Context(), cedFound)
-	if err != nil || res.Outcome != OutcomeFound || res.Mesa != "9" {
+	if err != nil || res.Outcome != census.OutcomeFound || res.Mesa != "9" {
 		t.Fatalf("got %+v, %v; want found at mesa 9", res, err)
 	}
 	if p, _ := posted.Load().(string); !strings.HasPrefix(p, cedFound+"|"+fakecaptcha.TokenPrefix) {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
+
+	"github.com/padron/padron/census"
 )
 
 // evidenceSettle bounds the wait for a reloading page before capturing it.
@@ -19,9 +21,9 @@ const evidenceRetry = 50 * time.Millisecond
 // URL, HTML and (unless SkipScreenshots) a PNG, plus the site's raw answer.
 // It runs on its own short budget, since the lookup's may be spent, and
 // keeps whatever an earlier stage (the parser) already recorded.
-func (e *Engine) evidence(bctx context.Context, s *session, body []byte, ev *Evidence) *Evidence {
+func (e *Engine) evidence(bctx context.Context, s *session, body []byte, ev *census.Evidence) *census.Evidence {
 	if ev == nil {
-		ev = &Evidence{}
+		ev = &census.Evidence{}
 	}
 	if ev.Response == "" && body != nil {
 		ev.Response = string(body)

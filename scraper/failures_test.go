@@ -14,10 +14,11 @@ import (
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/cedula"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/fakecaptcha"
 )
 
-var sources = []Source{SourceWSP, SourceElecciones}
+var sources = []census.Source{census.SourceWSP, census.SourceElecciones}
 
 // TestCaptchaFailures checks captcha trouble is classified before any
 // browser starts or the gate is consulted.
@@ -28,10 +29,11 @@ func TestCaptchaFailures(t *testing.T) {
 		key   string // "" = no solver at all
 		class error
 	}{
-		{"no key", "", ErrCaptchaConfig},
-		{"bad key", fakecaptcha.KeyBad, ErrCaptchaConfig},
-		{"zero balance", fakecaptcha.KeyZeroBalance, ErrCaptchaConfig},
-		{"unsolvable", fakecaptcha.KeyUnsolvable, ErrCaptcha},
+		{"no key", "", census.ErrCaptchaConfig},
+		{"bad key", fakecaptcha.KeyBad, census.ErrCaptchaConfig},
+		{"zero balance", fakecaptcha.KeyZeroBalance, census.ErrCaptchaConfig},
+		{"unsolvable", fakecaptcha.KeyUnsolvable, census.ErrCaptcha},
+		{"service unreachable", keyUnreachable, census.ErrCaptchaUnreachable},
 	}
 	for _, source := range sources {
 		for _, api := range []string{captcha.APIClassic, captcha.APITask} {
@@ -43,7 +45,11 @@ func TestCaptchaFailures(t *testing.T) {
 					t.Parallel()
 					tr := newTrace()
 					var solver captcha.Solver
-					if tc.key != "" {
+					switch tc.key {
+					case "":
+					case keyUnreachable:
+						solver = tracingSolver{unreachableSolver(t, api), tr}
+					default:
 						solver = tracingSolver{f.solver(t, api, tc.key+"-"+string(source)+"-"+api), tr}
 					}
 					cfg := f.config(t, source, solver)
@@ -66,6 +72,19 @@ func TestCaptchaFailures(t *testing.T) {
 	}
 }
 
+// keyUnreachable marks the case whose solver talks to a closed port.
+const keyUnreachable = "unreachable"
+
+// unreachableSolver is a captcha client for a loopback port nobody listens on.
+func unreachableSolver(t *testing.T, api string) captcha.Solver {
+	t.Helper()
+	c, err := captcha.New(captcha.Config{API: api, BaseURL: "http://" + closedPort(t) + "/captcha", Key: "k", FirstPoll: time.Millisecond})
+	if err != nil {
+		t.Fatalf("captcha client: %v", err)
+	}
+	return c
+}
+
 // TestInvalidCedula checks a malformed number never reaches a service.
 func TestInvalidCedula(t *testing.T) {
 	e, err := New(Config{ChromiumPath: "/nonexistent"})
@@ -73,7 +92,7 @@ func TestInvalidCedula(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.Lookup(t.Context(), "12a45")
-	if _, ok := cedula.AsError(err); !ok || ClassOf(err) != nil {
+	if _, ok := cedula.AsError(err); !ok || census.ClassOf(err) != nil {
 		t.Fatalf("got %v, want an unclassified cedula validation error", err)
 	}
 	if err := e.Close(); err != nil {
@@ -85,13 +104,13 @@ func TestInvalidCedula(t *testing.T) {
 // source does not use in TestLookupAgainstFakes.
 func TestCaptchaAPIs(t *testing.T) {
 	f := startFakes(t)
-	for source, api := range map[Source]string{SourceWSP: captcha.APITask, SourceElecciones: captcha.APIClassic} {
+	for source, api := range map[census.Source]string{census.SourceWSP: captcha.APITask, census.SourceElecciones: captcha.APIClassic} {
 		t.Run(string(source)+"/"+api, func(t *testing.T) {
 			t.Parallel()
 			key := fakecaptcha.KeyGood + "-apis-" + string(source)
 			e := newEngine(t, f.config(t, source, f.solver(t, api, key)))
 			res, err := e.Lookup(t.Context(), cedFound)
-			if err != nil || res.Outcome != OutcomeFound {
+			if err != nil || res.Outcome != census.OutcomeFound {
 				t.Fatalf("got %+v, %v; want found", res, err)
 			}
 			st := f.captcha.StatsFor(key)
@@ -118,7 +137,7 @@ func TestLookupTimeout(t *testing.T) {
 			mustFind(t, e, cedFound) // launch the browser outside the measured lookup
 			start := time.Now()
 			_, err := e.Lookup(t.Context(), cedSlow)
-			wantClass(t, err, ErrTimeout)
+			wantClass(t, err, census.ErrTimeout)
 			checkEvidence(t, err, false)
 			if took := time.Since(start); took > cfg.LookupTimeout+watchdogGrace {
 				t.Errorf("took %s, want about the %s timeout", took, cfg.LookupTimeout)
@@ -147,7 +166,7 @@ func (g *slowGate) Wait(ctx context.Context) error {
 func TestGateWaitOutsideLookupTimeout(t *testing.T) {
 	f := startFakes(t)
 	gate := &slowGate{}
-	cfg := f.config(t, SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
+	cfg := f.config(t, census.SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood))
 	cfg.Gate = gate
 	cfg.LookupTimeout = 3 * time.Second
 	e := newEngine(t, cfg)
@@ -180,15 +199,15 @@ func TestSiteProblems(t *testing.T) {
 	}{
 		{"unreachable", func(c *Config) {
 			c.WSPURL, c.EleccionesURL = "http://"+closed+"/censo/consultar/", "http://"+closed+"/identificacion"
-		}, ErrTransient, false, "ERR_CONNECTION_REFUSED"},
+		}, census.ErrTransient, false, "ERR_CONNECTION_REFUSED"},
 		{"proxy error", func(c *Config) {
 			c.WSPURL, c.EleccionesURL = proxy.URL+"/censo/consultar/", proxy.URL+"/identificacion"
-		}, ErrTransient, true, "HTTP 502"},
+		}, census.ErrTransient, true, "HTTP 502"},
 		{"headless user agent", func(c *Config) {
 			c.UserAgent = strings.Replace(DefaultUserAgent, "Chrome/", "HeadlessChrome/", 1)
-		}, ErrBlocked, true, "block page"},
-		{"no form", func(c *Config) { c.WSPURL, c.EleccionesURL = f.reg.URL()+"/", f.reg.URL()+"/" }, ErrSiteChanged, true, "lacks"},
-		{"other sitekey", func(c *Config) { c.SiteKey = "6LdOtherSiteKeyOtherSiteKeyOtherSiteKey0" }, ErrSiteChanged, true, "sitekey"},
+		}, census.ErrBlocked, true, "block page"},
+		{"no form", func(c *Config) { c.WSPURL, c.EleccionesURL = f.reg.URL()+"/", f.reg.URL()+"/" }, census.ErrSiteChanged, true, "lacks"},
+		{"other sitekey", func(c *Config) { c.SiteKey = "6LdOtherSiteKeyOtherSiteKeyOtherSiteKey0" }, census.ErrSiteChanged, true, "sitekey"},
 	}
 	for _, source := range sources {
 		for _, tc := range cases {

@@ -49,9 +49,3 @@ func digitsOnly(s string) string {
 	}
 	return b.String()
 }
-
-// isDeathReason reports whether a novedad means the person died: only
-// "Cancelada por Muerte" and "Cancelada por Muerte Facultad Ley" do.
-func isDeathReason(novedad string) bool {
-	return strings.Contains(fold(novedad), "cancelada por muerte")
-}

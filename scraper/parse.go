@@ -1,21 +1,23 @@
 package scraper
 
+import "github.com/padron/padron/census"
+
 // Parse reads a registrar answer from either site, so stored raw bodies can be
 // re-parsed without knowing which parser produced them.
-func Parse(source Source, cedula string, status int, body []byte) (Result, error) {
+func Parse(source census.Source, cedula string, status int, body []byte) (census.Result, error) {
 	switch source {
-	case SourceWSP:
+	case census.SourceWSP:
 		return ParseWSP(cedula, status, body)
-	case SourceElecciones:
+	case census.SourceElecciones:
 		return ParseElecciones(cedula, status, body)
 	}
-	return Result{}, failBody(ErrSiteChanged, body, "unknown source %q", source)
+	return census.Result{}, failBody(census.ErrSiteChanged, body, "unknown source %q", source)
 }
 
 // failBody classifies a failure and keeps the site's raw answer as evidence.
-func failBody(class error, body []byte, format string, args ...any) *LookupError {
-	e := Fail(class, nil, format, args...)
-	e.Evidence = &Evidence{Response: string(body)}
+func failBody(class error, body []byte, format string, args ...any) *census.LookupError {
+	e := census.Fail(class, nil, format, args...)
+	e.Evidence = &census.Evidence{Response: string(body)}
 	return e
 }
 
@@ -28,7 +30,7 @@ func checkCedula(asked, answered string, body []byte) (string, error) {
 		return b, nil
 	}
 	if a != "" && b != "" && a != b {
-		return "", failBody(ErrSiteChanged, body, "answer is about cedula %s, asked for %s", b, a)
+		return "", failBody(census.ErrSiteChanged, body, "answer is about cedula %s, asked for %s", b, a)
 	}
 	return asked, nil
 }
@@ -38,9 +40,9 @@ func checkCedula(asked, answered string, body []byte) (string, error) {
 func statusClass(status int) error {
 	switch {
 	case status >= 500:
-		return ErrTransient
+		return census.ErrTransient
 	case status == 429:
-		return ErrBlocked
+		return census.ErrBlocked
 	}
-	return ErrSiteChanged
+	return census.ErrSiteChanged
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/padron/padron/census"
 )
 
 // flexString accepts a JSON string, number, boolean or null, because the API's
@@ -94,25 +96,25 @@ func (d *eleccionesData) UnmarshalJSON(b []byte) error {
 // ParseElecciones reads the 2026 API's JSON answer; status is the HTTP status,
 // 0 when unknown (a stored raw body), in which case the JSON's status_code
 // decides. Novelties are read like the legacy page's novedad table.
-func ParseElecciones(cedula string, status int, body []byte) (Result, error) {
+func ParseElecciones(cedula string, status int, body []byte) (census.Result, error) {
 	if IsBlockPage(body) {
-		return Result{}, failBody(ErrBlocked, body, "elecciones: firewall block page (HTTP %d)", status)
+		return census.Result{}, failBody(census.ErrBlocked, body, "elecciones: firewall block page (HTTP %d)", status)
 	}
 	var a eleccionesAnswer
 	if !looksLikeJSON(body) || json.Unmarshal(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), &a) != nil {
 		if status == 401 || status == 403 {
-			return Result{}, failBody(ErrCaptcha, body, "elecciones: token rejected (HTTP %d)", status)
+			return census.Result{}, failBody(census.ErrCaptcha, body, "elecciones: token rejected (HTTP %d)", status)
 		}
-		return Result{}, failBody(statusClass(status), body, "elecciones: answer is not the expected JSON (HTTP %d)", status)
+		return census.Result{}, failBody(statusClass(status), body, "elecciones: answer is not the expected JSON (HTTP %d)", status)
 	}
 	code, _ := strconv.Atoi(string(a.StatusCode))
 	switch {
 	case status == 401 || status == 403 || code == 401 || code == 403:
-		return Result{}, failBody(ErrCaptcha, body, "elecciones: token used or rejected (HTTP %d, status_code %d)", status, code)
+		return census.Result{}, failBody(census.ErrCaptcha, body, "elecciones: token used or rejected (HTTP %d, status_code %d)", status, code)
 	case status >= 500 || code >= 500:
-		return Result{}, failBody(ErrTransient, body, "elecciones: server error (HTTP %d, status_code %d)", status, code)
+		return census.Result{}, failBody(census.ErrTransient, body, "elecciones: server error (HTTP %d, status_code %d)", status, code)
 	case status == 429 || code == 429:
-		return Result{}, failBody(ErrBlocked, body, "elecciones: rate limited (HTTP %d)", status)
+		return census.Result{}, failBody(census.ErrBlocked, body, "elecciones: rate limited (HTTP %d)", status)
 	}
 	asked := ""
 	if a.Data != nil && a.Data.Voter != nil {
@@ -120,34 +122,34 @@ func ParseElecciones(cedula string, status int, body []byte) (Result, error) {
 	}
 	c, err := checkCedula(cedula, asked, body)
 	if err != nil {
-		return Result{}, err
+		return census.Result{}, err
 	}
 	r, err := eleccionesOutcome(c, code, status, a.Data, body)
 	if err != nil {
-		return Result{}, err
+		return census.Result{}, err
 	}
-	r.Source = SourceElecciones
+	r.Source = census.SourceElecciones
 	r.Raw = string(body)
 	return r, nil
 }
 
 // eleccionesOutcome turns a readable, non-error answer into a Result.
-func eleccionesOutcome(cedula string, code, status int, d *eleccionesData, body []byte) (Result, error) {
+func eleccionesOutcome(cedula string, code, status int, d *eleccionesData, body []byte) (census.Result, error) {
 	if code == 13 {
-		return Result{Cedula: cedula, Outcome: OutcomeNotFound}, nil
+		return census.Result{Cedula: cedula, Outcome: census.OutcomeNotFound}, nil
 	}
 	if d == nil {
-		return Result{}, failBody(ErrSiteChanged, body, "elecciones: no data (HTTP %d, status_code %d)", status, code)
+		return census.Result{}, failBody(census.ErrSiteChanged, body, "elecciones: no data (HTTP %d, status_code %d)", status, code)
 	}
 	pick := -1
 	for i, n := range d.Novelty {
 		if n.Name == "" {
 			continue
 		}
-		if pick < 0 || isDeathReason(string(n.Name)) {
+		if pick < 0 || census.IsDeathNovedad(string(n.Name)) {
 			pick = i
 		}
-		if isDeathReason(string(n.Name)) {
+		if census.IsDeathNovedad(string(n.Name)) {
 			break
 		}
 	}
@@ -157,15 +159,15 @@ func eleccionesOutcome(cedula string, code, status int, d *eleccionesData, body 
 	}
 	switch strings.ToLower(string(d.IsInCensus)) {
 	case "false", "0", "no":
-		return Result{Cedula: cedula, Outcome: OutcomeNotFound}, nil
+		return census.Result{Cedula: cedula, Outcome: census.OutcomeNotFound}, nil
 	}
 	pp := d.PollingPlace
 	if pp == nil || pp.PlaceAddress == nil {
-		return Result{}, failBody(ErrSiteChanged, body, "elecciones: no polling_place (HTTP %d, status_code %d)", status, code)
+		return census.Result{}, failBody(census.ErrSiteChanged, body, "elecciones: no polling_place (HTTP %d, status_code %d)", status, code)
 	}
-	r := Result{
+	r := census.Result{
 		Cedula:       cedula,
-		Outcome:      OutcomeFound,
+		Outcome:      census.OutcomeFound,
 		Departamento: string(pp.PlaceAddress.State),
 		Municipio:    string(pp.PlaceAddress.Town),
 		Puesto:       string(pp.Stand),
@@ -173,7 +175,7 @@ func eleccionesOutcome(cedula string, code, status int, d *eleccionesData, body 
 		Mesa:         string(pp.Table),
 	}
 	if r.Departamento == "" || r.Municipio == "" || r.Puesto == "" || r.Mesa == "" {
-		return Result{}, failBody(ErrSiteChanged, body, "elecciones: polling_place lacks state, town, stand or table")
+		return census.Result{}, failBody(census.ErrSiteChanged, body, "elecciones: polling_place lacks state, town, stand or table")
 	}
 	return r, nil
 }

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/padron/padron/census"
 )
 
 // seedCorpus adds every testdata file under a few statuses.
@@ -25,18 +27,18 @@ func seedCorpus(f *testing.F) {
 
 // checkFuzz asserts the parser's invariants: an error is always classified,
 // a success always has an outcome and keeps the body.
-func checkFuzz(t *testing.T, r Result, err error, body []byte) {
+func checkFuzz(t *testing.T, r census.Result, err error, body []byte) {
 	if err != nil {
-		if ClassOf(err) == nil {
+		if census.ClassOf(err) == nil {
 			t.Fatalf("unclassified error: %v", err)
 		}
-		if EvidenceOf(err) == nil || EvidenceOf(err).Response != string(body) {
+		if census.EvidenceOf(err) == nil || census.EvidenceOf(err).Response != string(body) {
 			t.Fatalf("error without the body as evidence: %v", err)
 		}
 		return
 	}
 	switch r.Outcome {
-	case OutcomeFound, OutcomeNotFound, OutcomeCancelledDeceased, OutcomeCancelledOther:
+	case census.OutcomeFound, census.OutcomeNotFound, census.OutcomeCancelledDeceased, census.OutcomeCancelledOther:
 	default:
 		t.Fatalf("success with outcome %q", r.Outcome)
 	}
@@ -50,7 +52,7 @@ func FuzzParseWSP(f *testing.F) {
 	f.Fuzz(func(t *testing.T, cedula string, status int, body []byte) {
 		r, err := ParseWSP(cedula, status, body)
 		checkFuzz(t, r, err, body)
-		if err == nil && r.Source != SourceWSP {
+		if err == nil && r.Source != census.SourceWSP {
 			t.Fatalf("source %q", r.Source)
 		}
 	})
@@ -61,7 +63,7 @@ func FuzzParseElecciones(f *testing.F) {
 	f.Fuzz(func(t *testing.T, cedula string, status int, body []byte) {
 		r, err := ParseElecciones(cedula, status, body)
 		checkFuzz(t, r, err, body)
-		if err == nil && r.Source != SourceElecciones {
+		if err == nil && r.Source != census.SourceElecciones {
 			t.Fatalf("source %q", r.Source)
 		}
 	})

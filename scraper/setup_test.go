@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/padron/padron/captcha"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/chromiumtest"
 	"github.com/padron/padron/fakecaptcha"
 	"github.com/padron/padron/fakeregistrar"
@@ -79,7 +80,7 @@ func (f *fakes) solver(t testing.TB, api, key string) captcha.Client {
 }
 
 // config is an engine configuration pointed at the fakes.
-func (f *fakes) config(t testing.TB, source Source, solver captcha.Solver) Config {
+func (f *fakes) config(t testing.TB, source census.Source, solver captcha.Solver) Config {
 	return Config{
 		Source:           source,
 		WSPURL:           f.reg.WSPURL(),
@@ -174,7 +175,7 @@ var pngMagic = []byte("\x89PNG\r\n\x1a\n")
 // checkEvidence asserts err carries what the page showed.
 func checkEvidence(t *testing.T, err error, wantResponse bool) {
 	t.Helper()
-	ev := EvidenceOf(err)
+	ev := census.EvidenceOf(err)
 	if ev == nil {
 		t.Fatalf("no evidence attached to %v", err)
 	}
@@ -199,6 +200,6 @@ func wantClass(t *testing.T, err, class error) {
 		t.Fatalf("got no error, want class %v", class)
 	}
 	if !errors.Is(err, class) {
-		t.Fatalf("got %v (class %v), want class %v", err, ClassOf(err), class)
+		t.Fatalf("got %v (class %v), want class %v", err, census.ClassOf(err), class)
 	}
 }

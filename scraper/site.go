@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-rod/rod"
+
+	"github.com/padron/padron/census"
 )
 
 // Form readiness polling: how often, and how long after the document
@@ -20,7 +22,7 @@ const (
 // site is what differs between the two registrar sites: where the form is,
 // what it must contain, how to fill it and which request carries the answer.
 type site struct {
-	source    Source
+	source    census.Source
 	pageURL   string
 	answerURL string // the endpoint whose POST reply is the answer; "" = the page's own URL
 	inspectJS string // () => formState

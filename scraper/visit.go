@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/padron/padron/census"
 )
 
 // visit runs the browser part of a lookup on b: open the form, check it,
@@ -13,14 +15,14 @@ import (
 // ctx is the caller's; the browser's work gets LookupTimeout in all, the
 // wait at the Gate between opening the context and loading the page aside
 // (with many checks queued at the registrar's pace it may be long).
-func (e *Engine) visit(ctx context.Context, b *browser, ced, token string) (Result, error) {
+func (e *Engine) visit(ctx context.Context, b *browser, ced, token string) (census.Result, error) {
 	start := time.Now()
 	octx, ocancel := context.WithTimeout(ctx, e.cfg.LookupTimeout)
 	s, err := openSession(octx, b, userAgent(e.cfg.UserAgent))
 	if err != nil {
 		err = e.failure(ctx, octx, nil, nil, fmt.Errorf("opening a browser page: %w", err))
 		ocancel()
-		return Result{}, err
+		return census.Result{}, err
 	}
 	ocancel()
 	defer s.close()
@@ -31,9 +33,9 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced, token string) (Resu
 	if e.cfg.Gate != nil {
 		if err := e.cfg.Gate.Wait(ctx); err != nil {
 			if ctx.Err() == nil {
-				return Result{}, Fail(ErrTransient, err, "pacing gate refused the lookup")
+				return census.Result{}, census.Fail(census.ErrTransient, err, "pacing gate refused the lookup")
 			}
-			return Result{}, interrupted(ctx, "waiting for the pacing gate", err)
+			return census.Result{}, interrupted(ctx, "waiting for the pacing gate", err)
 		}
 	}
 	bctx, cancel := context.WithTimeout(ctx, e.cfg.LookupTimeout-opening)
@@ -42,20 +44,20 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced, token string) (Resu
 	page := s.page.Context(bctx)
 
 	if err := page.Navigate(e.site.pageURL); err != nil {
-		return Result{}, e.failure(ctx, bctx, s, nil, fmt.Errorf("loading %s: %w", e.site.pageURL, err))
+		return census.Result{}, e.failure(ctx, bctx, s, nil, fmt.Errorf("loading %s: %w", e.site.pageURL, err))
 	}
 	form, err := e.site.awaitForm(bctx, page, func() int { return int(s.pageStatus.Load()) })
 	switch {
 	case err != nil:
-		return Result{}, e.failure(ctx, bctx, s, nil, err)
+		return census.Result{}, e.failure(ctx, bctx, s, nil, err)
 	case form.Blocked:
-		return Result{}, e.failure(ctx, bctx, s, nil, Fail(ErrBlocked, nil, "the firewall's block page came instead of the form"))
+		return census.Result{}, e.failure(ctx, bctx, s, nil, census.Fail(census.ErrBlocked, nil, "the firewall's block page came instead of the form"))
 	case form.Status >= 400:
-		return Result{}, e.failure(ctx, bctx, s, nil, Fail(statusClass(form.Status), nil, "the page at %s answered HTTP %d", form.Href, form.Status))
+		return census.Result{}, e.failure(ctx, bctx, s, nil, census.Fail(statusClass(form.Status), nil, "the page at %s answered HTTP %d", form.Href, form.Status))
 	case len(form.Missing) > 0:
-		return Result{}, e.failure(ctx, bctx, s, nil, Fail(ErrSiteChanged, nil, "the page at %s lacks %s", form.Href, form.missing()))
+		return census.Result{}, e.failure(ctx, bctx, s, nil, census.Fail(census.ErrSiteChanged, nil, "the page at %s lacks %s", form.Href, form.missing()))
 	case form.SiteKey != e.cfg.SiteKey:
-		return Result{}, e.failure(ctx, bctx, s, nil, Fail(ErrSiteChanged, nil,
+		return census.Result{}, e.failure(ctx, bctx, s, nil, census.Fail(census.ErrSiteChanged, nil,
 			"the page's reCAPTCHA sitekey is %q, configured %q: the site changed (or fix the configured sitekey)", form.SiteKey, e.cfg.SiteKey))
 	}
 
@@ -64,24 +66,24 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced, token string) (Resu
 		endpoint = form.Href
 	}
 	if err := s.expect(endpoint); err != nil {
-		return Result{}, e.failure(ctx, bctx, s, nil, Fail(ErrSiteChanged, err, "the page's URL"))
+		return census.Result{}, e.failure(ctx, bctx, s, nil, census.Fail(census.ErrSiteChanged, err, "the page's URL"))
 	}
 	if _, err := page.Eval(e.site.submitJS, ced, token); err != nil {
-		return Result{}, e.failure(ctx, bctx, s, nil, fmt.Errorf("submitting the form: %w", err))
+		return census.Result{}, e.failure(ctx, bctx, s, nil, fmt.Errorf("submitting the form: %w", err))
 	}
 
 	var a answer
 	select {
 	case a = <-s.answers:
 	case <-bctx.Done():
-		return Result{}, e.failure(ctx, bctx, s, nil, fmt.Errorf("waiting for the answer from %s: %w", endpoint, bctx.Err()))
+		return census.Result{}, e.failure(ctx, bctx, s, nil, fmt.Errorf("waiting for the answer from %s: %w", endpoint, bctx.Err()))
 	}
 	if a.failed != "" {
-		return Result{}, e.failure(ctx, bctx, s, a.body, Fail(ErrTransient, nil, "the request to %s failed: %s", endpoint, a.failed))
+		return census.Result{}, e.failure(ctx, bctx, s, a.body, census.Fail(census.ErrTransient, nil, "the request to %s failed: %s", endpoint, a.failed))
 	}
 	res, err := Parse(e.site.source, ced, a.status, a.body)
 	if err != nil {
-		return Result{}, e.failure(ctx, bctx, s, a.body, err)
+		return census.Result{}, e.failure(ctx, bctx, s, a.body, err)
 	}
 	res.Source, res.Raw = e.site.source, string(a.body)
 	return res, nil
@@ -96,15 +98,15 @@ func (e *Engine) failure(ctx, bctx context.Context, s *session, body []byte, err
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return interrupted(ctx, "looking up", err)
 	}
-	var le *LookupError
+	var le *census.LookupError
 	switch {
 	case errors.As(err, &le):
 	case ctx.Err() != nil:
-		le = Fail(ErrTimeout, err, "the caller's deadline passed")
+		le = census.Fail(census.ErrTimeout, err, "the caller's deadline passed")
 	case bctx.Err() != nil:
-		le = Fail(ErrTimeout, err, "no answer within the %s lookup timeout", e.cfg.LookupTimeout)
+		le = census.Fail(census.ErrTimeout, err, "no answer within the %s lookup timeout", e.cfg.LookupTimeout)
 	default:
-		le = Fail(ErrTransient, err, "browser or network trouble")
+		le = census.Fail(census.ErrTransient, err, "browser or network trouble")
 	}
 	if s != nil {
 		le.Evidence = e.evidence(bctx, s, body, le.Evidence)

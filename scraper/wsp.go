@@ -1,10 +1,12 @@
 package scraper
 
+import "github.com/padron/padron/census"
+
 // wspSite is the legacy census page: a plain form whose script posts
 // multipart by AJAX to the page's own URL and reads back JSON.
 func wspSite(pageURL string) site {
 	return site{
-		source:  SourceWSP,
+		source:  census.SourceWSP,
 		pageURL: pageURL,
 		inspectJS: `() => {` + commonJS + `
 	return state({

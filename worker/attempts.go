@@ -10,15 +10,15 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/migrations"
-	"github.com/padron/padron/scraper"
 )
 
 // recordAttempt writes one census_attempts row; failures carry evidence (the
 // page's HTML and a screenshot) at most once per error signature per
 // EvidenceEvery, so a long outage does not fill the disk with copies.
 func (w *Worker) recordAttempt(tx core.App, info *core.Record, cedula string, attempt int,
-	res scraper.Result, lerr error, elapsed time.Duration, now time.Time) error {
+	res census.Result, lerr error, elapsed time.Duration, now time.Time) error {
 	col, err := tx.FindCachedCollectionByNameOrId(migrations.AttemptsCollection)
 	if err != nil {
 		return err
@@ -38,12 +38,12 @@ func (w *Worker) recordAttempt(tx core.App, info *core.Record, cedula string, at
 		return tx.Save(a)
 	}
 
-	class := scraper.ClassOf(lerr)
+	class := census.ClassOf(lerr)
 	a.Set("outcome", errName(class))
 	a.Set("message", truncate(lerr.Error(), 4000))
 	sig := signature(class, lerr)
 	a.Set("signature", sig)
-	ev := scraper.EvidenceOf(lerr)
+	ev := census.EvidenceOf(lerr)
 	if ev != nil {
 		a.Set("raw_response", ev.Response)
 		if (ev.HTML != "" || len(ev.Screenshot) > 0) && !w.recentEvidence(tx, sig, now) {

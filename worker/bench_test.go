@@ -12,16 +12,16 @@ import (
 	"github.com/pocketbase/pocketbase/tools/list"
 
 	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/hooks"
-	"github.com/padron/padron/scraper"
 	"github.com/padron/padron/worker"
 )
 
 // instant answers at once: the benchmarks measure the queue, not lookups.
 type instant struct{}
 
-func (instant) Lookup(_ context.Context, ced string) (scraper.Result, error) {
-	return scraper.Result{Cedula: ced, Outcome: scraper.OutcomeFound, Departamento: "META", Municipio: "VILLAVICENCIO",
+func (instant) Lookup(_ context.Context, ced string) (census.Result, error) {
+	return census.Result{Cedula: ced, Outcome: census.OutcomeFound, Departamento: "META", Municipio: "VILLAVICENCIO",
 		Puesto: "COLEGIO", Direccion: "CL 1", Mesa: "3", Raw: `{"success":true}`}, nil
 }
 
@@ -142,7 +142,7 @@ func BenchmarkEnqueue1000InOneTransaction(b *testing.B) {
 		b.StartTimer()
 		err := app.RunInTransaction(func(tx core.App) error {
 			for _, r := range infos {
-				if _, err := worker.MarkPending(tx, r, time.Now()); err != nil {
+				if _, err := census.Queue(tx, r, time.Now()); err != nil {
 					return err
 				}
 			}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/census"
 )
 
 // Worker defaults, documented on Config; config.Default uses them too, so
@@ -27,7 +27,7 @@ const (
 	DefaultRevalidateBatch   = 20
 	DefaultRevalidateEvery   = 10 * time.Minute
 	DefaultEvidenceEvery     = time.Hour
-	DefaultSource            = string(scraper.SourceWSP)
+	DefaultSource            = string(census.SourceWSP)
 )
 
 // DefaultRetryDelays returns the default waits before the 2nd, 3rd and 4th

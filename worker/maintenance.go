@@ -8,15 +8,11 @@ import (
 	"github.com/go-co-op/gocron/v2"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/list"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/migrations"
 )
-
-// finalStatuses are answers from the registrar that revalidation refreshes.
-var finalStatuses = []any{
-	migrations.StatusActive, migrations.StatusNotFound,
-	migrations.StatusCancelledDeceased, migrations.StatusCancelledOther,
-}
 
 func (w *Worker) scheduleMaintenance() error {
 	if _, err := w.sched.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(w.logged("retention", w.PruneAttempts)),
@@ -68,13 +64,13 @@ func (w *Worker) PruneAttempts(ctx context.Context) (int, error) {
 	return total, ctx.Err()
 }
 
-// Revalidate enqueues up to RevalidateBatch final answers older than
+// Revalidate enqueues up to RevalidateBatch answers (census.Answers) older than
 // RevalidateAfter, oldest first, so the census stays fresh at a low rate.
 func (w *Worker) Revalidate(ctx context.Context) (int, error) {
 	cutoff := stamp(w.cfg.Clock.Now().Add(-w.cfg.RevalidateAfter))
 	var stale []*core.Record
-	err := w.app.RecordQuery(migrations.CedulaInfoCollection).
-		AndWhere(dbx.In("status", finalStatuses...)).
+	err := w.app.RecordQuery(census.Collection).
+		AndWhere(dbx.In("status", list.ToInterfaceSlice(census.Answers)...)).
 		AndWhere(dbx.NewExp("[[fetched_at]] != '' AND [[fetched_at]] < {:cutoff}", dbx.Params{"cutoff": cutoff})).
 		OrderBy("fetched_at").Limit(int64(w.cfg.RevalidateBatch)).All(&stale)
 	if err != nil {
@@ -85,7 +81,7 @@ func (w *Worker) Revalidate(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			break
 		}
-		queued, err := MarkPending(w.app, info, w.cfg.Clock.Now())
+		queued, err := census.Queue(w.app, info, w.cfg.Clock.Now())
 		if err != nil {
 			return n, err
 		}

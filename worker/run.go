@@ -2,43 +2,28 @@ package worker
 
 import (
 	"context"
-
+	"database/sql"
+	"errors"
 	"math/rand/v2"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/migrations"
-	"github.com/padron/padron/scraper"
 )
-
-// statusByOutcome maps the registrar's answer to the record's final status.
-var statusByOutcome = map[scraper.Outcome]string{
-	scraper.OutcomeFound:             migrations.StatusActive,
-	scraper.OutcomeNotFound:          migrations.StatusNotFound,
-	scraper.OutcomeCancelledDeceased: migrations.StatusCancelledDeceased,
-	scraper.OutcomeCancelledOther:    migrations.StatusCancelledOther,
-}
-
-// retryable classes are worth another attempt after a backoff.
-var retryable = []error{scraper.ErrTimeout, scraper.ErrBlocked, scraper.ErrTransient, scraper.ErrCaptcha}
-
-// Spanish messages a person reads on the record; the English detail goes to
-// the logs and the attempt history.
-var personMessage = map[error]string{
-	scraper.ErrBlocked:       "La Registraduría bloqueó temporalmente la consulta.",
-	scraper.ErrTimeout:       "La Registraduría no respondió a tiempo.",
-	scraper.ErrCaptcha:       "No se pudo resolver el captcha de la Registraduría.",
-	scraper.ErrCaptchaConfig: "El servicio de captcha no está configurado correctamente (clave o saldo). Un administrador debe revisarlo.",
-	scraper.ErrTransient:     "La Registraduría tuvo una falla momentánea.",
-	scraper.ErrSiteChanged:   "La página de la Registraduría cambió y no pudimos leer la respuesta. Un administrador debe revisarlo.",
-}
 
 // run performs one attempt of a claimed check and saves its outcome.
 func (w *Worker) run(info *core.Record) {
 	user, err := w.app.FindRecordById(migrations.UsersCollection, info.GetString("user"))
 	if err != nil {
-		w.log.Error("claimed check has no user", "cedula_info", info.Id, "error", err)
+		w.breaker.Release() // the registrar was not asked: free a probe slot
+		if errors.Is(err, sql.ErrNoRows) {
+			// Deleted since the claim (habeas data), with its record.
+			w.log.Info("dropping a check whose user was deleted", "cedula_info", info.Id)
+			return
+		}
+		w.log.Error("load the user of a claimed check", "cedula_info", info.Id, "error", err)
 		return
 	}
 	cedula := user.GetString("cedula")
@@ -73,8 +58,14 @@ func (w *Worker) keepLease(ctx context.Context, id string) func() {
 			case <-ctx.Done():
 				return
 			case <-t.Chan():
-				if ok, err := w.renew(id); err != nil || !ok {
-					w.log.Warn("lease lost while checking", "cedula_info", id, "error", err)
+				ok, err := census.Renew(w.app, id, w.owner, w.cfg.Clock.Now(), w.cfg.Lease)
+				switch {
+				case err != nil:
+					w.log.Warn("renew lease", "cedula_info", id, "error", err)
+				case !ok && w.deleted(id):
+					w.log.Info("user deleted during a check; its result will be dropped", "cedula_info", id)
+				case !ok:
+					w.log.Warn("lease lost while checking", "cedula_info", id)
 				}
 			}
 		}
@@ -82,72 +73,47 @@ func (w *Worker) keepLease(ctx context.Context, id string) func() {
 	return cancel
 }
 
+// deleted reports whether the record is gone (its user was deleted).
+func (w *Worker) deleted(id string) bool {
+	_, err := w.app.FindRecordById(census.Collection, id)
+	return errors.Is(err, sql.ErrNoRows)
+}
+
 // save applies one attempt's outcome to the record and writes the attempt
-// history in one transaction, only if the lease is still ours.
-func (w *Worker) save(id, cedula string, res scraper.Result, lerr error, elapsed time.Duration) error {
+// history in one transaction, only if the lease is still ours. A record
+// deleted meanwhile (its user left) drops the result.
+func (w *Worker) save(id, cedula string, res census.Result, lerr error, elapsed time.Duration) error {
 	now := w.cfg.Clock.Now()
-	class := scraper.ClassOf(lerr)
-	w.observe(class, lerr)
+	w.observe(census.ClassOf(lerr), lerr)
 
 	return w.app.RunInTransaction(func(tx core.App) error {
-		info, err := tx.FindRecordById(migrations.CedulaInfoCollection, id)
+		info, err := tx.FindRecordById(census.Collection, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			w.log.Info("dropping result of a check whose user was deleted", "cedula_info", id)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
-		if info.GetString("status") != migrations.StatusProcessing || info.GetString("lease_owner") != w.owner {
+		if !census.HeldBy(info, w.owner) {
 			w.log.Warn("dropping result of a check whose lease moved on", "cedula_info", id)
 			return nil
 		}
-		attempt := info.GetInt("attempts") + 1
-		info.Set("attempts", attempt)
-		info.Set("lease_owner", "")
-		info.Set("lease_until", nil)
-
+		attempt := census.Attempt(info)
 		if lerr == nil {
-			applyAnswer(info, res, now)
+			err = census.StoreAnswer(tx, info, res, now)
 		} else {
-			w.applyFailure(info, class, lerr, attempt, now)
+			var retryAt time.Time
+			if attempt < w.cfg.MaxAttempts {
+				retryAt = now.Add(w.retryDelay(attempt))
+			}
+			err = census.StoreFailure(tx, info, lerr, retryAt)
 		}
-		if err := tx.Save(info); err != nil {
+		if err != nil {
 			return err
 		}
 		return w.recordAttempt(tx, info, cedula, attempt, res, lerr, elapsed, now)
 	})
-}
-
-func applyAnswer(info *core.Record, res scraper.Result, now time.Time) {
-	info.Set("status", statusByOutcome[res.Outcome])
-	info.Set("departamento", res.Departamento)
-	info.Set("municipio", res.Municipio)
-	info.Set("puesto", res.Puesto)
-	info.Set("direccion", res.Direccion)
-	info.Set("mesa", res.Mesa)
-	info.Set("novedad", res.Novedad)
-	info.Set("resolucion", res.Resolucion)
-	info.Set("fecha_novedad", res.FechaNovedad)
-	info.Set("raw_response", res.Raw)
-	info.Set("fetched_at", now.UTC())
-	info.Set("error_message", "")
-	info.Set("next_attempt_at", nil)
-}
-
-func (w *Worker) applyFailure(info *core.Record, class, lerr error, attempt int, now time.Time) {
-	msg := personMessage[class]
-	if msg == "" {
-		msg = "La consulta falló por un error inesperado."
-	}
-	if isRetryable(class) && attempt < w.cfg.MaxAttempts {
-		info.Set("status", migrations.StatusPending)
-		info.Set("next_attempt_at", now.Add(w.retryDelay(attempt)).UTC())
-		info.Set("error_message", msg+" Lo intentaremos de nuevo automáticamente.")
-		return
-	}
-	info.Set("status", finalStatus(class))
-	info.Set("next_attempt_at", nil)
-	info.Set("error_message", msg)
-	if ev := scraper.EvidenceOf(lerr); ev != nil && ev.Response != "" {
-		info.Set("raw_response", ev.Response)
-	}
 }
 
 // retryDelay is the wait after the given failed attempt (1-based), with up
@@ -160,42 +126,21 @@ func (w *Worker) retryDelay(attempt int) time.Duration {
 	return d
 }
 
-func isRetryable(class error) bool {
-	for _, c := range retryable {
-		if class == c {
-			return true
-		}
-	}
-	return false
-}
-
-// finalStatus is the record's status after the last failed attempt.
-func finalStatus(class error) string {
-	switch class {
-	case scraper.ErrTimeout:
-		return migrations.StatusTimeout
-	case scraper.ErrBlocked:
-		return migrations.StatusBlocked
-	default:
-		return migrations.StatusError
-	}
-}
-
 // observe feeds the breaker and logs what an admin must act on, once.
 func (w *Worker) observe(class, lerr error) {
 	switch {
 	case lerr == nil:
 		w.breaker.Answered()
 		w.configWarned.Store(false)
-	case class == scraper.ErrBlocked:
+	case class == census.ErrBlocked:
 		w.breaker.Blocked()
-	case class == scraper.ErrCaptchaConfig:
+	case class == census.ErrCaptchaConfig:
 		w.breaker.Release()
 		if w.configWarned.CompareAndSwap(false, true) {
 			w.log.Error("CAPTCHA SERVICE MISCONFIGURED: census checks fail until an admin fixes PADRON_CAPTCHA_KEY / PADRON_CAPTCHA_URL (key, balance)",
 				"error", lerr)
 		}
-	case class == scraper.ErrSiteChanged, class == scraper.ErrTransient:
+	case class == census.ErrSiteChanged, class == census.ErrTransient:
 		w.breaker.Answered() // the site answered, just not usefully
 		w.log.Warn("census check failed", "class", errName(class), "error", lerr)
 	default:

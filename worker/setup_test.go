@@ -17,8 +17,8 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/hooks"
-	"github.com/padron/padron/scraper"
 	"github.com/padron/padron/worker"
 )
 
@@ -34,17 +34,17 @@ type script struct {
 }
 
 type answer struct {
-	res scraper.Result
+	res census.Result
 	err error
 }
 
 func found(dep string) answer {
-	return answer{res: scraper.Result{Outcome: scraper.OutcomeFound, Departamento: dep, Municipio: "MEDELLÍN",
+	return answer{res: census.Result{Outcome: census.OutcomeFound, Departamento: dep, Municipio: "MEDELLÍN",
 		Puesto: "IE LOS ALPES", Direccion: "CL 10 # 20-30", Mesa: "7", Raw: `{"success":true}`}}
 }
 
 func fail(class error, msg string) answer {
-	return answer{err: scraper.Fail(class, nil, "%s", msg)}
+	return answer{err: census.Fail(class, nil, "%s", msg)}
 }
 
 func newScript() *script {
@@ -57,7 +57,7 @@ func (s *script) set(cedula string, a ...answer) {
 	s.answers[cedula] = a
 }
 
-func (s *script) Lookup(ctx context.Context, cedula string) (scraper.Result, error) {
+func (s *script) Lookup(ctx context.Context, cedula string) (census.Result, error) {
 	n := s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
 	for {
@@ -70,7 +70,7 @@ func (s *script) Lookup(ctx context.Context, cedula string) (scraper.Result, err
 		select {
 		case <-s.hold:
 		case <-ctx.Done():
-			return scraper.Result{}, ctx.Err()
+			return census.Result{}, ctx.Err()
 		}
 	}
 	s.mu.Lock()

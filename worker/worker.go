@@ -14,14 +14,14 @@ import (
 	"github.com/go-co-op/gocron/v2"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/census"
 )
 
 // Worker runs census checks from the queue on cedula_info. Build it with
 // New, bind it to the app's lifecycle with Start/Stop.
 type Worker struct {
 	app      core.App
-	lookup   scraper.Lookuper
+	lookup   census.Lookuper
 	cfg      Config
 	log      *slog.Logger
 	owner    string // this process's lease owner id
@@ -44,7 +44,7 @@ type Worker struct {
 
 // New builds a worker that checks cédulas with lookup; it does nothing until
 // Start.
-func New(app core.App, lookup scraper.Lookuper, cfg Config) (*Worker, error) {
+func New(app core.App, lookup census.Lookuper, cfg Config) (*Worker, error) {
 	cfg = cfg.withDefaults()
 	var id [6]byte
 	_, _ = rand.Read(id[:])

@@ -9,7 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/worker"
 )
 
@@ -18,8 +18,8 @@ func TestPendingChecksRunToTheirAnswer(t *testing.T) {
 	e := setup(t, nil)
 	c := e.cast
 	e.look.set(c.MemberA.Cedula, found("ANTIOQUIA"))
-	e.look.set(c.MemberB.Cedula, answer{res: scraper.Result{Outcome: scraper.OutcomeCancelledDeceased, Novedad: "Cancelada por Muerte", Resolucion: "1234", FechaNovedad: "2020-01-02"}})
-	e.look.set(c.Loner.Cedula, answer{res: scraper.Result{Outcome: scraper.OutcomeNotFound}})
+	e.look.set(c.MemberB.Cedula, answer{res: census.Result{Outcome: census.OutcomeCancelledDeceased, Novedad: "Cancelada por Muerte", Resolucion: "1234", FechaNovedad: "2020-01-02"}})
+	e.look.set(c.Loner.Cedula, answer{res: census.Result{Outcome: census.OutcomeNotFound}})
 	e.start(t)
 
 	a := e.waitStatus(t, c.MemberA.ID, "active")
@@ -95,10 +95,10 @@ func TestRetriesFollowTheDelaysThenEndByClass(t *testing.T) {
 		class error
 		final string
 	}{
-		{scraper.ErrTimeout, "timeout"},
-		{scraper.ErrBlocked, "blocked"},
-		{scraper.ErrTransient, "error"},
-		{scraper.ErrCaptcha, "error"},
+		{census.ErrTimeout, "timeout"},
+		{census.ErrBlocked, "blocked"},
+		{census.ErrTransient, "error"},
+		{census.ErrCaptcha, "error"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.final+"/"+tc.class.Error(), func(t *testing.T) {
@@ -146,7 +146,7 @@ func TestCaptchaMisconfigurationDoesNotRetry(t *testing.T) {
 	t.Parallel()
 	e := setup(t, nil)
 	m := e.cast.MemberA
-	e.look.set(m.Cedula, fail(scraper.ErrCaptchaConfig, "ERROR_ZERO_BALANCE"))
+	e.look.set(m.Cedula, fail(census.ErrCaptchaConfig, "ERROR_ZERO_BALANCE"))
 	e.start(t)
 	r := e.waitStatus(t, m.ID, "error")
 	if r.GetInt("attempts") != 1 || !strings.Contains(r.GetString("error_message"), "captcha") {
@@ -164,8 +164,8 @@ func TestEvidenceOncePerSignaturePerHour(t *testing.T) {
 	t.Parallel()
 	e := setup(t, nil)
 	changed := func(n string) answer {
-		err := scraper.Fail(scraper.ErrSiteChanged, nil, "no table in response for cedula %s", n)
-		err.Evidence = &scraper.Evidence{HTML: "<html>nuevo diseño</html>", Screenshot: []byte("\x89PNG fake"), Response: "<html>"}
+		err := census.Fail(census.ErrSiteChanged, nil, "no table in response for cedula %s", n)
+		err.Evidence = &census.Evidence{HTML: "<html>nuevo diseño</html>", Screenshot: []byte("\x89PNG fake"), Response: "<html>"}
 		return answer{err: err}
 	}
 	c := e.cast
@@ -213,7 +213,7 @@ func TestBreakerOpensCoolsOffAndProbes(t *testing.T) {
 		c.RetryDelays = []time.Duration{time.Minute}
 	})
 	c := e.cast
-	blocked := fail(scraper.ErrBlocked, "F5 support id 123")
+	blocked := fail(census.ErrBlocked, "F5 support id 123")
 	for _, p := range []string{c.LeaderA.Cedula, c.LeaderB.Cedula, c.MemberA.Cedula, c.MemberB.Cedula, c.Loner.Cedula} {
 		e.look.set(p, blocked)
 	}

@@ -2,12 +2,6 @@ package scraper
 
 import "context"
 
-// Lookuper is what the queue needs from this package; tests substitute it to
-// exercise retry logic without a browser.
-type Lookuper interface {
-	Lookup(ctx context.Context, cedula string) (Result, error)
-}
-
 // Gate is consulted right before a lookup touches the registrar (after the
 // captcha is solved), so callers can pace traffic to the site while captcha
 // solving runs ahead. A nil Gate lets every lookup through at once.

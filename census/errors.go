@@ -1,4 +1,4 @@
-package scraper
+package census
 
 import (
 	"errors"
@@ -18,6 +18,10 @@ var (
 	// ErrCaptchaConfig: no key, a wrong key, or zero balance. Retrying is
 	// pointless until an admin fixes the configuration.
 	ErrCaptchaConfig = errors.New("captcha_config")
+	// ErrCaptchaUnreachable: the captcha service could not be reached
+	// (connection refused, DNS, a timeout talking to it). The registrar was
+	// never asked. Worth another attempt.
+	ErrCaptchaUnreachable = errors.New("captcha_unreachable")
 	// ErrTransient: the site's backend hiccuped ("Curl error", a 5xx,
 	// reload: true). Worth another attempt.
 	ErrTransient = errors.New("transient")
@@ -26,7 +30,7 @@ var (
 )
 
 // Classes lists every error class, in the order the CLI documents them.
-var Classes = []error{ErrBlocked, ErrTimeout, ErrCaptcha, ErrCaptchaConfig, ErrTransient, ErrSiteChanged}
+var Classes = []error{ErrBlocked, ErrTimeout, ErrCaptcha, ErrCaptchaConfig, ErrCaptchaUnreachable, ErrTransient, ErrSiteChanged}
 
 // Evidence is what a failed lookup saw, so a person can tell a block from a
 // site redesign after the fact.

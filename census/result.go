@@ -1,9 +1,12 @@
-package scraper
+package census
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
-// Outcome is the registrar's answer about a cédula, in the words the rest of
-// Padrón stores.
+// Outcome is the registrar's answer about a cédula, in the words the attempt
+// history stores; StatusOf turns it into the record's status.
 type Outcome string
 
 // The four answers the registrar can give.
@@ -46,4 +49,11 @@ type Result struct {
 	Raw    string `json:"-"`
 	// Duration is how long the whole lookup took, captcha included.
 	Duration time.Duration `json:"-"`
+}
+
+// Lookuper asks the registrar about one cédula: the Chromium engine in
+// package scraper, a scripted one in tests, or a remote agent. A failure
+// wraps exactly one of the Err* classes.
+type Lookuper interface {
+	Lookup(ctx context.Context, cedula string) (Result, error)
 }

@@ -98,6 +98,13 @@ func TestBulkRefreshCooldownLogout(t *testing.T) {
 	tb.login(e.cast.LeaderA.Cedula, apptest.Password, true)
 	tb.nav("/referidos")
 	tb.until("five rows", `() => document.querySelectorAll("tr[data-status]").length === 5`)
+	// Sorting by name, then filtering by tab.
+	tb.clickText("Nombre")
+	tb.until("rows sorted by name", `() => document.querySelector("tbody tr td.name").innerText === "Ana Referida" &&
+		document.querySelector("th[aria-sort]").getAttribute("aria-sort") === "ascending"`)
+	tb.click("button[data-group=proceso]")
+	tb.until("the in-process tab", `() => [...document.querySelectorAll("tr[data-status]")].every((tr) => ["pending", "processing"].includes(tr.dataset.status)) &&
+		document.querySelectorAll("tr[data-status]").length === 2`)
 	tb.click("button[data-group=todos]")
 	tb.click("#select-all")
 	tb.waitText("main", "Consultar seleccionados (5)")
@@ -110,6 +117,10 @@ func TestBulkRefreshCooldownLogout(t *testing.T) {
 			t.Errorf("bulk toast %q lacks %q", toast, want)
 		}
 	}
+	// Per-row refresh of a record checked a moment ago: the server's reason.
+	tb.click(`tr[data-id="` + recent + `"] .row-actions button`)
+	tb.waitText("#toasts", "hace muy poco")
+
 	// The CSV export downloads with the session's token, BOM first.
 	dir := t.TempDir()
 	download := tb.Browser().Timeout(30 * time.Second).WaitDownload(dir)

@@ -36,8 +36,10 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
-// Normalize strips the separators people type (dots, spaces, non-breaking
-// spaces, hyphens) and validates the digits that remain.
+// Normalize strips the separators people type between digits (dots,
+// spaces, non-breaking spaces) and validates the digits that remain.
+// Anything else is refused rather than guessed at: a sign ("-1400000505"),
+// a dot that separates nothing ("1400000515.", ".123"), commas or hyphens.
 func Normalize(raw string) (string, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -45,15 +47,22 @@ func Normalize(raw string) (string, error) {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	prevDigit := false
 	for _, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
 			b.WriteRune(r)
-		case r == '.' || r == ' ' || r == '\u00a0' || r == '-' || r == ',':
-			// separators people type; dropped
+			prevDigit = true
+		case r == '.' && prevDigit:
+			prevDigit = false
+		case r == ' ' || r == '\u00a0':
+			// spaces people type; dropped (trimmed at both ends)
 		default:
 			return "", ErrNotDigits
 		}
+	}
+	if strings.HasSuffix(s, ".") {
+		return "", ErrNotDigits // a dot with no digit after it
 	}
 	digits := b.String()
 	switch {

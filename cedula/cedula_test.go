@@ -26,6 +26,17 @@ func TestNormalize(t *testing.T) {
 		{"12", "", ErrTooShort},
 		{"12345678901", "", ErrTooLong},
 		{"0123456", "", ErrLeadingZero},
+		{"1. 102", "1102", nil},
+		// Only dots and spaces separate, and a dot sits after a digit.
+		{"-1400000505", "", ErrNotDigits},
+		{"+1400000505", "", ErrNotDigits},
+		{"1400000515.", "", ErrNotDigits},
+		{"1400000515 .", "", ErrNotDigits},
+		{".1400000515", "", ErrNotDigits},
+		{"1..102", "", ErrNotDigits},
+		{"1-102-812", "", ErrNotDigits},
+		{"1,102,812", "", ErrNotDigits},
+		{"1\t102", "", ErrNotDigits},
 	}
 	for _, tc := range cases {
 		got, err := Normalize(tc.in)
@@ -39,7 +50,7 @@ func TestNormalize(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"1.102.812.122", "0", "abc", "12 34", ""} {
+	for _, s := range []string{"1.102.812.122", "0", "abc", "12 34", "", "-1400000505", "1400000515.", "1. 2.3"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -4,10 +4,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/ozzo-validation/v4/is"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/spf13/cast"
 
 	"github.com/padron/padron/cedula"
 	"github.com/padron/padron/migrations"
@@ -23,14 +23,21 @@ const (
 	bodyReferralCode   = "ref"
 )
 
-// serverOwned fields are set by the server, never by a registrant or member.
-var serverOwned = []string{"role", "referral_code", "referred_by", "data_policy_accepted_at", "data_policy_version", "verified"}
+// registrantKinds are the only body keys a registrant may send that set
+// something, with the type each must have. Any other key that names a
+// users field (role, referral_code, id, emailVisibility, verified, ... or a
+// modifier such as "referral_goal+") is refused: the server sets those.
+var registrantKinds = map[string]kind{
+	"name": kindText, "cedula": kindText, "phone": kindText,
+	core.FieldNameEmail: kindText, core.FieldNamePassword: kindText, "passwordConfirm": kindText,
+	"referral_goal": kindNumber, bodyPolicyAccepted: kindBool, bodyReferralCode: kindText,
+}
 
-// memberEditable are the only body keys a member may send when updating
-// their own record.
-var memberEditable = map[string]bool{
-	"name": true, "phone": true, "password": true, "passwordConfirm": true,
-	"oldPassword": true, "referral_goal": true,
+// memberKinds are the only body keys a member may send when updating their
+// own record, with the type each must have.
+var memberKinds = map[string]kind{
+	"name": kindText, "phone": kindText, core.FieldNamePassword: kindText,
+	"passwordConfirm": kindText, "oldPassword": kindText, "referral_goal": kindNumber,
 }
 
 var (
@@ -43,8 +50,28 @@ var (
 	errEmailTaken      = validation.NewError("email_taken", "Este correo ya está registrado.")
 	errPasswordLength  = validation.NewError("password_length", "La contraseña debe tener entre 8 y 71 caracteres.")
 	errPasswordConfirm = validation.NewError("password_mismatch", "Las contraseñas no coinciden.")
+	errOldPassword     = validation.NewError("old_password_invalid", "Envía tu contraseña actual como texto.")
 	errGoalInvalid     = validation.NewError("referral_goal_invalid", "La meta de referidos debe ser un número entero entre 0 y 100000.")
 )
+
+// msgNotText is the message of a text field sent as another JSON type (a
+// client's mistake, never a person's): the code stays the field's own.
+const msgNotText = "Este dato debe enviarse como texto."
+
+// wrongTypeErrors is the error for each body key sent with the wrong type:
+// the field's usual code, so clients branch on one code per field.
+var wrongTypeErrors = map[string]validation.Error{
+	"name":                 validation.NewError("name_invalid_chars", msgNotText),
+	"cedula":               validation.NewError(cedula.ErrNotDigits.Code, msgNotText),
+	"phone":                validation.NewError("phone_invalid", msgNotText),
+	core.FieldNameEmail:    validation.NewError("email_invalid", msgNotText),
+	core.FieldNamePassword: validation.NewError("password_length", msgNotText),
+	"passwordConfirm":      validation.NewError("password_mismatch", msgNotText),
+	"oldPassword":          errOldPassword,
+	bodyReferralCode:       validation.NewError("unknown_referral_code", msgNotText),
+	"referral_goal":        errGoalInvalid,
+	bodyPolicyAccepted:     errPolicyRequired,
+}
 
 // msgInvalidForm is the top-level message of every rejected registration or
 // profile change; the per-field details are in the error's data.
@@ -57,28 +84,33 @@ func bindUserValidation(app core.App) {
 
 // validateRegistration normalises and checks a users create request before
 // PocketBase's own validation, so people get Spanish per-field messages.
+// Whether the cédula or the email is already registered is answered only
+// once everything else is valid, so a probe with a bad form learns nothing.
 func validateRegistration(e *core.RecordRequestEvent) error {
-	info, err := e.RequestInfo()
+	body, err := rawBody(e.RequestEvent)
 	if err != nil {
 		return e.BadRequestError("No pudimos leer los datos enviados.", err)
 	}
 	super := e.HasSuperuserAuth()
-	body := info.Body
 	rec := e.Record
 	errs := validation.Errors{}
 
 	if !super {
-		for _, f := range serverOwned {
-			if _, ok := body[f]; ok {
-				errs[f] = errServerOwned
+		for key, v := range body {
+			k, allowed := registrantKinds[key]
+			switch {
+			case allowed && !isKind(v, k):
+				errs[key] = wrongTypeErrors[key]
+			case !allowed && isFieldKey(rec.Collection(), key):
+				errs[key] = errServerOwned
 			}
 		}
 	}
 	checkPersonFields(e.App, rec, body, errs, true)
 
 	if !super {
-		if !cast.ToBool(body[bodyPolicyAccepted]) {
-			errs[bodyPolicyAccepted] = errPolicyRequired
+		if !rawTrue(body[bodyPolicyAccepted]) {
+			setOnce(errs, bodyPolicyAccepted, errPolicyRequired)
 		} else {
 			rec.Set("data_policy_accepted_at", time.Now().UTC())
 			rec.Set("data_policy_version", PolicyVersion)
@@ -89,18 +121,23 @@ func validateRegistration(e *core.RecordRequestEvent) error {
 		rec.Set("role", migrations.RoleMember)
 	}
 
-	if code := strings.TrimSpace(cast.ToString(body[bodyReferralCode])); code != "" {
-		referrer, err := e.App.FindFirstRecordByData(migrations.UsersCollection, "referral_code", code)
-		if err != nil {
-			errs[bodyReferralCode] = errUnknownReferral
-		} else {
-			rec.Set("referred_by", referrer.Id)
+	if v, ok := body[bodyReferralCode]; ok && errs[bodyReferralCode] == nil {
+		if code := strings.TrimSpace(rawText(v)); code != "" {
+			referrer, err := e.App.FindFirstRecordByData(migrations.UsersCollection, "referral_code", code)
+			if err != nil {
+				errs[bodyReferralCode] = errUnknownReferral
+			} else {
+				rec.Set("referred_by", referrer.Id)
+			}
 		}
 	}
 	if _, ok := body["referral_goal"]; !ok {
 		rec.Set("referral_goal", migrations.DefaultReferralGoal)
 	}
 
+	if len(errs) == 0 {
+		checkUnique(e.App, rec, errs, true)
+	}
 	if len(errs) > 0 {
 		return e.BadRequestError(msgInvalidForm, errs)
 	}
@@ -110,82 +147,107 @@ func validateRegistration(e *core.RecordRequestEvent) error {
 // validateProfileUpdate lets a member change only their own editable fields;
 // superusers (the admin dashboard) may change anything, still normalised.
 func validateProfileUpdate(e *core.RecordRequestEvent) error {
-	info, err := e.RequestInfo()
+	body, err := rawBody(e.RequestEvent)
 	if err != nil {
 		return e.BadRequestError("No pudimos leer los datos enviados.", err)
 	}
 	errs := validation.Errors{}
 	if !e.HasSuperuserAuth() {
-		for key := range info.Body {
-			if !memberEditable[key] {
+		for key, v := range body {
+			k, editable := memberKinds[key]
+			switch {
+			case !editable:
 				errs[key] = errNotEditable
+			case !isKind(v, k):
+				errs[key] = wrongTypeErrors[key]
 			}
 		}
 	}
-	checkPersonFields(e.App, e.Record, info.Body, errs, false)
+	checkPersonFields(e.App, e.Record, body, errs, false)
+	if len(errs) == 0 {
+		checkUnique(e.App, e.Record, errs, false)
+	}
 	if len(errs) > 0 {
 		return e.BadRequestError(msgInvalidForm, errs)
 	}
 	return e.Next()
 }
 
+// setOnce records err for field unless the field already has one (a type
+// error says more than the check that follows it).
+func setOnce(errs validation.Errors, field string, err error) {
+	if errs[field] == nil {
+		errs[field] = err
+	}
+}
+
 // checkPersonFields normalises name, cédula, phone, email, password and goal
 // in place and records a Spanish message for each one that is invalid. On an
-// update only fields that changed are checked.
+// update only fields that changed are checked. Fields that already have an
+// error (a wrong type) are left alone.
 func checkPersonFields(app core.App, rec *core.Record, body map[string]any, errs validation.Errors, isNew bool) {
 	orig := rec.Original()
-	changed := func(field string) bool {
-		return isNew || rec.GetRaw(field) != orig.GetRaw(field)
+	check := func(field string) bool {
+		return errs[field] == nil && (isNew || rec.GetRaw(field) != orig.GetRaw(field))
 	}
 
-	if changed("name") {
+	if check("name") {
 		if v, err := normalizeName(rec.GetString("name")); err != nil {
 			errs["name"] = err
 		} else {
 			rec.Set("name", v)
 		}
 	}
-	if changed("cedula") {
+	if check("cedula") {
 		v, err := cedula.Normalize(rec.GetString("cedula"))
 		if ce, ok := cedula.AsError(err); ok {
 			errs["cedula"] = validation.NewError(ce.Code, ce.Message)
 		} else {
 			rec.Set("cedula", v)
-			if taken(app, "cedula", v, rec.Id) {
-				errs["cedula"] = errCedulaTaken
-			}
 		}
 	}
-	if changed("phone") {
+	if check("phone") {
 		if v, err := normalizePhone(rec.GetString("phone")); err != nil {
 			errs["phone"] = err
 		} else {
 			rec.Set("phone", v)
 		}
 	}
-	if changed(core.FieldNameEmail) {
+	if check(core.FieldNameEmail) {
 		email := strings.TrimSpace(rec.Email())
 		rec.SetEmail(email)
-		switch {
-		case email == "":
-		case is.EmailFormat.Validate(email) != nil:
+		if email != "" && is.EmailFormat.Validate(email) != nil {
 			errs[core.FieldNameEmail] = errEmailInvalid
-		case taken(app, core.FieldNameEmail, email, rec.Id):
-			errs[core.FieldNameEmail] = errEmailTaken
 		}
 	}
-	if pw, ok := rec.GetRaw(core.FieldNamePassword).(*core.PasswordFieldValue); ok && pw.Plain != "" {
+	if pw, ok := rec.GetRaw(core.FieldNamePassword).(*core.PasswordFieldValue); ok && pw.Plain != "" && errs[core.FieldNamePassword] == nil {
 		if n := len(pw.Plain); n < 8 || n > 71 {
 			errs[core.FieldNamePassword] = errPasswordLength
-		} else if cast.ToString(body[core.FieldNamePassword+"Confirm"]) != pw.Plain {
-			errs[core.FieldNamePassword+"Confirm"] = errPasswordConfirm
+		} else if rawText(body[core.FieldNamePassword+"Confirm"]) != pw.Plain {
+			setOnce(errs, core.FieldNamePassword+"Confirm", errPasswordConfirm)
 		}
 	}
-	if changed("referral_goal") {
+	if check("referral_goal") {
 		g := rec.GetFloat("referral_goal")
 		if g < 0 || g > 100000 || g != float64(int64(g)) {
 			errs["referral_goal"] = errGoalInvalid
 		}
+	}
+}
+
+// checkUnique reports a cédula or an email another user already holds.
+// Callers run it last, once every other field is valid: a taken cédula is
+// a signal that must not come free with any malformed request.
+func checkUnique(app core.App, rec *core.Record, errs validation.Errors, isNew bool) {
+	orig := rec.Original()
+	changed := func(field string) bool {
+		return isNew || rec.GetRaw(field) != orig.GetRaw(field)
+	}
+	if changed("cedula") && taken(app, "cedula", rec.GetString("cedula"), rec.Id) {
+		errs["cedula"] = errCedulaTaken
+	}
+	if email := rec.Email(); email != "" && changed(core.FieldNameEmail) && emailTaken(app, email, rec.Id) {
+		errs[core.FieldNameEmail] = errEmailTaken
 	}
 }
 
@@ -196,4 +258,17 @@ func taken(app core.App, field, value, selfID string) bool {
 		return false
 	}
 	return other.Id != selfID
+}
+
+// emailTaken reports whether another user holds email in any letter case:
+// A@Example.com and a@example.com are one mailbox.
+func emailTaken(app core.App, email, selfID string) bool {
+	var id string
+	err := app.RecordQuery(migrations.UsersCollection).
+		Select("id").
+		AndWhere(dbx.NewExp("[["+core.FieldNameEmail+"]] = {:email} COLLATE NOCASE", dbx.Params{"email": email})).
+		AndWhere(dbx.Not(dbx.HashExp{"id": selfID})).
+		Limit(1).
+		Row(&id)
+	return err == nil && id != ""
 }

@@ -14,6 +14,7 @@ func init() {
 // the specific prefixes come before the catch-all "/api/". Auth and
 // registration are labelled by path (no "*:auth"/"*:create" rule, which
 // PocketBase would match first). Superusers are never limited.
+// 1764300300_rate_limit_tags relabels auth and registration with tags.
 var RateLimitRules = []core.RateLimitRule{
 	// Password guessing: 20 logins a minute per IP still lets a rally share
 	// one mobile carrier's NAT.

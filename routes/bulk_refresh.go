@@ -85,8 +85,11 @@ func bindBulkRefresh(se *core.ServeEvent, r *refresher) {
 	}).Bind(apis.BodyLimit(bulkBodyLimit))
 }
 
-// decodeBulk reads a bulk request strictly: unknown fields and trailing
-// data are errors, so typos do not silently queue the wrong thing.
+// decodeBulk reads a bulk request strictly: unknown fields, trailing data,
+// null and any other type than the documented one are errors, so a typo
+// never silently queues the wrong thing. encoding/json alone would match
+// "IDS" to "ids" and turn null into "" or false, so keys and types are
+// checked by hand.
 func decodeBulk(body io.Reader) (BulkRefreshRequest, error) {
 	var req BulkRefreshRequest
 	raw, err := io.ReadAll(body)
@@ -94,12 +97,44 @@ func decodeBulk(body io.Reader) (BulkRefreshRequest, error) {
 		return req, fmt.Errorf("read body: %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	var fields map[string]json.RawMessage
+	if err := dec.Decode(&fields); err != nil {
 		return req, fmt.Errorf("%w: %w", ErrBadBody, err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return req, fmt.Errorf("%w: trailing data", ErrBadBody)
+	}
+	if fields == nil {
+		return req, fmt.Errorf("%w: not an object", ErrBadBody)
+	}
+	for key, value := range fields {
+		switch key {
+		case "ids":
+			var ids []any
+			if err := json.Unmarshal(value, &ids); err != nil || ids == nil {
+				return req, fmt.Errorf("%w: ids is not an array", ErrBadBody)
+			}
+			req.IDs = make([]string, len(ids))
+			for i, id := range ids {
+				s, ok := id.(string)
+				if !ok {
+					return req, fmt.Errorf("%w: ids[%d] is not a string", ErrBadBody, i)
+				}
+				req.IDs[i] = s
+			}
+		case "all":
+			var all any
+			if err := json.Unmarshal(value, &all); err != nil {
+				return req, fmt.Errorf("%w: %w", ErrBadBody, err)
+			}
+			b, ok := all.(bool)
+			if !ok {
+				return req, fmt.Errorf("%w: all is not true or false", ErrBadBody)
+			}
+			req.All = b
+		default:
+			return req, fmt.Errorf("%w: unknown field %q", ErrBadBody, key)
+		}
 	}
 	switch {
 	case len(req.IDs) == 0:

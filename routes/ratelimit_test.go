@@ -2,7 +2,10 @@ package routes_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/migrations"
@@ -89,12 +92,21 @@ func TestRateLimitRuleMatching(t *testing.T) {
 	}{
 		{[]string{"users:authWithPassword", "users:auth", "*:authWithPassword", "*:auth",
 			"POST /api/collections/users/auth-with-password", "/api/collections/users/auth-with-password"},
-			"POST /api/collections/users/auth-with-password"},
+			"users:auth"},
+		// The collection's id in the path: the tag still decides.
+		{[]string{"users:authWithPassword", "users:auth", "*:authWithPassword", "*:auth",
+			"POST /api/collections/_pb_users_auth_/auth-with-password", "/api/collections/_pb_users_auth_/auth-with-password"},
+			"users:auth"},
+		{[]string{"users:authWithOTP", "users:auth", "*:authWithOTP", "*:auth",
+			"POST /api/collections/users/auth-with-otp", "/api/collections/users/auth-with-otp"},
+			"users:auth"},
 		{[]string{"_superusers:authWithPassword", "_superusers:auth", "*:authWithPassword", "*:auth",
 			"POST /api/collections/_superusers/auth-with-password", "/api/collections/_superusers/auth-with-password"},
 			"_superusers:auth"},
 		{[]string{"users:create", "*:create", "POST /api/collections/users/records", "/api/collections/users/records"},
-			"POST /api/collections/users/records"},
+			"users:create"},
+		{[]string{"users:create", "*:create", "POST /api/collections/USERS/records", "/api/collections/USERS/records"},
+			"users:create"},
 		{[]string{"GET /api/referrals/AbC123xy", "/api/referrals/AbC123xy"}, "/api/referrals/"},
 		{[]string{"POST /api/census/refresh", "/api/census/refresh"}, "/api/census/"},
 		{[]string{"POST /api/census/refresh/abc", "/api/census/refresh/abc"}, "/api/census/"},
@@ -108,4 +120,79 @@ func TestRateLimitRuleMatching(t *testing.T) {
 			t.Errorf("%s matched %q (found %v), want %q", tc.labels[len(tc.labels)-1], rule.Label, ok, tc.want)
 		}
 	}
+}
+
+// No spelling of the login or registration route gets past its limit, and a
+// first request on one spelling does not choose the rule for the others:
+// PocketBase keeps one limiter per collection and route, created with the
+// rule of the first request it sees, so a rule that matched only the
+// collection's name was replaced by the general "/api/" rule for everyone
+// after one request on the collection's id.
+func TestRateLimitSpellings(t *testing.T) {
+	t.Parallel()
+	probe := setup(t, nil)
+	users, err := probe.FindCollectionByNameOrId("users")
+	probe.Cleanup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every spelling PocketBase routes to the users collection: its name in
+	// any case, its id, and percent-encoded. (A trailing slash is a 404 and
+	// "//" or "/./" a 307 to the clean path; neither reaches a handler.)
+	spellings := []string{"users", users.Id, "USERS", "Users", "%75sers"}
+	routes := []struct {
+		name, rule, action, body string
+	}{
+		// A wrong login and an empty registration are refused by the
+		// handler (400) but count against the limit all the same.
+		{"login", "users:auth", "auth-with-password", `{"identity":"999","password":"equivocada"}`},
+		{"registration", "users:create", "records", `{}`},
+	}
+	for _, r := range routes {
+		for _, primer := range spellings {
+			t.Run(r.name+" primed by "+primer, func(t *testing.T) {
+				t.Parallel()
+				app := setup(t, nil)
+				defer app.Cleanup()
+				srv := apptest.Serve(t, app)
+				limit := ruleOf(t, app.Settings().RateLimits.Rules, r.rule).MaxRequests
+				post := func(spelling string) int {
+					res, err := http.Post(srv.URL+"/api/collections/"+spelling+"/"+r.action,
+						"application/json", strings.NewReader(r.body))
+					if err != nil {
+						t.Fatal(err)
+					}
+					res.Body.Close()
+					return res.StatusCode
+				}
+				// The primer first, then the rest of the allowance spread
+				// over every spelling.
+				for i := range limit {
+					spelling := primer
+					if i > 0 {
+						spelling = spellings[i%len(spellings)]
+					}
+					if got := post(spelling); got != http.StatusBadRequest {
+						t.Fatalf("request %d on %s answered %d before the limit, want 400", i+1, spelling, got)
+					}
+				}
+				for _, s := range spellings {
+					if got := post(s); got != http.StatusTooManyRequests {
+						t.Errorf("over the limit, %s answered %d, want 429", s, got)
+					}
+				}
+			})
+		}
+	}
+}
+
+func ruleOf(t testing.TB, rules []core.RateLimitRule, label string) core.RateLimitRule {
+	t.Helper()
+	for _, r := range rules {
+		if r.Label == label {
+			return r
+		}
+	}
+	t.Fatalf("no rate limit rule %q", label)
+	return core.RateLimitRule{}
 }

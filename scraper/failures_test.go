@@ -149,14 +149,14 @@ func TestLookupTimeout(t *testing.T) {
 // slowGate holds every lookup for delay, as the pacer does with a long queue.
 type slowGate struct{ delay atomic.Int64 }
 
-func (g *slowGate) Wait(ctx context.Context) error {
+func (g *slowGate) Wait(ctx context.Context) (func(), error) {
 	t := time.NewTimer(time.Duration(g.delay.Load()))
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	case <-t.C:
-		return nil
+		return func() {}, nil
 	}
 }
 

@@ -159,9 +159,9 @@ func (s tracingSolver) Solve(ctx context.Context, task captcha.Task) (captcha.To
 // tracingGate records every wait.
 type tracingGate struct{ tr *trace }
 
-func (g tracingGate) Wait(ctx context.Context) error {
+func (g tracingGate) Wait(ctx context.Context) (func(), error) {
 	g.tr.add(ctx, "gate")
-	return nil
+	return func() {}, nil
 }
 
 // withID tags ctx for the trace.

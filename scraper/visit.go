@@ -25,18 +25,26 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced, token string) (cens
 		return census.Result{}, err
 	}
 	ocancel()
-	defer s.close()
+	// The gate's turn ends only once the context is gone: until then the
+	// page may still send requests (a reload the answer asked for).
+	endTurn := func() {}
+	defer func() {
+		s.close()
+		endTurn()
+	}()
 	opening := time.Since(start)
 
 	// Pace here, not earlier: launching or recycling the browser and opening
 	// the context take variable time, which must not eat into the gap.
 	if e.cfg.Gate != nil {
-		if err := e.cfg.Gate.Wait(ctx); err != nil {
+		done, err := e.cfg.Gate.Wait(ctx)
+		if err != nil {
 			if ctx.Err() == nil {
 				return census.Result{}, census.Fail(census.ErrTransient, err, "pacing gate refused the lookup")
 			}
 			return census.Result{}, interrupted(ctx, "waiting for the pacing gate", err)
 		}
+		endTurn = done
 	}
 	bctx, cancel := context.WithTimeout(ctx, e.cfg.LookupTimeout-opening)
 	defer cancel()

@@ -1,8 +1,10 @@
 package webtest_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io/fs"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -27,7 +29,8 @@ func TestClientValidationMirrorsServer(t *testing.T) {
 		}`, fn, string(a)).Str()
 	}
 
-	for _, in := range []string{"1102812122", "1.102.812.122", "1102 812 122", " 123 ", "", "   ", "...", "12a45", "12", "12345678901", "0123456", "1\u00a0102\u00a0812", "1-102-812"} {
+	for _, in := range []string{"1102812122", "1.102.812.122", "1102 812 122", " 123 ", "", "   ", "...", "12a45", "12", "12345678901", "0123456", "1\u00a0102\u00a0812", "1-102-812",
+		"1. 102", "-1400000505", "+1400000505", "1400000515.", "1400000515 .", ".1400000515", "1..102", "1,102,812", "1\t102"} {
 		want := ""
 		if _, err := cedula.Normalize(in); err != nil {
 			ce, _ := cedula.AsError(err)
@@ -35,6 +38,36 @@ func TestClientValidationMirrorsServer(t *testing.T) {
 		}
 		if got := call("checkCedula", in); got != want {
 			t.Errorf("checkCedula(%q) = %q, server says %q", in, got, want)
+		}
+	}
+
+	// Names and phones: the server's own answer to a registration that
+	// carries only that field (its message for the field, or none).
+	server := func(field, value string) string {
+		t.Helper()
+		body, _ := json.Marshal(map[string]string{field: value})
+		res, err := http.Post(e.srv.URL+"/api/collections/users/records", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out struct {
+			Data map[string]struct{ Message string }
+		}
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Data[field].Message
+	}
+	for fn, field := range map[string]string{"checkName": "name", "checkPhone": "phone"} {
+		for _, in := range map[string][]string{
+			"name": {"María José Pérez", "  Ana   O'Neil-Ruiz ", "Ana O\u2019Neil", "Ｊｏｓé", "山田 はなこ", "Al", "A B",
+				"Аna Pérez", "Ana\u200bMaría", "Ana\u0301\u0301\u0301", "Ana 2", "Ana -", "   "},
+			"phone": {"3001234567", "+57 300 123 4567", "(300) 123-4567", "2001234567", "300 123 456x", "3+001234567"},
+		}[field] {
+			if got, want := call(fn, in), server(field, in); got != want {
+				t.Errorf("%s(%q) = %q, server says %q", fn, in, got, want)
+			}
 		}
 	}
 
@@ -54,8 +87,16 @@ func TestClientValidationMirrorsServer(t *testing.T) {
 	ok("checkName", "  Ana   O'Neil-Ruiz ")
 	ok("checkName", "Ñoño")
 	bad("checkName", "Ingresa tu nombre", "   ")
-	bad("checkName", "entre 3 y 120", "Al")
-	bad("checkName", "entre 3 y 120", strings.Repeat("a", 121))
+	ok("checkName", "Ana O’Neil") // typographic apostrophe, folded
+	ok("checkName", "Ｊｏｓé Ｌｕｉｓ")  // full-width letters, folded by NFKC
+	ok("checkName", "山田 花子")
+	ok("checkName", "山田 はなこ") // kanji with kana: one writing system
+	bad("checkName", "al menos 3 letras", "Al")
+	bad("checkName", "al menos 3 letras", "A B")
+	bad("checkName", "como máximo 120", strings.Repeat("a", 121))
+	bad("checkName", "un solo alfabeto", "Аna Pérez") // Cyrillic А
+	bad("checkName", "solo puede tener letras", "Ana​María")
+	bad("checkName", "solo puede tener letras", "Aná́́")
 	bad("checkName", "solo puede tener letras", "Ana 2")
 	bad("checkName", "solo puede tener letras", "Ana -")
 	ok("checkPhone", "3001234567")

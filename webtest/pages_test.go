@@ -101,6 +101,7 @@ func TestEveryPage(t *testing.T) {
 		{name: "referidos-miembro-vacio", path: "/referidos", who: &c.MemberB, ready: ".empty", text: "Aún no tienes referidos"},
 		{name: "inicio-lider", path: "/inicio", who: &c.LeaderA, ready: "[data-testid=ref-count]", text: "de 10"},
 		{name: "inicio-admin", path: "/inicio", who: &apptest.Person{Cedula: "admin@padron.test"}, text: "panel de administración"},
+		{name: "perfil-admin", path: "/perfil", who: &apptest.Person{Cedula: "admin@padron.test"}, text: "cuenta de administrador"},
 		{name: "referidos-lider", path: "/referidos", who: &c.LeaderA, ready: "[data-testid=referidos-table] tbody tr", text: "Cancelada por muerte"},
 	}
 	for _, width := range []int{390, 1280} {

@@ -3,7 +3,7 @@
 // button with its cooldown. Live.
 import { h, replace } from "../dom.js";
 import { field, title, busy, toast, badge } from "../ui.js";
-import { pb, me, store, login, logout, message, fieldErrors } from "../session.js";
+import { pb, me, store, login, logout, message, fieldErrors, isSuperuser } from "../session.js";
 import { resetLive } from "../live.js";
 import { watchOwn } from "../own.js";
 import { statusInfo, errorWords, inFlight } from "../census.js";
@@ -13,6 +13,12 @@ import {
 } from "../validate.js";
 
 export default async function perfil(root, { navigate }) {
+  if (isSuperuser()) {
+    root.append(title("Perfil"), h("div", { class: "card" },
+      h("p", {}, "Tu cuenta de administrador se gestiona en el panel de administración."),
+      h("p", {}, h("a", { href: "/_/", class: "btn primary" }, "Abrir el panel de administración"))));
+    return;
+  }
   const user = me();
   const timers = new Set();
 

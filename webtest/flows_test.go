@@ -366,3 +366,20 @@ func TestProfileEdits(t *testing.T) {
 	tb.login(e.cast.Loner.Cedula, "clave-nueva-123", false)
 	tb.checkClean()
 }
+
+// TestRealtimeFirstConnectionFails: the page's very first realtime
+// connection is refused (the SDK gives up on those); the app keeps trying,
+// says so, and once connected shows changes live.
+func TestRealtimeFirstConnectionFails(t *testing.T) {
+	e := newEnv(t)
+	e.srv.refuseRealtime.Store(true)
+	tb := open(t, e.srv.URL, "", 390)
+	tb.login(e.cast.MemberB.Cedula, apptest.Password, true)
+	tb.until("the offline banner", `() => !document.getElementById("conn").hidden`)
+	e.setInfo(t, e.cast.MemberB.ID, map[string]any{"status": "not_found"})
+	e.srv.refuseRealtime.Store(false)
+	tb.until("the change made while offline", `() => document.querySelector("[data-testid=own-status]").dataset.status === "not_found"`)
+	tb.until("the banner to go", `() => document.getElementById("conn").hidden`)
+	e.setInfo(t, e.cast.MemberB.ID, map[string]any{"status": "active", "puesto": "CORFERIAS"})
+	tb.waitText("[data-testid=own-status]", "CORFERIAS")
+}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,8 +39,11 @@ const wait = 20 * time.Second
 // stopped and started again on the same address, as a restarted binary.
 type httpServer struct {
 	handler http.Handler
-	addr    string
-	URL     string
+	// refuseRealtime makes GET /api/realtime answer 503, as a server that
+	// is not up yet for the page's first realtime connection.
+	refuseRealtime atomic.Bool
+	addr           string
+	URL            string
 
 	mu  sync.Mutex
 	srv *http.Server
@@ -72,7 +76,14 @@ func serve(t testing.TB, app core.App) *httpServer {
 }
 
 func (s *httpServer) run(ln net.Listener) {
-	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/realtime" && r.Method == http.MethodGet && s.refuseRealtime.Load() {
+			http.Error(w, "not yet", http.StatusServiceUnavailable)
+			return
+		}
+		s.handler.ServeHTTP(w, r)
+	})
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	s.mu.Lock()
 	s.srv = srv
 	s.mu.Unlock()

@@ -47,21 +47,28 @@ export async function watchOwn({ onInfo, onUser, onReferidos }) {
   // Fetch at once and render; subscribe meanwhile, then fetch again to
   // cover what changed before the subscriptions were in place.
   let stopped = false;
+  const add = (off) => (stopped ? off() : offs.push(off));
+  let infoSubscribed = "";
+  // The info's id is known after a fetch: subscribe by id then (again after
+  // a reconnect if the first try never got that far).
+  const subscribeInfo = async () => {
+    if (!onInfo || !info || stopped || infoSubscribed === info.id) return;
+    infoSubscribed = info.id;
+    add(await subscribe("cedula_info", info.id, (e) => e.action !== "delete" && setInfo(e.record)));
+  };
   const all = async () => {
     await Promise.all([onInfo && fetchInfo(), onUser && fetchUser(), onReferidos && countReferidos()]);
+    await subscribeInfo();
   };
-  const first = all();
+  const first = Promise.all([onInfo && fetchInfo(), onUser && fetchUser(), onReferidos && countReferidos()]);
   const live = (async () => {
-    const add = (off) => (stopped ? off() : offs.push(off));
     if (onUser) add(await subscribe("users", id, (e) => e.action !== "delete" && setUser(e.record)));
     if (onReferidos) add(await subscribe("referidos", "*", () => countReferidos()));
     add(await onReconnect(all));
     await first;
-    // The info's id is known after the first fetch: subscribe by id.
-    if (onInfo && info && !stopped) add(await subscribe("cedula_info", info.id, (e) => e.action !== "delete" && setInfo(e.record)));
     if (!stopped) await all();
   })();
-  live.catch(() => {}); // offline: PB_CONNECT's refetch catches up later
+  live.catch(() => {}); // offline: the reconnect's refetch catches up later
   await first;
   return () => { stopped = true; offs.forEach((off) => off()); };
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/migrations"
 )
 
 // exportHeader is the CSV's first row, in the order of the columns.

@@ -41,9 +41,10 @@ func Build(app core.App, cfg config.Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Config: cfg}
+	checkDataDir(app)
 	log := slog.New(newAppLogHandler(app, os.Stderr))
 
-	deps := routes.Deps{RefreshCooldown: cfg.RefreshCooldown}
+	deps := routes.Deps{RefreshCooldown: cfg.RefreshCooldown, Logger: log}
 	var queue hooks.Enqueuer
 	if cfg.Worker {
 		if err := s.buildWorker(app, log); err != nil {

@@ -60,10 +60,10 @@ type Config struct {
 	// InitialSolve is the solve time assumed before the first solve
 	// finishes. Default DefaultInitialSolve (20 s, a typical reCAPTCHA).
 	InitialSolve time.Duration
-	// Demand reports how many lookups will take a token soon (checks running
-	// or due), at most its argument; the pipeline subtracts the tokens those
-	// lookups already hold. Default nil: only callers blocked in Take count,
-	// so each lookup solves its own token when it asks, as without a pipeline.
+	// Demand reports how many lookups will ask for a token soon beyond those
+	// already waiting in Take (checks due and not yet claimed), at most its
+	// argument. Default nil: only callers blocked in Take count, so each
+	// lookup solves its own token when it asks, as without a pipeline.
 	Demand func(most int) int
 	// Tick is how often the pipeline re-reads Demand and drops stale tokens.
 	// Default DefaultTick (250 ms).
@@ -262,7 +262,7 @@ func (p *Pipeline) loop() {
 func (p *Pipeline) plan() {
 	demand := -1
 	if p.cfg.Demand != nil {
-		demand = p.cfg.Demand(p.cfg.Max + p.heldNow())
+		demand = p.cfg.Demand(p.cfg.Max)
 	}
 	now := p.cfg.Clock.Now()
 	p.mu.Lock()
@@ -279,8 +279,8 @@ func (p *Pipeline) plan() {
 		p.waiters = nil
 	}
 	need := len(p.waiters)
-	if demand >= 0 {
-		need = max(need, demand-p.held)
+	if demand > 0 {
+		need += demand
 	}
 	var oldest time.Duration
 	if len(p.inFlight) > 0 {
@@ -294,13 +294,6 @@ func (p *Pipeline) plan() {
 	for range p.want - len(p.inFlight) - len(p.ready) {
 		p.startLocked(now)
 	}
-}
-
-// heldNow is the number of tokens out with lookups.
-func (p *Pipeline) heldNow() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.held
 }
 
 // dropStaleLocked discards ready tokens too old to hand out, as wasted.

@@ -2,26 +2,24 @@ package worker
 
 import "github.com/padron/padron/census"
 
-// Demand is how many lookups will want a captcha token soon, at most limit:
-// the checks running now plus the due ones the breaker lets the worker
-// claim. The token pipeline buys only for these, so an empty queue or an
-// open breaker buys nothing.
+// Demand is how many due checks the worker would claim, at most limit:
+// the lookups that will ask for a captcha token beyond those already
+// asking. The token pipeline buys only for these and the lookups waiting,
+// so an empty queue or an open breaker buys nothing.
 func (w *Worker) Demand(limit int) int {
-	n := w.cfg.Concurrency - len(w.slots)
-	if !w.started.Load() || n >= limit {
-		return min(n, limit)
+	if !w.started.Load() || limit <= 0 {
+		return 0
 	}
-	room := limit - n
 	switch c := w.breaker.Claimable(); {
 	case c == 0:
-		return n
+		return 0
 	case c > 0:
-		room = min(room, c)
+		limit = min(limit, c)
 	}
-	due, err := census.CountDue(w.app, w.cfg.Clock.Now(), room)
+	due, err := census.CountDue(w.app, w.cfg.Clock.Now(), limit)
 	if err != nil {
 		w.log.Warn("count due checks for the captcha pipeline", "error", err)
-		return n
+		return 0
 	}
-	return n + due
+	return due
 }

@@ -59,8 +59,14 @@ func TestBreakerSurvivesKill9(t *testing.T) {
 		Restored  bool      `json:"restored"`
 	}
 	var st struct {
-		Worker struct{ Breaker breaker }
-		Queue  map[string]int
+		Worker struct {
+			Breaker breaker
+			Tokens  *struct{ Bought, Used int }
+			Pacing  *struct {
+				GapSeconds float64 `json:"gap_seconds"`
+			}
+		}
+		Queue map[string]int
 	}
 	waitFor(t, 60*time.Second, "breaker open", func() bool {
 		s.get(token, "/api/census/worker", &st)
@@ -89,6 +95,9 @@ func TestBreakerSurvivesKill9(t *testing.T) {
 	s.stop()
 	if st.Worker.Breaker.State != "closed" {
 		t.Errorf("after the probe answered the breaker is %+v, want closed", st.Worker.Breaker)
+	}
+	if tk := st.Worker.Tokens; tk == nil || tk.Used != 1 || tk.Bought < 1 || st.Worker.Pacing == nil {
+		t.Errorf("status lacks the token pipeline (%+v) or the pacing (%+v) after one lookup since the restart", tk, st.Worker.Pacing)
 	}
 	for _, a := range reg.Arrivals() {
 		if a.Lookup() && a.At.After(killedAt) && a.At.Before(open.OpenUntil) {

@@ -95,7 +95,7 @@ func runPipeline(b *testing.B, gap, solve time.Duration, checks int) pipelineRun
 		now := time.Now()
 		for _, in := range infos {
 			u := in.GetString("user")
-			if _, ok := registered[u]; ok && census.IsSettled(in.GetString("status")) {
+			if _, ok := registered[u]; ok && !census.IsInFlight(in.GetString("status")) {
 				if _, seen := final[u]; !seen {
 					final[u] = now
 				}

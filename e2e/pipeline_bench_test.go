@@ -49,7 +49,7 @@ func BenchmarkPipeline(b *testing.B) {
 			}
 		})
 	}
-	b.Log(table.String())
+	fmt.Print(table.String())
 }
 
 type pipelineRun struct {

@@ -25,13 +25,17 @@ import (
 //
 //	go test ./e2e -run '^$' -bench Pipeline -benchtime 1x
 //
-// PADRON_BENCH_CHECKS sets the queue length (default 40).
+// PADRON_BENCH_CHECKS sets the queue length (default 40), and
+// PADRON_BENCH_PACING the gap (default 1s; the server's default is 5s).
 func BenchmarkPipeline(b *testing.B) {
 	checks := 40
 	if v, err := strconv.Atoi(os.Getenv("PADRON_BENCH_CHECKS")); err == nil && v > 0 {
 		checks = v
 	}
-	const gap = time.Second
+	gap := time.Second
+	if v, err := time.ParseDuration(os.Getenv("PADRON_BENCH_PACING")); err == nil && v > 0 {
+		gap = v
+	}
 	var table strings.Builder
 	fmt.Fprintf(&table, "\npacing %v, %d checks queued at once, default settings otherwise\n", gap, checks)
 	fmt.Fprintf(&table, "%-6s %10s %10s %8s %8s %8s %10s %10s\n", "solve", "gate use", "wire rate", "bought", "used", "waste", "p50", "p95")

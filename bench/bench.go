@@ -97,6 +97,12 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
+	// Chromium puts a Unix socket (108 bytes at most) under each server's
+	// TMPDIR; refuse a directory where it could not.
+	if probe := filepath.Join(root, "paced", "t", "org.chromium.Chromium.XXXXXX", "SingletonSocket"); len(probe) > 107 {
+		_ = os.RemoveAll(root)
+		return nil, fmt.Errorf("bench: temp dir %s is too deep for Chromium's socket path (%d > 107 bytes): set TMPDIR shorter", root, len(probe))
+	}
 	defer func() {
 		if opts.Keep {
 			fmt.Fprintf(opts.Progress, "bench: kept %s\n", root)
@@ -180,8 +186,10 @@ func (r *runner) captchaEnv(path string, delay time.Duration) map[string]string 
 // startServer seeds a data directory with pop and runs a server on it
 // with the fakes' URLs and env; stop it with its stop method.
 func (r *runner) startServer(ctx context.Context, name string, pop population, env map[string]string) (*server, seeded, error) {
+	// Short paths: Chromium's singleton socket, under tmp, must fit in
+	// the 108 bytes of a Unix socket address.
 	dir := filepath.Join(r.root, name)
-	tmp := filepath.Join(dir, "tmp")
+	tmp := filepath.Join(dir, "t")
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return nil, seeded{}, fmt.Errorf("bench: %w", err)
 	}
@@ -208,11 +216,15 @@ func (r *runner) startServer(ctx context.Context, name string, pop population, e
 	return s, seed, nil
 }
 
-// stopServer stops s and checks it left no Chromium and no profile.
+// stopServer stops s and checks it left no Chromium and no profile; if
+// the phase failed, the error gets the end of the server's log.
 func (r *runner) stopServer(s *server, err *error) {
 	r.progress("%s server: stopping", s.name)
+	if *err != nil && !errors.Is(*err, context.Canceled) {
+		*err = fmt.Errorf("%w\n%s server's log ends:\n%s", *err, s.name, s.logTail())
+	}
 	serr := s.stop()
-	if left, rerr := os.ReadDir(filepath.Join(r.root, s.name, "tmp", "padron-chromium")); rerr == nil && len(left) > 0 {
+	if left, rerr := os.ReadDir(filepath.Join(r.root, s.name, "t", "padron-chromium")); rerr == nil && len(left) > 0 {
 		serr = errors.Join(serr, fmt.Errorf("server %s left %d Chromium profiles", s.name, len(left)))
 	}
 	if serr != nil {

@@ -42,7 +42,7 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	sz := r.sz
 	env := r.captchaEnv("/captcha-instant", 0)
 	env["PADRON_PACING"] = "0s"
-	s, seed, err := r.startServer(ctx, "pipeline", population{leaders: sz.rtLeaders, perLeader: sz.rtPerLeader, firstCedula: seedCedulas}, env)
+	s, seed, err := r.startServer(ctx, "fast", population{leaders: sz.rtLeaders, perLeader: sz.rtPerLeader, firstCedula: seedCedulas}, env)
 	if err != nil {
 		return pipeline, realtime, memory, err
 	}

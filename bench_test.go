@@ -159,4 +159,3 @@ func processesMentioning(s string) []string {
 	}
 	return out
 }
-

@@ -1,6 +1,7 @@
 // Package cli adds Padrón's own commands to the PocketBase binary: census
-// lookups and parsing from the command line, and the fake registrar for
-// demos, so an operator can check the scraper without the server.
+// lookups and parsing from the command line, the fake registrar for demos,
+// so an operator can check the scraper without the server, and the
+// whole-server benchmark.
 package cli
 
 import (

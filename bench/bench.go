@@ -27,7 +27,7 @@ type Options struct {
 	Binary string
 	// Chromium is the browser the servers drive. Default: chromium on PATH.
 	Chromium string
-	// Quick scales every section down (about a minute instead of ten).
+	// Quick scales every section down (about a minute instead of eight).
 	Quick bool
 	// TempDir holds the run's throwaway directory, removed at the end.
 	// Default: os.TempDir().
@@ -45,7 +45,9 @@ type sizes struct {
 	regs, creates, logins    int
 	conc                     int // requests at once in the Registration section
 	pipelineN, pipelineConc  int
-	rtLeaders, rtPerLeader   int
+	rtLeaders, rtPerLeader   int // the fast server's population: 1,000 subscribers
+	rtRefresh                int // referidos each leader refreshes in the Realtime section
+	lookups                  int // lookups the fast server makes before Realtime
 	pacedN                   int
 	captcha, pacing          time.Duration // the paced pipeline's
 }
@@ -55,14 +57,14 @@ var (
 		apiReferidos: 5000, apiSamples: 50,
 		regs: 500, creates: 2000, logins: 500, conc: 50,
 		pipelineN: 50, pipelineConc: 10,
-		rtLeaders: 50, rtPerLeader: 19, // 1,000 subscribers, 950 checks
+		rtLeaders: 50, rtPerLeader: 19, rtRefresh: 5, lookups: 1000,
 		pacedN: 12, captcha: 20 * time.Second, pacing: 5 * time.Second,
 	}
 	quickSizes = sizes{
 		apiReferidos: 1000, apiSamples: 10,
 		regs: 100, creates: 300, logins: 100, conc: 50,
 		pipelineN: 10, pipelineConc: 10,
-		rtLeaders: 5, rtPerLeader: 19,
+		rtLeaders: 5, rtPerLeader: 19, rtRefresh: 5, lookups: 100,
 		pacedN: 6, captcha: 2 * time.Second, pacing: 500 * time.Millisecond,
 	}
 )

@@ -37,7 +37,7 @@ type realtimeResult struct {
 	changes                      int // distinct record states announced
 	delivered                    int // events read by clients
 	p50, p99                     time.Duration
-	foreign                      int // events a client was not allowed to see
+	foreign                      int // events a client may not see, or about no change
 	missing                      int // states a client should have got but did not
 	duplicates                   int // states a client got more than once
 	stale                        int // events whose updated stamp predates the refresh
@@ -46,11 +46,13 @@ type realtimeResult struct {
 
 // runRealtime connects every seeded leader (to cedula_info/*) and member
 // (to their own record by id) over SSE with their own tokens, has every
-// leader bulk-refresh their referidos, and waits until every check is
-// final for both the member and their leader. Latency is from the record's
+// leader bulk-refresh their first perLeader referidos, and waits until
+// every check is final for both the member and their leader; members
+// whose record did not change must get nothing. Refreshes start at
+// notBefore, once the server's refresh cooldown allows them. Latency is from the record's
 // updated stamp (set as the save begins; millisecond resolution) to the
 // client reading the event.
-func runRealtime(ctx context.Context, c *client, seed seeded, perCheck time.Duration) (realtimeResult, error) {
+func runRealtime(ctx context.Context, c *client, seed seeded, perLeader int, notBefore time.Time, perCheck time.Duration) (realtimeResult, error) {
 	var res realtimeResult
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // closes every stream
@@ -62,12 +64,17 @@ func runRealtime(ctx context.Context, c *client, seed seeded, perCheck time.Dura
 	var subs []sub
 	leaderOf := map[string]*listener{}
 	memberOf := map[string]*listener{}
+	var quiet []*listener // members whose record does not change
 	for _, ld := range seed.leaders {
 		ll := &listener{allowed: map[string]bool{ld.infoID: true}}
-		for _, r := range ld.referidos {
+		for i, r := range ld.referidos {
 			ll.allowed[r.infoID] = true
 			ml := &listener{allowed: map[string]bool{r.infoID: true}}
-			memberOf[r.infoID], leaderOf[r.infoID] = ml, ll
+			if i < perLeader {
+				memberOf[r.infoID], leaderOf[r.infoID] = ml, ll
+			} else {
+				quiet = append(quiet, ml)
+			}
 			subs = append(subs, sub{r.token, census.Collection + "/" + r.infoID, ml})
 		}
 		subs = append(subs, sub{ld.token, census.Collection + "/*", ll})
@@ -81,12 +88,18 @@ func runRealtime(ctx context.Context, c *client, seed seeded, perCheck time.Dura
 		return res, fmt.Errorf("connecting %d subscribers: %w", len(subs), err)
 	}
 
+	// Wait out the refresh cooldown of records checked just before.
+	select {
+	case <-ctx.Done():
+		return res, ctx.Err()
+	case <-time.After(time.Until(notBefore)):
+	}
 	start := time.Now()
 	since := start.Truncate(time.Millisecond) // stamps have millisecond resolution
 	for _, ld := range seed.leaders {
-		ids := make([]string, len(ld.referidos))
-		for i, r := range ld.referidos {
-			ids[i] = r.id
+		ids := make([]string, min(perLeader, len(ld.referidos)))
+		for i := range ids {
+			ids[i] = ld.referidos[i].id
 		}
 		var out struct{ Queued int }
 		if _, _, err := c.do(ctx, http.MethodPost, "/api/census/bulk-refresh", ld.token, map[string]any{"ids": ids, "all": true}, http.StatusOK, &out); err != nil {
@@ -172,6 +185,9 @@ func runRealtime(ctx context.Context, c *client, seed seeded, perCheck time.Dura
 			}
 			lat = append(lat, ev.At.Sub(ev.Stamp))
 		}
+	}
+	for _, ml := range quiet {
+		res.foreign += len(ml.snapshot()) // nothing happened to their record
 	}
 	res.changes = len(changes)
 	res.p50, res.p99 = percentile(lat, 0.50), percentile(lat, 0.99)

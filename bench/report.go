@@ -84,12 +84,16 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "padron bench (%s run, %s) on %d CPU %s, %d MiB, %s, %s, %s\n\n",
 		mode, r.Took, m.CPUs, m.CPUModel, m.MemoryMB, m.Kernel, m.Go, m.Chromium)
+	// One aligned block per section: the setup line has no tab, so it
+	// ends the previous block instead of widening the columns.
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SECTION\tMEASURE\tVALUE\tNOTE")
-	for _, s := range r.Sections {
-		fmt.Fprintf(tw, "%s\t%s\t\t\n", s.Name, s.Setup)
+	for i, s := range r.Sections {
+		if i > 0 {
+			fmt.Fprintln(tw)
+		}
+		fmt.Fprintf(tw, "%s: %s\n", strings.ToUpper(s.Name), s.Setup)
 		for _, f := range s.Figures {
-			fmt.Fprintf(tw, "\t  %s\t%s\t%s\n", f.Name, formatValue(f), f.Note)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.Name, formatValue(f), f.Note)
 		}
 	}
 	return tw.Flush()
@@ -97,9 +101,12 @@ func (r *Report) WriteTable(w io.Writer) error {
 
 // formatValue prints a figure with a precision that fits its size.
 func formatValue(f Figure) string {
+	if f.Unit == "ms" && f.Value >= 1000 {
+		f.Value, f.Unit = f.Value/1000, "s"
+	}
 	var num string
 	switch v := f.Value; {
-	case v == float64(int64(v)) && f.Unit != "ms":
+	case v == float64(int64(v)) && f.Unit != "ms" && f.Unit != "s":
 		num = fmt.Sprintf("%d", int64(v))
 	case v >= 100:
 		num = fmt.Sprintf("%.0f", v)

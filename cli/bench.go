@@ -19,13 +19,13 @@ func newBenchCmd(cfg *config.Config) *cobra.Command {
 		Short: "Measure the whole server on this machine against the fakes and print one table",
 		Long: `Runs this binary as real servers (serve) on throwaway data directories, with the
 fake registrar and fake captcha service on loopback and a real Chromium, and
-prints one table: Pipeline (validations per minute, register-to-final), 
+prints one table: Pipeline (validations per minute, register-to-final),
 Registration (registrations, plain PocketBase creates and logins per second),
 Realtime (1,000 SSE subscribers: delivery latency and who got what), API (a
 leader with 5,000 referidos) and Memory (server and Chromium RSS). --quick
 scales every section down (about a minute); --json prints the same figures as
 JSON. Progress goes to stderr. Everything it starts is stopped and removed at
-the end, also on Ctrl-C. Takes about ten minutes; the machine should be quiet.`,
+the end, also on Ctrl-C. Takes about eight minutes; the machine should be quiet.`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -14,12 +14,13 @@ RUN apt-get update \
  && useradd --system --create-home --home-dir /home/padron --uid 10001 padron \
  && mkdir -p /pb_data && chown padron:padron /pb_data
 COPY --from=build /out/padron /usr/local/bin/padron
-COPY pb_public /pb_public
 USER padron
 ENV PADRON_CHROMIUM=/usr/bin/chromium TZ=America/Bogota
 VOLUME /pb_data
 EXPOSE 8090
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
   CMD curl -fsS http://127.0.0.1:8090/api/health || exit 1
-ENTRYPOINT ["padron", "--dir", "/pb_data", "--public-dir", "/pb_public"]
+# The web app is embedded in the binary (pb_public/embed.go); mount a
+# directory and pass --public-dir to serve another copy.
+ENTRYPOINT ["padron", "--dir", "/pb_data"]
 CMD ["serve", "--http", "0.0.0.0:8090"]

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 	"github.com/padron/padron/chromiumtest"
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/fakecaptcha"
+	"github.com/padron/padron/fakeregistrar"
 	"github.com/padron/padron/scraper"
 )
 
@@ -338,5 +340,58 @@ func TestFakeRegistrarCommand(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/"); err == nil {
 		t.Error("still answering after stop")
+	}
+}
+
+// TestFakeRegistrarChaos checks --chaos: the banner says so, lookups fail
+// as the flags ask, and a rate outside 0..1 is refused.
+func TestFakeRegistrarChaos(t *testing.T) {
+	t.Parallel()
+	if _, err := run(t, nil, "", "fake-registrar", "--addr", "127.0.0.1:0", "--chaos", "--chaos-rate", "1.5"); err == nil ||
+		!strings.Contains(err.Error(), "--chaos-rate") {
+		t.Fatalf("rate 1.5: %v, want a refusal naming --chaos-rate", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var banner bytes.Buffer
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	opts := fakeOptions{Addr: "127.0.0.1:0", Chaos: true, ChaosSeed: 42, ChaosRate: 1}
+	go func() { done <- runFakeRegistrar(ctx, &banner, opts, func(b string) { ready <- b }) }()
+	var base string
+	select {
+	case base = <-ready:
+	case err := <-done:
+		t.Fatalf("did not start: %v", err)
+	}
+	if !strings.Contains(banner.String(), "Chaos mode (seed 42): 100%") {
+		t.Errorf("banner does not announce chaos:\n%s", banner.String())
+	}
+	// Every lookup gets a fault; all but slow ones fail at once.
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	failed := 0
+	for i := range 8 {
+		body := fmt.Sprintf(`{"identification":"%d","identification_type":"CC"}`, 52000300+i)
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, base+fakeregistrar.APIPath, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("User-Agent", scraper.DefaultUserAgent)
+		req.Header.Set("Authorization", "Bearer "+fakecaptcha.TokenPrefix+fmt.Sprint(i))
+		res, err := hc.Do(req)
+		if err != nil {
+			failed++ // a reset
+			continue
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !json.Valid(b) || strings.Contains(string(b), "Request Rejected") {
+			failed++
+		}
+	}
+	if failed == 0 {
+		t.Error("--chaos-rate 1: no lookup failed")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("stop: %v", err)
 	}
 }

@@ -26,6 +26,9 @@ type fakeOptions struct {
 	Fixtures    string        // JSON fixture file; "" = the built-in demo table
 	SlowDelay   time.Duration // overrides the delay of "slow" fixtures; 0 keeps theirs
 	AllowRemote bool          // permit a non-loopback Addr
+	Chaos       bool          // fail lookups and captchas at random (fakeregistrar.Chaos)
+	ChaosSeed   uint64        // the chaos draw's seed; the same seed replays the same faults
+	ChaosRate   float64       // share of lookups that fail, 0 to 1; the captcha errs at a third of it
 }
 
 // shutdownTimeout bounds the fake's graceful shutdown.
@@ -55,6 +58,9 @@ Stops on SIGINT/SIGTERM.`,
 	f.StringVar(&opts.Fixtures, "fixtures", "", "JSON fixture table (default: the built-in demo table)")
 	f.DurationVar(&opts.SlowDelay, "slow-delay", 0, `delay of "slow" fixtures (default: each fixture's own)`)
 	f.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback --addr (exposes the fakes to the network)")
+	f.BoolVar(&opts.Chaos, "chaos", false, "fail lookups at random (blocks, block storms, slow answers, garbage pages, connection resets) and let the captcha service err")
+	f.Uint64Var(&opts.ChaosSeed, "chaos-seed", 1, "seed of --chaos: the same seed serves each cédula's n-th lookup the same fault")
+	f.Float64Var(&opts.ChaosRate, "chaos-rate", fakeregistrar.DefaultChaosRate, "share of lookups --chaos fails, from 0 to 1 (the captcha service errs at a third of it)")
 	return cmd
 }
 
@@ -68,9 +74,18 @@ func runFakeRegistrar(ctx context.Context, out io.Writer, opts fakeOptions, read
 	if !opts.AllowRemote && !isLoopback(host) {
 		return fmt.Errorf("fake-registrar: refusing to listen on %s, which is not loopback (pass --allow-remote to expose the fakes)", opts.Addr)
 	}
+	if opts.ChaosRate < 0 || opts.ChaosRate > 1 {
+		return fmt.Errorf("fake-registrar: --chaos-rate %v: want a share from 0 to 1", opts.ChaosRate)
+	}
 	fixtures, err := loadFixtures(opts.Fixtures)
 	if err != nil {
 		return err
+	}
+	var regChaos *fakeregistrar.Chaos
+	var capChaos *fakecaptcha.Chaos
+	if opts.Chaos && opts.ChaosRate > 0 {
+		regChaos = &fakeregistrar.Chaos{Seed: opts.ChaosSeed, Rate: opts.ChaosRate}
+		capChaos = &fakecaptcha.Chaos{Seed: opts.ChaosSeed, Rate: opts.ChaosRate / 3}
 	}
 	for i := range fixtures {
 		if opts.SlowDelay > 0 && fixtures[i].Case == fakeregistrar.CaseSlow {
@@ -83,8 +98,9 @@ func runFakeRegistrar(ctx context.Context, out io.Writer, opts fakeOptions, read
 		VerifyToken: func(_ context.Context, _, token string) bool {
 			return strings.HasPrefix(token, fakecaptcha.TokenPrefix)
 		},
+		Chaos: regChaos,
 	})
-	reg.Mount("/captcha", fakecaptcha.New(fakecaptcha.Config{}))
+	reg.Mount("/captcha", fakecaptcha.New(fakecaptcha.Config{Chaos: capChaos}))
 
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
@@ -100,6 +116,10 @@ func runFakeRegistrar(ctx context.Context, out io.Writer, opts fakeOptions, read
 	_, port, _ = net.SplitHostPort(ln.Addr().String())
 	base := "http://" + net.JoinHostPort(host, port)
 	printBanner(out, base, fixtures)
+	if regChaos != nil {
+		fmt.Fprintf(out, "\nChaos mode (seed %d): %.0f%% of lookups fail at random (block, slow, garbage, reset, transient), a storm of %d blocks every %d lookups, the captcha service errs on %.0f%% of requests.\n",
+			opts.ChaosSeed, opts.ChaosRate*100, fakeregistrar.DefaultChaosStormLength, fakeregistrar.DefaultChaosStormEvery, capChaos.Rate*100)
+	}
 	if ready != nil {
 		ready(base)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/tokens"
 	"github.com/padron/padron/worker"
 )
 
@@ -58,6 +59,12 @@ type Config struct {
 	// Env PADRON_CAPTCHA_FIRST_POLL, PADRON_CAPTCHA_POLL_INTERVAL.
 	CaptchaFirstPoll    time.Duration
 	CaptchaPollInterval time.Duration
+	// CaptchaMaxAhead bounds the captcha tokens bought ahead of need
+	// (solving or ready), 1 to 256; within it the pipeline keeps
+	// solve time / pacing + 1, and only for checks running or due. Default
+	// tokens.DefaultMax (16: enough for solves 15 times the pacing).
+	// Env PADRON_CAPTCHA_MAX_AHEAD.
+	CaptchaMaxAhead int
 
 	// ChromiumPath is the browser binary. Default "": the first
 	// chromium/chrome found on the PATH. Env PADRON_CHROMIUM.
@@ -139,6 +146,7 @@ func Default() Config {
 		CaptchaAPI:          captcha.DefaultAPI,
 		CaptchaFirstPoll:    captcha.DefaultFirstPoll,
 		CaptchaPollInterval: captcha.DefaultPollInterval,
+		CaptchaMaxAhead:     tokens.DefaultMax,
 		BrowserPool:         scraper.DefaultPoolSize,
 		Worker:              true,
 		Concurrency:         worker.DefaultConcurrency,

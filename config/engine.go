@@ -7,6 +7,7 @@ import (
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/tokens"
 )
 
 // EngineConfig translates the settings into the scraper's, captcha client
@@ -27,6 +28,7 @@ func (c *Config) EngineConfig(logger *slog.Logger) (scraper.Config, error) {
 		PoolSize:         c.BrowserPool,
 		LookupTimeout:    c.LookupTimeout,
 		Logger:           logger,
+		Tokens:           tokens.Config{Gap: c.Pacing, Max: c.CaptchaMaxAhead},
 	}
 	if c.CaptchaKey == "" {
 		return cfg, nil // serve warns once at startup (Config.Warnings)

@@ -57,6 +57,7 @@ func (c *Config) settings() []setting {
 		{"captcha-key", "PADRON_CAPTCHA_KEY", "captcha service API key", anyText(&c.CaptchaKey, "the service's key; empty: checks end in error")},
 		{"captcha-first-poll", "PADRON_CAPTCHA_FIRST_POLL", "wait before the first captcha poll", durIn(&c.CaptchaFirstPoll, time.Millisecond, 2*time.Minute)},
 		{"captcha-poll-interval", "PADRON_CAPTCHA_POLL_INTERVAL", "wait between captcha polls", durIn(&c.CaptchaPollInterval, time.Millisecond, time.Minute)},
+		{"captcha-max-ahead", "PADRON_CAPTCHA_MAX_AHEAD", "captcha tokens bought ahead of need (solving or ready) at most", intIn(&c.CaptchaMaxAhead, 1, 256)},
 		{"chromium", "PADRON_CHROMIUM", "Chromium binary", anyText(&c.ChromiumPath, "a path to the browser; empty: search the PATH")},
 		{"browser-pool", "PADRON_BROWSER_POOL", "lookups sharing the browser at once", intIn(&c.BrowserPool, 1, 64)},
 		{"worker", "PADRON_WORKER", "run the background census worker", boolean(&c.Worker)},

@@ -37,6 +37,7 @@ var badValues = map[string][]string{
 	"captcha-url":           {"https://2captcha.com/?x=1", "2captcha.com", "ws://127.0.0.1/"},
 	"captcha-first-poll":    {"0", "3m", "15 s"},
 	"captcha-poll-interval": {"-1s", "2m"},
+	"captcha-max-ahead":     {"0", "257", "many", "-1"},
 	"browser-pool":          {"0", "65", "two"},
 	"worker":                {"yes", "1", "TRUE", "no"},
 	"concurrency":           {"two", "0", "-1", "2.5", "65", " 2"},

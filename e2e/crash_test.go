@@ -28,6 +28,8 @@ type proc struct {
 	env  []string
 	base string
 	cmd  *exec.Cmd
+	// logDir holds the server's logs; default dir.
+	logDir string
 }
 
 func (s *proc) start() {
@@ -41,7 +43,11 @@ func (s *proc) start() {
 	s.base = "http://" + addr
 	s.cmd = exec.Command(s.bin, "serve", "--dir", s.dir, "--http", addr)
 	s.cmd.Env = s.env
-	logf, err := os.Create(filepath.Join(s.dir, fmt.Sprintf("server-%d.log", time.Now().UnixNano())))
+	logDir := s.logDir
+	if logDir == "" {
+		logDir = s.dir
+	}
+	logf, err := os.Create(filepath.Join(logDir, fmt.Sprintf("server-%d.log", time.Now().UnixNano())))
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ type stack struct {
 	cast apptest.Cast
 }
 
-func newStack(t *testing.T, cfg config.Config) *stack {
+func newStack(t testing.TB, cfg config.Config) *stack {
 	t.Helper()
 	app := apptest.NewBareApp(t)
 	t.Cleanup(app.Cleanup) // terminates: stops the worker, closes Chromium

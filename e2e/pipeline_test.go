@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/fakeregistrar"
 	"github.com/padron/padron/worker"
 )
@@ -94,6 +95,23 @@ func TestEndToEndRegistrationsReachTheirAnswers(t *testing.T) {
 	if shortest := slices.Min(gaps); shortest < pacing*95/100 {
 		t.Errorf("pacing violated at the registrar: two lookups %v apart, want ≥ %v", shortest, pacing*95/100)
 	}
+
+	// What the operator sees: every lookup went through the gate with a
+	// token of the pipeline, and none was submitted past its lifetime.
+	st := x.srv.Worker.Status()
+	if st.Pacing == nil || st.Pacing.Lookups != len(gaps)+1 || st.Pacing.LimitUsedPercent <= 0 {
+		t.Errorf("pacing status %+v, want %d lookups and a share of the limit used", st.Pacing, len(gaps)+1)
+	}
+	answers := 0 // each came with a submitted token
+	for _, status := range want {
+		if census.IsAnswer(status) {
+			answers++
+		}
+	}
+	if st.Tokens == nil || st.Tokens.Used < uint64(answers) || st.Tokens.Expired != 0 {
+		t.Errorf("token status %+v, want ≥ %d used and none expired", st.Tokens, answers)
+	}
+	t.Logf("status: pacing %+v; tokens %+v", *st.Pacing, *st.Tokens)
 }
 
 // TestEndToEndBreakerOpensAndCloses blocks every lookup until the breaker

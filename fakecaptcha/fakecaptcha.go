@@ -65,6 +65,9 @@ type Config struct {
 	Balance float64
 	// Now is the clock delays are measured with. Default time.Now.
 	Now func() time.Time
+	// Chaos, when set, makes the service err at random; see Chaos.
+	// Default nil: it answers as scripted.
+	Chaos *Chaos
 }
 
 // Server is the fake service; mount it anywhere (it routes on the last path
@@ -77,6 +80,7 @@ type Server struct {
 	nextID   int64
 	tasks    map[string]*task
 	accounts map[string]*account
+	chaos    *chaosState
 }
 
 // task is one submitted captcha.
@@ -112,17 +116,25 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Server{
+	s := &Server{
 		cfg:      cfg,
 		nextID:   74_123_456_789,
 		tasks:    map[string]*task{},
 		accounts: map[string]*account{},
 	}
+	s.cfg.Chaos, s.chaos = newChaos(cfg.Chaos)
+	return s
 }
 
 // ServeHTTP routes by the last path segment: /in.php, /res.php, /createTask,
 // /getTaskResult, /reportIncorrectRecaptcha, /getBalance.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch path.Base(r.URL.Path) {
+	case "in.php", "res.php", "createTask", "getTaskResult":
+		if s.chaosError(w) {
+			return
+		}
+	}
 	switch path.Base(r.URL.Path) {
 	case "in.php":
 		s.classicIn(w, r)
@@ -210,6 +222,9 @@ func (s *Server) submit(rec TaskRecord) (string, fault) {
 	}
 	s.nextID++
 	rec.ID = strconv.FormatInt(s.nextID, 10)
+	if sc == KeyGood && s.chaos != nil && s.draw(&s.chaos.counts.Unsolvable) {
+		sc = KeyUnsolvable
+	}
 	s.tasks[rec.ID] = &task{rec: rec, script: sc, created: s.cfg.Now()}
 	a.stats.Submits++
 	a.stats.Tasks = append(a.stats.Tasks, rec)

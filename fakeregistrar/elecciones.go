@@ -105,8 +105,8 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	f := s.resolve(id)
-	rec.Case, rec.Status = f.Case, apiStatus(f.Case)
+	f := s.unleash(s.resolve(id), &rec)
+	rec.Case, rec.Status, rec.Delay = f.Case, apiStatus(f.Case), f.Delay
 	s.record(rec)
 	s.hold(r, f.Delay)
 	s.apiAnswer(w, f)
@@ -125,6 +125,8 @@ func apiStatus(c Case) int {
 		return http.StatusBadGateway
 	case CaseCaptchaRejected:
 		return http.StatusForbidden
+	case CaseReset:
+		return 0
 	}
 	return http.StatusOK
 }
@@ -202,6 +204,10 @@ func (s *Server) apiAnswer(w http.ResponseWriter, f Fixture) {
 		_, _ = io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n")
 	case CaseCaptchaRejected:
 		writeAPIError(w, status, apiForbiddenMessage)
+	case CaseGarbage:
+		writeGarbage(w)
+	case CaseReset:
+		resetConn(w)
 	default:
 		writeAPIError(w, http.StatusInternalServerError, "Error desconocido")
 	}

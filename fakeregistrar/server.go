@@ -70,6 +70,10 @@ type Config struct {
 	SecureCookies bool
 	// Logger gets one debug line per lookup. Default: discards.
 	Logger *slog.Logger
+	// Chaos, when set, makes lookups fail at random (blocks, slow answers,
+	// garbage, connection resets), reproducibly from its seed; see Chaos.
+	// Default nil: every lookup gets its scripted answer.
+	Chaos *Chaos
 }
 
 // LookupRecord is one lookup request that reached the fake, so tests can
@@ -84,6 +88,10 @@ type LookupRecord struct {
 	Case   Case
 	Reason string // why the request was refused; "" when the fixture answered
 	Status int    // HTTP status sent
+	// Delay is how long the answer was held back (a slow fixture or fault).
+	Delay time.Duration
+	// Chaos names the chaos fault served (ChaosBlock, ...), "" for none.
+	Chaos string
 }
 
 // Counters are cumulative request counts, for load and pacing tests.
@@ -113,6 +121,7 @@ type Server struct {
 	lookups  []LookupRecord
 	arrivals []Arrival
 	counters Counters
+	chaos    chaosState
 }
 
 // New builds a fake registrar from cfg.
@@ -138,6 +147,10 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.Chaos != nil {
+		c := cfg.Chaos.withDefaults()
+		cfg.Chaos = &c
+	}
 	s := &Server{
 		cfg:      cfg,
 		mux:      http.NewServeMux(),
@@ -148,6 +161,7 @@ func New(cfg Config) *Server {
 		sessions: map[string]*session{},
 		tokens:   map[string]struct{}{},
 		attempts: map[string]int{},
+		chaos:    chaosState{perCedula: map[string]int{}},
 	}
 	for _, f := range cfg.Fixtures {
 		s.fixtures[f.Cedula] = f.complete()
@@ -238,7 +252,7 @@ func (s *Server) record(rec LookupRecord) {
 	}
 	s.mu.Unlock()
 	s.log.Debug("fakeregistrar lookup", "source", rec.Source, "cedula", rec.Cedula,
-		"case", rec.Case, "reason", rec.Reason, "status", rec.Status)
+		"case", rec.Case, "reason", rec.Reason, "status", rec.Status, "chaos", rec.Chaos)
 }
 
 // resolve returns the case to answer for cedula on this attempt: CaseFlaky

@@ -83,11 +83,14 @@ func (s *Server) wspLookup(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	f := s.resolve(nuip)
-	rec.Case = f.Case
+	f := s.unleash(s.resolve(nuip), &rec)
+	rec.Case, rec.Delay = f.Case, f.Delay
 	rec.Status = http.StatusOK
-	if f.Case == CaseBlocked500 {
+	switch f.Case {
+	case CaseBlocked500:
 		rec.Status = http.StatusInternalServerError
+	case CaseReset:
+		rec.Status = 0
 	}
 	s.record(rec)
 	s.hold(r, f.Delay)
@@ -121,6 +124,10 @@ func (s *Server) wspAnswer(w http.ResponseWriter, f Fixture) {
 		s.writeWSPJSON(w, http.StatusOK, false, "Su sesión ha expirado, por favor recargue la página.", true)
 	case CaseCaptchaRejected:
 		s.writeWSPJSON(w, http.StatusOK, false, wspCaptchaMessage, false)
+	case CaseGarbage:
+		writeGarbage(w)
+	case CaseReset:
+		resetConn(w)
 	default:
 		s.writeWSPJSON(w, http.StatusOK, false, "Error desconocido.", false)
 	}

@@ -225,10 +225,35 @@ func FuzzRegistration(f *testing.F) {
 		with(ok, func(s *seed) { s.cedula = `"-1102812125"` }),
 		with(ok, func(s *seed) { s.cedula = `"1102812125."` }),
 		with(ok, func(s *seed) { s.cedula, s.phone = `"10000001"`, `"1"` }),
+		// Huge values.
+		with(ok, func(s *seed) { s.cedula, s.name = `"1102812128"`, `"`+strings.Repeat("Á", 100_000)+`"` }),
+		with(ok, func(s *seed) { s.cedula = `"` + strings.Repeat("1", 5_000) + `"` }),
+		with(ok, func(s *seed) { s.cedula, s.phone = `"1102812128"`, `"`+strings.Repeat("3", 10_000)+`"` }),
+		with(ok, func(s *seed) { s.cedula, s.password = `"1102812128"`, `"`+strings.Repeat("x", 100_000)+`"` }),
+		with(ok, func(s *seed) { s.cedula, s.goal = `"1102812128"`, `1e400` }),
+		with(ok, func(s *seed) { s.cedula, s.goal = `"1102812128"`, `9007199254740993` }),
+		with(ok, func(s *seed) { s.cedula, s.goal = `"1102812128"`, `-0` }),
+		with(ok, func(s *seed) { s.cedula, s.goal = `"1102812128"`, `1e30` }),
+		with(ok, func(s *seed) { s.cedula, s.ref = `"1102812128"`, `"`+strings.Repeat("LEADAAAA", 10_000)+`"` }),
+		// Odd Unicode.
+		with(ok, func(s *seed) { s.cedula, s.name = `"1102812129"`, `"Ana\u200dPérez"` }),
+		with(ok, func(s *seed) { s.cedula, s.name = `"1102812130"`, `"A\u0301na Pe\u0301rez"` }),
+		with(ok, func(s *seed) { s.cedula, s.name = `"1102812131"`, `"Ana 😀 Pérez"` }),
+		with(ok, func(s *seed) { s.cedula, s.name = `"1102812132"`, `"\ud800Ana Pérez"` }),
+		with(ok, func(s *seed) { s.cedula, s.name = `"1102812133"`, `"Ana\u202ePérez"` }),
+		with(ok, func(s *seed) { s.cedula, s.name = `"1102812134"`, `"Ana\u0000Pérez"` }),
+		with(ok, func(s *seed) { s.cedula = `"１１０２８１２１３５"` }), // full-width digits
+		with(ok, func(s *seed) { s.cedula = `"١١٠٢٨١٢١٣٦"` }), // Arabic-Indic digits
+		with(ok, func(s *seed) { s.cedula, s.phone = `"1102812137"`, `"３００１２３４５６７"` }),
+		with(ok, func(s *seed) { s.cedula, s.email = `"1102812138"`, `"ä@exämple.com"` }),
+		with(ok, func(s *seed) { s.cedula, s.email = `"1102812139"`, `"a@b.co\u0000"` }),
 		{true, "Ana Forma", "1102812126", "3001234567", "", "clave-segura-123", "7", "true", "LEADBBBB", "", ""},
 		{true, "Ana Forma", "1102812127", "3001234567", "", "clave-segura-123", "abc", "true", "", "", ""},
 		{true, "Ana Forma", "1102812127", "3001234567", "", "clave-segura-123", "", "true", "", "@jsonPayload", `{"ref":{"$ne":""},"referral_goal":"9"}`},
 		{true, "Ana Forma", "1102812127", "3001234567", "", "clave-segura-123", "", "on", "", "", ""},
+		{true, strings.Repeat("Ana Forma ", 20_000), "1102812140", "3001234567", "", "clave-segura-123", "", "true", "", "", ""},
+		{true, "Ana\u0000Forma", "1102812141", "3001234567", "", "clave-segura-123", "1e400", "true", "", "", ""},
+		{true, "Ana Forma", "１１０２８１２１４２", "3001234567", "", "clave-segura-123", "", "true", "", "", ""},
 	}
 	for _, s := range seeds {
 		f.Add(s.form, s.name, s.cedula, s.phone, s.email, s.password, s.goal, s.policy, s.ref, s.key, s.value)
@@ -345,6 +370,14 @@ func FuzzLogin(f *testing.F) {
 		{false, `"-20000001"`, pw, ``},
 		{true, `20.000.001`, apptest.Password, ``},
 		{true, `20000001`, apptest.Password, `cedula`},
+		{false, `"` + strings.Repeat("2", 100_000) + `"`, pw, ``},
+		{false, `"20000001"`, `"` + strings.Repeat("x", 1_000_000) + `"`, ``},
+		{false, `"\ud800"`, pw, ``},
+		{false, `"２００００００１"`, pw, ``},
+		{false, `"20000001\u0000"`, pw, ``},
+		{false, `2e400`, pw, ``},
+		{true, strings.Repeat("2", 100_000), apptest.Password, ``},
+		{true, "20000001\x00", apptest.Password, ``},
 	} {
 		f.Add(s.form, s.identity, s.password, s.identityFld)
 	}

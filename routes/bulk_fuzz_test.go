@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/padron/padron/apptest"
 )
 
@@ -48,8 +50,9 @@ func bulkAcceptable(body string) bool {
 	return hasIDs
 }
 
-// FuzzBulkRefresh posts any body to the bulk refresh as LeaderA. Never a
-// 5xx, never a 200 for a body outside the documented shape, never a
+// FuzzBulkRefresh posts any body with any content type (multipart
+// included: the endpoint reads JSON whatever the header says) to the bulk
+// refresh as LeaderA. Never a 5xx, never a 200 for a body outside the documented shape, never a
 // record touched that is not LeaderA's or their referidos', and never a
 // record created or lost.
 func FuzzBulkRefresh(f *testing.F) {
@@ -91,16 +94,30 @@ func FuzzBulkRefresh(f *testing.F) {
 		`{"ids":["x"],"all":"true"}`, `{"ids":[{"$ne":""}]}`, `{"ids":[1]}`, `{"ids":"` + c.MemberB.ID + `"}`,
 		`null`, `[]`, `{}`, `{"ids":[]}`, `{"ids":["a"]} x`, `{"ids":["a"],"ids":[1]}`,
 		`{"ids":["` + strings.Repeat("x", 300) + `"]}`, ``,
+		`{"ids":["` + strings.Repeat(c.MemberA.ID+`","`, 600) + `x"]}`, // over 500 ids, under 64 KiB
+		`{"ids":["` + strings.Repeat("x", 70_000) + `"]}`,              // over 64 KiB
+		`{"ids":["\ud800","\u0000","𝕏","` + c.MemberA.ID + `\u200b"]}`, `{"ids":["x"],"all":1e400}`,
+		"\xef\xbb\xbf" + `{"ids":["` + c.MemberA.ID + `"]}`, "\xff\xfe{\x00}",
 	} {
-		f.Add(seed)
+		f.Add(seed, "application/json")
 	}
-	f.Fuzz(func(t *testing.T, body string) {
+	// Multipart and other content types: the body is JSON or nothing.
+	form := "--b\r\nContent-Disposition: form-data; name=\"ids\"\r\n\r\n" + c.MemberA.ID + "\r\n--b--\r\n"
+	f.Add(form, "multipart/form-data; boundary=b")
+	f.Add(`{"ids":["`+c.MemberA.ID+`"]}`, "multipart/form-data; boundary=b")
+	f.Add("ids="+c.MemberA.ID, "application/x-www-form-urlencoded")
+	f.Add(`{"ids":["`+c.MemberA.ID+`"]}`, "text/plain; charset=utf-16")
+	f.Add(`{"ids":["`+c.MemberA.ID+`"]}`, "")
+	f.Fuzz(func(t *testing.T, body, contentType string) {
+		if !httpguts.ValidHeaderFieldValue(contentType) {
+			return // no client can send it
+		}
 		req, err := http.NewRequest(http.MethodPost, url, bytes.NewBufferString(body))
 		if err != nil {
 			t.Fatal(err)
 		}
 		req.Header.Set("Authorization", c.LeaderA.Token)
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 		res, err := client.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -112,7 +129,7 @@ func FuzzBulkRefresh(f *testing.F) {
 			t.Fatalf("answered %d: %s", res.StatusCode, out)
 		case res.StatusCode == http.StatusOK && !bulkAcceptable(body):
 			t.Fatalf("accepted a body outside the documented shape: %q", body)
-		case res.StatusCode == http.StatusBadRequest && bulkAcceptable(body):
+		case res.StatusCode == http.StatusBadRequest && bulkAcceptable(body) && len(body) <= 64<<10:
 			t.Fatalf("refused a documented body %q: %s", body, out)
 		}
 		for _, id := range others {
@@ -122,6 +139,129 @@ func FuzzBulkRefresh(f *testing.F) {
 		}
 		if n := users(); n != before {
 			t.Fatalf("users went from %d to %d", before, n)
+		}
+	})
+}
+
+// FuzzRefresh posts any body with any content type to the single refresh,
+// for any user id (or junk in its place) and as anyone: nobody, MemberA,
+// LeaderA or a superuser. Never a 5xx; a check is queued (202) only for a
+// caller allowed to ask for it, and no one else's record changes; never a
+// record created or lost.
+func FuzzRefresh(f *testing.F) {
+	c := apptest.Seeded(f)
+	app := setup(f, nil)
+	f.Cleanup(app.Cleanup)
+	settings := app.Settings()
+	settings.RateLimits.Enabled = false
+	if err := app.Save(settings); err != nil {
+		f.Fatal(err)
+	}
+	base := apptest.Serve(f, app).URL + "/api/census/refresh"
+	client := &http.Client{Timeout: 15 * time.Second}
+	everyone := []apptest.Person{c.LeaderA, c.LeaderB, c.MemberA, c.MemberB, c.Loner}
+	for _, p := range everyone {
+		setInfo(f, app, p.ID, "error", old)
+	}
+	callers := []apptest.Person{{}, c.MemberA, c.LeaderA, c.Superuser}
+	// may says whether caller may queue target's check.
+	may := func(caller apptest.Person, target string) bool {
+		switch caller.ID {
+		case "":
+			return false
+		case c.Superuser.ID:
+			return true
+		case c.LeaderA.ID:
+			return target == c.LeaderA.ID || target == c.MemberA.ID
+		}
+		return target == caller.ID
+	}
+	counts := func(t testing.TB) (int64, int64) {
+		n, err := app.CountRecords("users")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := app.CountRecords("cedula_info")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n, m
+	}
+	users, infos := counts(f)
+
+	for _, seed := range []struct {
+		who               uint8
+		path, body, ctype string
+	}{
+		{1, "", "", ""},
+		{2, "/" + c.MemberA.ID, "", ""},
+		{2, "/" + c.MemberB.ID, `{"user":"` + c.MemberB.ID + `"}`, "application/json"},
+		{1, "/" + c.LeaderA.ID, "", ""},
+		{0, "/" + c.MemberA.ID, "", ""},
+		{3, "/" + c.Loner.ID, "", ""},
+		{3, "", "", ""},
+		{2, "/" + c.MemberA.ID + "%00", "", ""},
+		{2, "/" + c.MemberA.ID + "/../" + c.MemberB.ID, "", ""},
+		{2, "/%2e%2e%2f" + c.MemberB.ID, "", ""},
+		{2, "/" + strings.Repeat("x", 5000), "", ""},
+		{2, "/ñ😀\u202e", "", ""},
+		{1, "", strings.Repeat("{", 2000), "application/json"},
+		{1, "", "--b\r\nContent-Disposition: form-data; name=\"userId\"\r\n\r\n" + c.MemberB.ID + "\r\n--b--\r\n", "multipart/form-data; boundary=b"},
+		{1, "", "--b\r\n" + strings.Repeat("x", 2000), "multipart/form-data; boundary=b"},
+		{2, "/" + c.MemberB.ID, "userId=" + c.MemberA.ID, "application/x-www-form-urlencoded"},
+		{1, "?userId=" + c.MemberB.ID, "", ""},
+	} {
+		f.Add(seed.who, seed.path, seed.body, seed.ctype)
+	}
+	f.Fuzz(func(t *testing.T, who uint8, path, body, contentType string) {
+		if !httpguts.ValidHeaderFieldValue(contentType) {
+			return // no client can send it
+		}
+		caller := callers[int(who)%len(callers)]
+		req, err := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
+		if err != nil {
+			return // not a URL a client can send
+		}
+		req.Header.Set("Content-Type", contentType)
+		if caller.Token != "" {
+			req.Header.Set("Authorization", caller.Token)
+		}
+		before := map[string]string{}
+		for _, p := range everyone {
+			before[p.ID] = status(t, app, p.ID)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode >= 500 {
+			t.Fatalf("answered %d: %s", res.StatusCode, out)
+		}
+		queued := ""
+		if res.StatusCode == http.StatusAccepted {
+			var a struct{ User string }
+			if err := json.Unmarshal(out, &a); err != nil {
+				t.Fatalf("202 without a body: %s", out)
+			}
+			queued = a.User
+			if !may(caller, queued) {
+				t.Fatalf("%q queued %q's check: %s", caller.Name, queued, out)
+			}
+		}
+		for _, p := range everyone {
+			got := status(t, app, p.ID)
+			if got != before[p.ID] && p.ID != queued {
+				t.Fatalf("%s's record went from %s to %s on a %d", p.Name, before[p.ID], got, res.StatusCode)
+			}
+			if got != "pending" {
+				continue
+			}
+			setInfo(t, app, p.ID, "error", old) // ready for the next input
+		}
+		if n, m := counts(t); n != users || m != infos {
+			t.Fatalf("users %d → %d, cedula_info %d → %d", users, n, infos, m)
 		}
 	})
 }

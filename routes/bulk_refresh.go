@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/list"
@@ -182,7 +181,7 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 		}
 		res.Results = res.Results[:0]
 		res.Queued, res.Skipped = 0, 0
-		infos, referrers, err := loadForBulk(tx, ids)
+		infos, err := loadForBulk(tx, who, ids)
 		if err != nil {
 			return err
 		}
@@ -190,9 +189,8 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 		for _, id := range ids {
 			item := BulkItem{ID: id}
 			info := infos[id]
-			referredBy, exists := referrers[id]
 			switch {
-			case !exists || info == nil || !canSee(who, id, referredBy):
+			case info == nil:
 				item.Outcome = OutcomeNotYourReferral
 			case !all && census.IsSettled(info.GetString("status")):
 				item.Outcome, item.State = OutcomeFinal, info.GetString("status")
@@ -234,32 +232,35 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 	return res, nil
 }
 
-// loadForBulk reads the census records and the referrers of ids in two
-// indexed queries; a missing user is absent from referrers.
-func loadForBulk(app core.App, ids []string) (map[string]*core.Record, map[string]string, error) {
+// loadForBulk reads, in two indexed queries, the census records of the
+// users among ids that who may refresh: the users and cedula_info view rules
+// must show them both, as for a single refresh. Anyone else is absent.
+func loadForBulk(app core.App, who caller, ids []string) (map[string]*core.Record, error) {
 	in := list.ToInterfaceSlice(ids)
-	var users []struct {
-		ID         string `db:"id"`
-		ReferredBy string `db:"referred_by"`
-	}
-	err := app.DB().Select("id", "referred_by").From(migrations.UsersCollection).
-		Where(dbx.In("id", in...)).All(&users)
+	users, err := who.viewable(app, migrations.UsersCollection, "id", in)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load users: %w", err)
+		return nil, err
 	}
-	referrers := make(map[string]string, len(users))
-	for _, u := range users {
-		referrers[u.ID] = u.ReferredBy
+	var shown []string
+	if err := users.Select(migrations.UsersCollection + ".id").Column(&shown); err != nil {
+		return nil, fmt.Errorf("load users: %w", err)
 	}
-	records, err := app.FindAllRecords(migrations.CedulaInfoCollection, dbx.In("user", in...))
+	if len(shown) == 0 {
+		return nil, nil
+	}
+	records, err := who.viewable(app, migrations.CedulaInfoCollection, "user", list.ToInterfaceSlice(shown))
 	if err != nil {
-		return nil, nil, fmt.Errorf("load cedula_info: %w", err)
+		return nil, err
 	}
-	infos := make(map[string]*core.Record, len(records))
-	for _, rec := range records {
+	var found []*core.Record
+	if err := records.All(&found); err != nil {
+		return nil, fmt.Errorf("load cedula_info: %w", err)
+	}
+	infos := make(map[string]*core.Record, len(found))
+	for _, rec := range found {
 		infos[rec.GetString("user")] = rec
 	}
-	return infos, referrers, nil
+	return infos, nil
 }
 
 func dedupe(ids []string) []string {

@@ -7,13 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/migrations"
 )
 
 // exportHeader is the CSV's first row, in the order of the columns.
@@ -80,20 +78,20 @@ type exportRow struct {
 	FetchedAt    types.DateTime `db:"fetched_at"`
 }
 
-// exportReferidos streams who's referidos (everyone for a superuser) as CSV
-// row by row from one query; nothing is held in memory but a row.
+// exportReferidos streams who's referidos (as the collections' list rules
+// show them; everyone for a superuser) as CSV row by row from one query;
+// nothing is held in memory but a row.
 func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
-	q := e.App.DB().Select(
-		"u.name", "u.cedula", "u.phone", "u.created", "ci.status", "ci.departamento",
-		"ci.municipio", "ci.puesto", "ci.direccion", "ci.mesa", "ci.novedad", "ci.fetched_at").
-		From(migrations.UsersCollection+" u").
-		// Every user has a cedula_info (created in the same transaction).
-		InnerJoin(migrations.CedulaInfoCollection+" ci", dbx.NewExp("ci.user = u.id")).
-		OrderBy("u.created", "u.id")
-	if !who.superuser {
-		q = q.Where(dbx.HashExp{"u.referred_by": who.id})
+	q, err := who.referidos(e.App)
+	if err != nil {
+		return e.InternalServerError("No pudimos exportar los referidos.", err)
 	}
-	rows, err := q.Rows()
+	// Every user has a cedula_info (created in the same transaction).
+	rows, err := q.Select(
+		"users.name", "users.cedula", "users.phone", "users.created", "cedula_info.status",
+		"cedula_info.departamento", "cedula_info.municipio", "cedula_info.puesto",
+		"cedula_info.direccion", "cedula_info.mesa", "cedula_info.novedad", "cedula_info.fetched_at").
+		OrderBy("users.created", "users.id").Rows()
 	if err != nil {
 		return e.InternalServerError("No pudimos exportar los referidos.", fmt.Errorf("query export: %w", err))
 	}

@@ -70,16 +70,19 @@ func bindReferidosStats(se *core.ServeEvent) {
 	}).Bind(apis.BodyLimit(readBodyLimit))
 }
 
-// referidosStats counts who's referidos (everyone for a superuser) in one
-// grouped query over the referred_by and cedula_info.user indexes.
+// referidosStats counts who's referidos (as the collections' list rules
+// show them; everyone for a superuser) in one grouped query.
 func referidosStats(app core.App, who caller) (*ReferidosStats, error) {
-	q := app.DB().Select("ci.status", "ci.departamento", "ci.municipio", "ci.puesto", "count(*) AS n").
-		From(migrations.UsersCollection+" u").
-		InnerJoin(migrations.CedulaInfoCollection+" ci", dbx.NewExp("ci.user = u.id")).
-		GroupBy("ci.status", "ci.departamento", "ci.municipio", "ci.puesto")
-	if !who.superuser {
-		q = q.Where(dbx.HashExp{"u.referred_by": who.id})
+	q, err := who.referidos(app)
+	if err != nil {
+		return nil, err
 	}
+	count := "count(*) AS n"
+	if q.Info().Distinct {
+		count = "count(DISTINCT users.id) AS n" // a rule's join may repeat a person
+	}
+	place := []string{"cedula_info.status", "cedula_info.departamento", "cedula_info.municipio", "cedula_info.puesto"}
+	q.Select(append(place, count)...).GroupBy(place...)
 	var rows []struct {
 		Status       string `db:"status"`
 		Departamento string `db:"departamento"`

@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -91,10 +92,33 @@ func (r *refresher) gate(info *core.Record, now time.Time) error {
 	return nil
 }
 
-// canSee reports whether who may refresh the user with the given referrer:
-// their own record, a referral of a leader, anything for a superuser.
-func canSee(who caller, userID, referredBy string) bool {
-	return who.superuser || userID == who.id || (who.leader && referredBy == who.id)
+// refreshable is userID's census record when who may ask for a new check
+// of it: the users and cedula_info view rules must show them both. A
+// refusal is ErrNotAllowed for a member; for a leader or a superuser it is
+// ErrNotYourReferral, the same whether or not the user exists.
+func (who caller) refreshable(app core.App, userID string) (*core.Record, error) {
+	refusal := ErrNotAllowed
+	switch {
+	case who.id == userID && who.superuser:
+		refusal = ErrNoRecord
+	case who.leader || who.superuser:
+		refusal = ErrNotYourReferral
+	}
+	user, err := app.FindRecordById(migrations.UsersCollection, userID)
+	if err != nil {
+		return nil, refusal
+	}
+	if ok, err := who.mayView(app, user); err != nil || !ok {
+		return nil, cmp.Or(err, refusal)
+	}
+	info, err := app.FindFirstRecordByData(migrations.CedulaInfoCollection, "user", userID)
+	if err != nil {
+		return nil, fmt.Errorf("cedula_info of %s: %w", userID, ErrNoRecord)
+	}
+	if ok, err := who.mayView(app, info); err != nil || !ok {
+		return nil, cmp.Or(err, refusal)
+	}
+	return info, nil
 }
 
 // refreshOne queues a check of userID's record for who, in one transaction,
@@ -102,20 +126,9 @@ func canSee(who caller, userID, referredBy string) bool {
 func (r *refresher) refreshOne(app core.App, who caller, userID string) (*core.Record, error) {
 	var queued *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
-		user, err := tx.FindRecordById(migrations.UsersCollection, userID)
-		if err != nil || !canSee(who, userID, user.GetString("referred_by")) {
-			switch {
-			case who.id == userID && who.superuser:
-				return ErrNoRecord
-			case who.leader || who.superuser:
-				return ErrNotYourReferral
-			default:
-				return ErrNotAllowed
-			}
-		}
-		info, err := tx.FindFirstRecordByData(migrations.CedulaInfoCollection, "user", userID)
+		info, err := who.refreshable(tx, userID)
 		if err != nil {
-			return fmt.Errorf("cedula_info of %s: %w", userID, ErrNoRecord)
+			return err
 		}
 		now := r.now()
 		if err := r.gate(info, now); err != nil {

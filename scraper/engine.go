@@ -14,6 +14,7 @@ import (
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/cedula"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/tokens"
 )
 
 // The real sites and sitekeys, from the registrar contract; tests and demos
@@ -58,9 +59,14 @@ type Config struct {
 	// Solver gets the captcha tokens. Default nil: every lookup fails with
 	// census.ErrCaptchaConfig, so a missing key shows up per check, not at startup.
 	Solver captcha.Solver
+	// Tokens tunes the pipeline that buys tokens from Solver ahead of need
+	// (its Gap should be the Gate's pacing, its Demand the queue's). Default:
+	// tokens' defaults with no Demand, so each lookup solves its own token
+	// when it asks.
+	Tokens tokens.Config
 	// Gate paces traffic to the site; waited on once per lookup, right
-	// before the page is requested (browser and context already up), after the
-	// captcha is solved. Default nil: no pacing.
+	// before the page is requested (browser and context already up), after
+	// the lookup took its captcha token. Default nil: no pacing.
 	Gate Gate
 	// ChromiumPath is the browser binary. Default launcher.LookPath(); a
 	// browser is never downloaded.
@@ -90,9 +96,10 @@ type Config struct {
 // Engine looks cédulas up on the registrar through a shared headless
 // Chromium. Safe for concurrent use; Close it to kill the browser.
 type Engine struct {
-	cfg  Config
-	site site
-	pool *pool
+	cfg    Config
+	site   site
+	pool   *pool
+	tokens *tokens.Pipeline // nil without a Solver
 
 	closeOnce sync.Once
 	closeErr  error
@@ -148,11 +155,30 @@ func New(cfg Config) (*Engine, error) {
 	default:
 		return nil, fmt.Errorf("scraper: unknown source %q (want %q or %q)", cfg.Source, census.SourceWSP, census.SourceElecciones)
 	}
-	return &Engine{
+	e := &Engine{
 		cfg:  cfg,
 		site: st,
 		pool: newPool(cfg.ChromiumPath, cfg.PoolSize, cfg.RecycleAfter, cfg.Logger),
-	}, nil
+	}
+	if cfg.Solver != nil {
+		if cfg.Tokens.Logger == nil {
+			cfg.Tokens.Logger = cfg.Logger
+		}
+		// The token needs only the sitekey and URL: it can be bought before
+		// the lookup that will use it.
+		task := captcha.Task{SiteKey: cfg.SiteKey, PageURL: st.pageURL, UserAgent: cfg.UserAgent}
+		e.tokens = tokens.New(cfg.Solver, task, cfg.Tokens)
+	}
+	return e, nil
+}
+
+// TokenStatus reports the captcha token pipeline, for the operator; ok is
+// false without a captcha service.
+func (e *Engine) TokenStatus() (st tokens.Status, ok bool) {
+	if e.tokens == nil {
+		return tokens.Status{}, false
+	}
+	return e.tokens.Status(), true
 }
 
 // Lookup asks the registrar about one cédula. Failures are *census.LookupError of
@@ -176,20 +202,17 @@ func (e *Engine) lookup(ctx context.Context, raw string) (census.Result, error) 
 	if err != nil {
 		return census.Result{}, fmt.Errorf("scraper: cedula %q: %w", raw, err)
 	}
-	if e.cfg.Solver == nil {
+	if e.tokens == nil {
 		return census.Result{}, census.Fail(census.ErrCaptchaConfig, nil, "no captcha service configured: set a captcha key (PADRON_CAPTCHA_KEY)")
 	}
 
-	// The token lives ~120 s and needs only the sitekey and URL: get it
-	// before taking the site's time.
-	task := captcha.Task{SiteKey: e.cfg.SiteKey, PageURL: e.site.pageURL, UserAgent: e.cfg.UserAgent}
-	token, err := e.cfg.Solver.Solve(ctx, task)
+	// Tokens are bought ahead by the pipeline; take one before the site's
+	// time, and give it back if the form is never submitted.
+	tok, err := e.takeToken(ctx)
 	if err != nil {
-		return census.Result{}, captchaFailure(ctx, err)
+		return census.Result{}, err
 	}
-	if token.Value == "" { // the page would refuse to submit at all
-		return census.Result{}, census.Fail(census.ErrCaptcha, nil, "the captcha service returned an empty token")
-	}
+	defer func() { tok.Return() }()
 	// Waiting for a pool slot (and a launch, which has its own budget) is
 	// bounded by the caller only: LookupTimeout is for the browser's work.
 	b, err := e.pool.acquire(ctx)
@@ -204,10 +227,27 @@ func (e *Engine) lookup(ctx context.Context, raw string) (census.Result, error) 
 	}
 	defer e.pool.release(b)
 
-	res, err := e.visit(ctx, b, ced, token.Value)
-	if errors.Is(err, census.ErrCaptcha) {
+	// submitted is the token the form went out with, if it did.
+	var submitted *tokens.Token
+	res, err := e.visit(ctx, b, ced, func(ctx context.Context) (string, error) {
+		// Never submit a token past its lifetime: one that aged at the pool
+		// or the gate is wasted and replaced.
+		for !tok.Fresh() {
+			tok.Expire()
+			e.cfg.Logger.Warn("captcha token expired before the submit; taking another", "solved", tok.Solved)
+			next, terr := e.takeToken(ctx)
+			if terr != nil {
+				return "", terr
+			}
+			tok = next
+		}
+		tok.Used()
+		submitted = tok
+		return tok.Value, nil
+	})
+	if errors.Is(err, census.ErrCaptcha) && submitted != nil {
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), reportTimeout)
-		if rerr := e.cfg.Solver.ReportBad(rctx, token); rerr != nil {
+		if rerr := submitted.Reject(rctx); rerr != nil {
 			e.cfg.Logger.Warn("reporting a rejected captcha token", "err", rerr)
 		}
 		rcancel()
@@ -215,10 +255,29 @@ func (e *Engine) lookup(ctx context.Context, raw string) (census.Result, error) 
 	return res, err
 }
 
+// takeToken takes a captcha token from the pipeline, classifying failures.
+func (e *Engine) takeToken(ctx context.Context) (*tokens.Token, error) {
+	tok, err := e.tokens.Take(ctx)
+	switch {
+	case err == nil:
+		return tok, nil
+	case errors.Is(err, tokens.ErrClosed):
+		return nil, census.Fail(census.ErrTransient, err, "engine is shutting down")
+	case tokens.ErrEmptyToken(err):
+		return nil, census.Fail(census.ErrCaptcha, nil, "the captcha service returned an empty token")
+	}
+	return nil, captchaFailure(ctx, err)
+}
+
 // Close kills Chromium and waits until none of its processes is left.
 // Lookups still running fail; later ones fail at once.
 func (e *Engine) Close() error {
-	e.closeOnce.Do(func() { e.closeErr = e.pool.close() })
+	e.closeOnce.Do(func() {
+		if e.tokens != nil {
+			_ = e.tokens.Close()
+		}
+		e.closeErr = e.pool.close()
+	})
 	return e.closeErr
 }
 

@@ -10,12 +10,13 @@ import (
 )
 
 // visit runs the browser part of a lookup on b: open the form, check it,
-// fill it with cedula and the captcha token, submit it through the page's
+// fill it with cedula and the captcha token (from token, asked right before
+// the submit), submit it through the page's
 // own button and script, and parse the answer the script received.
 // ctx is the caller's; the browser's work gets LookupTimeout in all, the
 // wait at the Gate between opening the context and loading the page aside
 // (with many checks queued at the registrar's pace it may be long).
-func (e *Engine) visit(ctx context.Context, b *browser, ced, token string) (census.Result, error) {
+func (e *Engine) visit(ctx context.Context, b *browser, ced string, token func(context.Context) (string, error)) (census.Result, error) {
 	start := time.Now()
 	octx, ocancel := context.WithTimeout(ctx, e.cfg.LookupTimeout)
 	s, err := openSession(octx, b, userAgent(e.cfg.UserAgent))
@@ -76,7 +77,11 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced, token string) (cens
 	if err := s.expect(endpoint); err != nil {
 		return census.Result{}, e.failure(ctx, bctx, s, nil, census.Fail(census.ErrSiteChanged, err, "the page's URL"))
 	}
-	if _, err := page.Eval(e.site.submitJS, ced, token); err != nil {
+	value, err := token(ctx)
+	if err != nil {
+		return census.Result{}, err
+	}
+	if _, err := page.Eval(e.site.submitJS, ced, value); err != nil {
 		return census.Result{}, e.failure(ctx, bctx, s, nil, fmt.Errorf("submitting the form: %w", err))
 	}
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -41,9 +42,10 @@ func Build(app core.App, cfg config.Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Config: cfg}
+	checkDataDir(app)
 	log := slog.New(newAppLogHandler(app, os.Stderr))
 
-	deps := routes.Deps{RefreshCooldown: cfg.RefreshCooldown}
+	deps := routes.Deps{RefreshCooldown: cfg.RefreshCooldown, Logger: log}
 	var queue hooks.Enqueuer
 	if cfg.Worker {
 		if err := s.buildWorker(app, log); err != nil {
@@ -72,15 +74,28 @@ func (s *Server) buildWorker(app core.App, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	engCfg.Gate = worker.NewPacer(s.Config.Pacing, s.Config.PacingJitter, nil)
+	pacer := worker.NewPacer(s.Config.Pacing, s.Config.PacingJitter, nil)
+	engCfg.Gate = pacer
+	// The token pipeline buys captchas for the worker's claimed and due
+	// checks; the worker is built after the engine it drives.
+	var demand atomic.Pointer[worker.Worker]
+	engCfg.Tokens.Demand = func(most int) int {
+		if w := demand.Load(); w != nil {
+			return w.Demand(most)
+		}
+		return 0
+	}
 	engine, err := scraper.New(engCfg)
 	if err != nil {
 		return fmt.Errorf("census engine: %w", err)
 	}
-	w, err := worker.New(app, engine, s.Config.WorkerConfig(log))
+	wcfg := s.Config.WorkerConfig(log)
+	wcfg.Pacer, wcfg.Tokens = pacer, engine
+	w, err := worker.New(app, engine, wcfg)
 	if err != nil {
 		return fmt.Errorf("census worker: %w", err)
 	}
+	demand.Store(w)
 	w.Bind(app, engine)
 	s.Worker, s.Engine = w, engine
 	return nil

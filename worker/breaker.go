@@ -28,6 +28,9 @@ type Breaker struct {
 	trips         int
 	openUntil     time.Time
 	probeInFlight bool
+	restored      bool
+	seq           uint64              // bumped on every change worth persisting
+	onChange      func(BreakerStatus) // told of every such change, outside the lock
 }
 
 // BreakerStatus is the breaker's state for superusers and logs.
@@ -36,6 +39,11 @@ type BreakerStatus struct {
 	Consecutive int       `json:"consecutive_blocks"`
 	Trips       int       `json:"trips"`
 	OpenUntil   time.Time `json:"open_until,omitzero"`
+	// Restored says the state came from the database at start: a restart
+	// did not forget a block.
+	Restored bool `json:"restored,omitempty"`
+
+	seq uint64 // orders snapshots, so an older one never overwrites a newer
 }
 
 // NewBreaker builds a closed breaker; onTransition (may be nil) is told of
@@ -51,7 +59,7 @@ func NewBreaker(threshold int, base, max time.Duration, clock clockwork.Clock, o
 // admits exactly one probe until that probe reports back.
 func (b *Breaker) Allow() bool {
 	b.mu.Lock()
-	defer b.mu.Unlock()
+	defer b.changed()()
 	switch b.state {
 	case BreakerOpen:
 		if b.clock.Now().Before(b.openUntil) {
@@ -73,8 +81,9 @@ func (b *Breaker) Allow() bool {
 // Blocked records a block answer from the registrar.
 func (b *Breaker) Blocked() {
 	b.mu.Lock()
-	defer b.mu.Unlock()
+	defer b.changed()()
 	b.consecutive++
+	b.seq++
 	b.probeInFlight = false
 	if b.state == BreakerHalfOpen || b.consecutive >= b.threshold {
 		if b.state != BreakerOpen {
@@ -92,7 +101,10 @@ func (b *Breaker) Blocked() {
 // Answered records that the registrar answered without blocking us.
 func (b *Breaker) Answered() {
 	b.mu.Lock()
-	defer b.mu.Unlock()
+	defer b.changed()()
+	if b.consecutive > 0 {
+		b.seq++
+	}
 	b.consecutive = 0
 	b.probeInFlight = false
 	if b.state != BreakerClosed {
@@ -113,11 +125,76 @@ func (b *Breaker) Release() {
 func (b *Breaker) Status() BreakerStatus {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	s := BreakerStatus{State: b.state, Consecutive: b.consecutive, Trips: b.trips}
+	return b.statusLocked()
+}
+
+func (b *Breaker) statusLocked() BreakerStatus {
+	s := BreakerStatus{State: b.state, Consecutive: b.consecutive, Trips: b.trips, Restored: b.restored, seq: b.seq}
 	if b.state == BreakerOpen {
 		s.OpenUntil = b.openUntil
 	}
 	return s
+}
+
+// Claimable is how many checks the breaker would let the worker claim now,
+// without taking a probe: -1 for any number (closed), 1 (a probe is due),
+// or 0 (cooling off, or the probe is out).
+func (b *Breaker) Claimable() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case b.state == BreakerClosed:
+		return -1
+	case b.state == BreakerOpen && b.clock.Now().Before(b.openUntil), b.probeInFlight:
+		return 0
+	}
+	return 1
+}
+
+// OnChange sets f to be told of every change worth persisting (state,
+// consecutive blocks, trips), outside the breaker's lock; snapshots may
+// arrive out of order, Newer tells them apart. Set it before use.
+func (b *Breaker) OnChange(f func(BreakerStatus)) {
+	b.mu.Lock()
+	b.onChange = f
+	b.mu.Unlock()
+}
+
+// Newer reports whether s is a later state than o.
+func (s BreakerStatus) Newer(o BreakerStatus) bool { return s.seq > o.seq }
+
+// Restore puts the breaker back in a state persisted by an earlier process:
+// an open breaker keeps cooling off until its OpenUntil; a half-open one
+// admits a fresh probe (the old one died with the process).
+func (b *Breaker) Restore(s BreakerStatus) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch s.State {
+	case BreakerOpen, BreakerHalfOpen, BreakerClosed:
+	default:
+		return
+	}
+	b.state, b.consecutive, b.trips, b.openUntil = s.State, s.Consecutive, s.Trips, s.OpenUntil
+	b.probeInFlight = false
+	b.restored = true
+}
+
+// changed returns the deferred tail of a mutating method: it unlocks and,
+// if the method changed what is persisted, tells onChange.
+func (b *Breaker) changed() func() {
+	before := b.seq
+	return func() {
+		var snap BreakerStatus
+		notify := b.seq != before && b.onChange != nil
+		if notify {
+			snap = b.statusLocked()
+		}
+		f := b.onChange
+		b.mu.Unlock()
+		if notify {
+			f(snap)
+		}
+	}
 }
 
 func (b *Breaker) set(to string, cool time.Duration) {
@@ -126,5 +203,6 @@ func (b *Breaker) set(to string, cool time.Duration) {
 	}
 	from := b.state
 	b.state = to
+	b.seq++
 	b.onTransition(from, to, cool)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/tokens"
 )
 
 // Worker defaults, documented on Config; config.Default uses them too, so
@@ -101,6 +102,19 @@ type Config struct {
 	// Logger receives the worker's logs. Default: the app's logger (so logs
 	// land in the dashboard), taken when the worker starts.
 	Logger *slog.Logger
+
+	// Pacer is the gate the lookups go through, reported in Status (the
+	// pacing allowance used). Default nil: not reported.
+	Pacer *Pacer
+	// Tokens is the captcha token pipeline, reported in Status. Default
+	// nil: not reported.
+	Tokens TokenReporter
+}
+
+// TokenReporter is what Status needs of the captcha token pipeline (the
+// lookup engine); ok is false without a captcha service.
+type TokenReporter interface {
+	TokenStatus() (st tokens.Status, ok bool)
 }
 
 func (c Config) withDefaults() Config {

@@ -21,8 +21,9 @@ type Pacer struct {
 	gap, jitter time.Duration
 	clock       clockwork.Clock
 
-	mu   sync.Mutex
-	tail *turn // the latest turn handed out
+	mu    sync.Mutex
+	tail  *turn // the latest turn handed out
+	usage usage // guarded by mu
 }
 
 // turn is one lookup's place in the line.
@@ -69,6 +70,7 @@ func (p *Pacer) Wait(ctx context.Context) (done func(), err error) {
 	if p.jitter > 0 {
 		step += rand.N(p.jitter)
 	}
+	arrived := p.clock.Now()
 	me := &turn{finished: make(chan struct{})}
 	p.mu.Lock()
 	prev := p.tail
@@ -86,6 +88,7 @@ func (p *Pacer) Wait(ctx context.Context) (done func(), err error) {
 		if after := prev.doneAt.Add(step - step/WireSlack); after.After(at) {
 			at = after
 		}
+		p.noteIdle(at, arrived)
 		if wait := at.Sub(p.clock.Now()); wait > 0 {
 			t := p.clock.NewTimer(wait)
 			select {
@@ -98,6 +101,7 @@ func (p *Pacer) Wait(ctx context.Context) (done func(), err error) {
 		}
 	}
 	me.released = p.clock.Now()
+	p.noteRelease(me.released)
 	var once sync.Once
 	return func() {
 		once.Do(func() {

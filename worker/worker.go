@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/tokens"
 )
 
 // Worker runs census checks from the queue on cedula_info. Build it with
@@ -40,6 +41,9 @@ type Worker struct {
 
 	configWarned atomic.Bool   // captcha misconfiguration is logged once
 	announced    atomic.Uint64 // records announced to realtime (Announce)
+
+	breakerMu    sync.Mutex    // serialises saveBreaker
+	breakerSaved BreakerStatus // the latest snapshot persisted
 }
 
 // New builds a worker that checks cédulas with lookup; it does nothing until
@@ -71,6 +75,7 @@ func New(app core.App, lookup census.Lookuper, cfg Config) (*Worker, error) {
 				w.log.Warn("block breaker "+to, "from", from)
 			}
 		})
+	w.breaker.OnChange(w.saveBreaker)
 	for range cfg.Concurrency {
 		w.slots <- struct{}{}
 	}
@@ -93,6 +98,9 @@ func (w *Worker) Start() error {
 	if w.cfg.Logger == nil {
 		// The app's logger exists only once it bootstrapped.
 		w.log = w.app.Logger().With("component", "census-worker")
+	}
+	if err := w.restoreBreaker(); err != nil {
+		return err
 	}
 	if n, err := w.recoverLeases(true); err != nil {
 		return err
@@ -215,11 +223,15 @@ type Status struct {
 	// Announced counts records pushed to realtime after a bulk enqueue
 	// saved them with hooks off: the bulk refresh's fast path at work.
 	Announced uint64 `json:"announced"`
+	// Pacing is the registrar's pacing allowance used (nil if no pacer).
+	Pacing *PacingStatus `json:"pacing,omitempty"`
+	// Tokens is the captcha token pipeline (nil without a captcha service).
+	Tokens *tokens.Status `json:"tokens,omitempty"`
 }
 
 // Status reports what the worker is doing now.
 func (w *Worker) Status() Status {
-	return Status{
+	st := Status{
 		Owner:       w.owner,
 		Running:     w.started.Load(),
 		Concurrency: w.cfg.Concurrency,
@@ -227,6 +239,16 @@ func (w *Worker) Status() Status {
 		Breaker:     w.breaker.Status(),
 		Announced:   w.announced.Load(),
 	}
+	if w.cfg.Pacer != nil {
+		u := w.cfg.Pacer.Usage()
+		st.Pacing = &u
+	}
+	if w.cfg.Tokens != nil {
+		if ts, ok := w.cfg.Tokens.TokenStatus(); ok {
+			st.Tokens = &ts
+		}
+	}
+	return st
 }
 
 // gocronLogger adapts slog to gocron's logger interface.

@@ -1,0 +1,37 @@
+package migrations
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	m "github.com/pocketbase/pocketbase/migrations"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// BreakerCollection holds the census worker's block breaker, one row, so a
+// server restarted during a block keeps cooling off instead of hammering
+// the registrar again.
+const BreakerCollection = "census_breaker"
+
+func init() {
+	m.Register(upCensusBreaker, downCensusBreaker)
+}
+
+// upCensusBreaker adds the breaker's table; superusers only (all rules nil).
+func upCensusBreaker(app core.App) error {
+	col := core.NewBaseCollection(BreakerCollection)
+	col.Fields.Add(
+		&core.SelectField{Name: "state", Required: true, MaxSelect: 1, Values: []string{"closed", "open", "half_open"}},
+		&core.NumberField{Name: "consecutive_blocks", OnlyInt: true, Min: types.Pointer(0.0)},
+		&core.NumberField{Name: "trips", OnlyInt: true, Min: types.Pointer(0.0)},
+		&core.DateField{Name: "open_until"},
+		&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
+	)
+	return app.Save(col)
+}
+
+func downCensusBreaker(app core.App) error {
+	col, err := app.FindCollectionByNameOrId(BreakerCollection)
+	if err != nil {
+		return nil
+	}
+	return app.Delete(col)
+}

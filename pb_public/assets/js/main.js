@@ -1,0 +1,114 @@
+// The app's entry: a small History-API router, the navigation bar and the
+// session check on every visit.
+import { h, replace } from "./dom.js";
+import { pb, loggedIn, isSuperuser, refresh, logout } from "./session.js";
+import { resetLive } from "./live.js";
+import registro from "./pages/registro.js";
+import ingreso from "./pages/ingreso.js";
+import inicio from "./pages/inicio.js";
+import perfil from "./pages/perfil.js";
+import referidos from "./pages/referidos.js";
+import politica from "./pages/politica.js";
+import notFound from "./pages/notfound.js";
+
+const routes = {
+  "/registro": { render: registro, guest: true },
+  "/ingreso": { render: ingreso, guest: true },
+  "/inicio": { render: inicio, auth: true },
+  "/perfil": { render: perfil, auth: true },
+  "/referidos": { render: referidos, auth: true },
+  "/politica-de-datos": { render: politica },
+};
+
+const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+let cleanup = null;
+let seq = 0;
+
+/** navigate shows path (with its query) and records it in the history. */
+export function navigate(to, { replace: rep = false } = {}) {
+  if (rep) history.replaceState(null, "", to);
+  else history.pushState(null, "", to);
+  return show(true);
+}
+
+function renderNav(path) {
+  const link = (href, text) => h("a", { href, "aria-current": path === href ? "page" : null }, text);
+  const items = [];
+  if (loggedIn()) {
+    items.push(link("/inicio", "Inicio"), link("/referidos", "Referidos"));
+    if (!isSuperuser()) items.push(link("/perfil", "Perfil"));
+    if (isSuperuser()) items.push(h("a", { href: "/_/" }, "Administración"));
+    items.push(h("button", {
+      type: "button", class: "link", onClick: async () => { logout(); resetLive(); await navigate("/ingreso"); },
+    }, "Salir"));
+  } else {
+    items.push(link("/ingreso", "Ingresar"), link("/registro", "Registrarme"));
+  }
+  replace(nav, h("ul", {}, items.map((i) => h("li", {}, i))));
+}
+
+async function show(focus) {
+  const my = ++seq;
+  let path = location.pathname.replace(/\/+$/, "") || "/";
+  if (path === "/") {
+    path = loggedIn() ? "/inicio" : "/ingreso";
+    history.replaceState(null, "", path);
+  }
+  const route = routes[path];
+  if (route?.auth && !loggedIn()) {
+    const next = encodeURIComponent(path + location.search);
+    history.replaceState(null, "", `/ingreso?next=${next}`);
+    return show(focus);
+  }
+  if (route?.guest && loggedIn()) {
+    history.replaceState(null, "", "/inicio");
+    return show(focus);
+  }
+  if (cleanup) { try { cleanup(); } catch { /* a page's cleanup must not stop navigation */ } cleanup = null; }
+  renderNav(path);
+  document.body.dataset.ready = "";
+  const params = new URLSearchParams(location.search);
+  const render = route ? route.render : notFound;
+  const container = h("div", { class: "page" });
+  replace(main, container);
+  try {
+    const c = await render(container, { navigate, params, path });
+    if (my !== seq) { if (typeof c === "function") c(); return; }
+    cleanup = typeof c === "function" ? c : null;
+  } catch (err) {
+    console.error(err);
+    replace(container, h("h1", { tabindex: "-1" }, "Algo salió mal"),
+      h("p", {}, "No pudimos mostrar esta página. Recarga e inténtalo de nuevo."));
+  }
+  if (my !== seq) return;
+  document.body.dataset.page = path.slice(1) || "inicio";
+  document.body.dataset.ready = "1";
+  if (!performance.getEntriesByName("padron-ready").length) performance.mark("padron-ready");
+  if (focus) {
+    const t = main.querySelector("h1");
+    if (t) { t.setAttribute("tabindex", "-1"); t.focus(); }
+    window.scrollTo(0, 0);
+  }
+}
+
+document.addEventListener("click", (e) => {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const a = e.target.closest("a[href]");
+  if (!a || a.target || a.hasAttribute("download")) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith("/_/") || url.pathname.startsWith("/api/") || url.pathname.startsWith("/r/")) return;
+  e.preventDefault();
+  if (url.pathname + url.search !== location.pathname + location.search) navigate(url.pathname + url.search + url.hash);
+});
+window.addEventListener("popstate", () => show(true));
+
+// Another tab logged out or in: follow it.
+pb.authStore.onChange(() => {
+  if (!loggedIn() && routes[location.pathname]?.auth) navigate("/ingreso", { replace: true });
+});
+
+// Render at once with the stored session; renew it meanwhile (a revoked
+// session clears the store, and the listener above leaves the page).
+show(false);
+refresh();

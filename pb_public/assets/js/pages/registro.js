@@ -1,0 +1,133 @@
+// Registro: by a leader's link (/r/CODE → /registro?ref=CODE) or without
+// one. Live validation mirrors the server's; the server's per-field errors
+// land on their fields. On success the person is logged in.
+import { h, replace, debounce } from "../dom.js";
+import { field, checkbox, title, busy } from "../ui.js";
+import { pb, login, message, fieldErrors } from "../session.js";
+import {
+  checkName, checkCedula, checkPhone, checkPassword, checkConfirm, checkPolicy,
+  filterName, filterCedula, filterPhone,
+} from "../validate.js";
+
+export default function registro(root, { navigate, params }) {
+  root.classList.add("narrow");
+  const code = (params.get("ref") || "").trim();
+  let ref = ""; // sent only once the server confirmed the code
+  const invite = h("div", { class: "invite", role: "status", "aria-live": "polite" });
+
+  const fields = {
+    name: field({ label: "Nombre completo", name: "name", autocomplete: "name", check: checkName, filter: filterName, maxlength: 160 }),
+    cedula: field({
+      label: "Cédula", name: "cedula", inputmode: "numeric", autocomplete: "off",
+      hint: "Solo números; puedes escribir los puntos.", check: checkCedula, filter: filterCedula,
+    }),
+    phone: field({
+      label: "Celular", name: "phone", type: "tel", inputmode: "tel", autocomplete: "tel-national",
+      hint: "10 dígitos, empieza por 3.", check: checkPhone, filter: filterPhone,
+    }),
+    password: field({
+      label: "Contraseña", name: "password", type: "password", autocomplete: "new-password",
+      hint: "Mínimo 8 caracteres.", check: checkPassword,
+    }),
+  };
+  fields.passwordConfirm = field({
+    label: "Confirma la contraseña", name: "passwordConfirm", type: "password", autocomplete: "new-password",
+    check: (v) => checkConfirm(fields.password.value, v),
+  });
+  const policy = checkbox({ name: "data_policy_accepted", label: "" });
+  policy.el.querySelector("label").append("Acepto la ",
+    h("a", { href: "/politica-de-datos", target: "_blank" }, "política de tratamiento de datos personales"),
+    " para verificar mi inscripción en el censo electoral.");
+  const remember = checkbox({ name: "remember", label: "Recordarme en este dispositivo (14 días)", checked: true });
+  const formError = h("p", { class: "form-error", role: "alert", hidden: true });
+  const submit = h("button", { type: "submit", class: "btn primary" }, "Crear mi cuenta");
+
+  // Debounced live validation once a field has been left or typed in a while.
+  for (const f of Object.values(fields)) {
+    const later = debounce(() => { if (f.touched) f.validate(); }, 400);
+    f.input.addEventListener("input", () => { if (f.value) f.touched = true; later(); });
+    f.input.addEventListener("blur", () => { if (f.value) { f.touched = true; f.validate(); } });
+  }
+  fields.password.input.addEventListener("input", () => {
+    if (fields.passwordConfirm.touched) fields.passwordConfirm.validate();
+  });
+  policy.input.addEventListener("change", () => { if (policy.checked) policy.setError(""); });
+
+  const form = h("form", { novalidate: true, class: "card form" },
+    Object.values(fields).map((f) => f.el), policy.el, remember.el, formError, submit);
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    formError.hidden = true;
+    const bad = Object.values(fields).filter((f) => !f.validate());
+    const policyMsg = checkPolicy(policy.checked);
+    policy.setError(policyMsg);
+    if (bad.length || policyMsg) {
+      (bad[0]?.input || policy.input).focus();
+      formError.textContent = "Revisa los datos marcados e inténtalo de nuevo.";
+      formError.hidden = false;
+      return;
+    }
+    const body = {
+      name: fields.name.value, cedula: fields.cedula.value, phone: fields.phone.value,
+      password: fields.password.value, passwordConfirm: fields.passwordConfirm.value,
+      data_policy_accepted: true,
+    };
+    if (ref) body.ref = ref;
+    await busy(submit, "Creando tu cuenta…", async () => {
+      try {
+        await pb.collection("users").create(body);
+      } catch (err) {
+        const errs = fieldErrors(err);
+        let first = null;
+        for (const [k, msg] of Object.entries(errs)) {
+          const f = k === "data_policy_accepted" ? policy : fields[k];
+          if (f) { f.setError(msg); first = first || f; }
+        }
+        if (errs.ref) {
+          ref = "";
+          showInvite(null, "El enlace de invitación ya no es válido. Puedes registrarte igual, sin quien te invitó: envía el formulario de nuevo.");
+        }
+        formError.textContent = message(err, "No pudimos crear tu cuenta. Inténtalo de nuevo.");
+        formError.hidden = false;
+        (first?.input || submit).focus();
+        return;
+      }
+      try {
+        await login(body.cedula, body.password, remember.checked);
+      } catch {
+        await navigate("/ingreso");
+        return;
+      }
+      await navigate("/inicio");
+    });
+  });
+
+  function showInvite(first, note) {
+    replace(invite,
+      first ? h("p", { class: "invited" }, "Te invitó: ", h("strong", {}, first)) : null,
+      note ? h("p", { class: "note" }, note) : null);
+  }
+
+  root.append(
+    title("Crea tu cuenta"),
+    invite,
+    h("p", { class: "lead" }, "Regístrate con tu cédula: consultaremos tu lugar de votación en la Registraduría y te avisaremos aquí mismo."),
+    form,
+    h("p", { class: "aside" }, "¿Ya tienes cuenta? ", h("a", { href: "/ingreso" }, "Ingresa")),
+  );
+
+  if (code) {
+    pb.send(`/api/referrals/${encodeURIComponent(code)}`, { method: "GET" }).then((info) => {
+      ref = info.code;
+      showInvite(info.first_name, "");
+    }).catch((err) => {
+      if (err?.status === 404) {
+        showInvite(null, "No reconocemos este enlace de invitación. Puedes registrarte igual, sin quien te invitó.");
+      } else {
+        ref = code; // the server checks it on submit
+        showInvite(null, "No pudimos comprobar quién te invitó; lo verificaremos al enviar el formulario.");
+      }
+    });
+  }
+}

@@ -1,0 +1,91 @@
+// The PocketBase client and the session. "Recordarme" keeps the session in
+// localStorage (it survives closing the browser; the server's token lasts
+// 14 days and is refreshed on every visit); unticked, sessionStorage, which
+// the browser forgets when it closes.
+import PocketBase, { BaseAuthStore } from "../vendor/pocketbase.es.mjs";
+
+const KEY = "padron_auth";
+
+class SessionStore extends BaseAuthStore {
+  constructor() {
+    super();
+    this.remember = true;
+    for (const [storage, remember] of [[localStorage, true], [sessionStorage, false]]) {
+      try {
+        const raw = storage.getItem(KEY);
+        if (!raw) continue;
+        const { token, record } = JSON.parse(raw);
+        this.remember = remember;
+        super.save(token || "", record || null);
+        break;
+      } catch { /* a corrupt or blocked store is no session */ }
+    }
+  }
+
+  save(token, record) {
+    super.save(token, record);
+    const [keep, drop] = this.remember ? [localStorage, sessionStorage] : [sessionStorage, localStorage];
+    try {
+      keep.setItem(KEY, JSON.stringify({ token, record }));
+      drop.removeItem(KEY);
+    } catch { /* private mode: the session lives in memory only */ }
+  }
+
+  clear() {
+    super.clear();
+    try {
+      localStorage.removeItem(KEY);
+      sessionStorage.removeItem(KEY);
+    } catch { /* nothing stored */ }
+  }
+}
+
+export const store = new SessionStore();
+export const pb = new PocketBase("/", store, "es-CO");
+pb.autoCancellation(false);
+
+export const me = () => pb.authStore.record;
+export const loggedIn = () => pb.authStore.isValid;
+export const isSuperuser = () => pb.authStore.isValid && pb.authStore.isSuperuser;
+export const isLeader = () => loggedIn() && !isSuperuser() && me()?.role === "leader";
+
+/** login signs in with a cédula (or a superuser's email) and password. */
+export async function login(identity, password, remember) {
+  store.remember = !!remember;
+  const id = String(identity).trim();
+  if (id.includes("@")) return pb.collection("_superusers").authWithPassword(id, password);
+  return pb.collection("users").authWithPassword(id, password);
+}
+
+/** refresh renews the token and the record on each visit (sliding 14 days). */
+export async function refresh() {
+  if (!loggedIn()) return;
+  const col = isSuperuser() ? "_superusers" : "users";
+  try {
+    await pb.collection(col).authRefresh();
+  } catch (err) {
+    if (err?.status === 401 || err?.status === 403 || err?.status === 404) pb.authStore.clear();
+    // offline: keep the stored session and try again on the next visit
+  }
+}
+
+export function logout() {
+  pb.realtime.unsubscribe().catch(() => {});
+  pb.authStore.clear();
+}
+
+/** message is what to tell a person about a failed request. */
+export function message(err, fallback = "Algo salió mal. Inténtalo de nuevo.") {
+  if (!err) return fallback;
+  if (err.status === 0 || err.isAbort) return "No hay conexión con el servidor. Revisa tu internet e inténtalo de nuevo.";
+  return err.response?.message || fallback;
+}
+
+/** fieldErrors returns {field: message} from a PocketBase 400. */
+export function fieldErrors(err) {
+  const out = {};
+  for (const [k, v] of Object.entries(err?.response?.data || {})) {
+    if (v && typeof v === "object" && v.message) out[k] = v.message;
+  }
+  return out;
+}

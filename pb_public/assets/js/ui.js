@@ -1,0 +1,128 @@
+// Shared pieces of the interface: form fields with their errors, toasts,
+// the copy button, status badges.
+import { h } from "./dom.js";
+import { statusInfo } from "./census.js";
+
+let uid = 0;
+
+/**
+ * field builds a labelled input with a hint and an error line wired by
+ * aria-describedby. opts: label, name, type, hint, autocomplete, inputmode,
+ * filter (drops characters as they are typed), check (returns a message).
+ */
+export function field(opts) {
+  const id = `f-${opts.name}-${++uid}`;
+  const errId = `${id}-err`;
+  const hintId = `${id}-hint`;
+  const input = h("input", {
+    id, name: opts.name, type: opts.type || "text", autocomplete: opts.autocomplete || "off",
+    inputmode: opts.inputmode, required: opts.required !== false, maxlength: opts.maxlength,
+    value: opts.value ?? "", "aria-describedby": [opts.hint ? hintId : "", errId].filter(Boolean).join(" "),
+    enterkeyhint: opts.enterkeyhint, spellcheck: opts.spellcheck,
+  });
+  const error = h("p", { id: errId, class: "field-error", hidden: true });
+  const wrap = h("div", { class: "field" },
+    h("label", { for: id }, opts.label),
+    opts.hint ? h("p", { id: hintId, class: "hint" }, opts.hint) : null,
+    input, error);
+  const f = {
+    el: wrap, input, touched: false,
+    get value() { return input.value; },
+    set value(v) { input.value = v; },
+    setError(msg) {
+      error.textContent = msg || "";
+      error.hidden = !msg;
+      if (msg) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    },
+    validate() {
+      const msg = opts.check ? opts.check(input.value) : "";
+      f.setError(msg);
+      return !msg;
+    },
+  };
+  if (opts.filter) {
+    input.addEventListener("input", () => {
+      const v = opts.filter(input.value);
+      if (v !== input.value) input.value = v;
+    });
+  }
+  return f;
+}
+
+/** checkbox builds a labelled checkbox with an error line. */
+export function checkbox(opts) {
+  const id = `c-${opts.name}-${++uid}`;
+  const errId = `${id}-err`;
+  const input = h("input", { id, name: opts.name, type: "checkbox", checked: opts.checked, "aria-describedby": errId });
+  const error = h("p", { id: errId, class: "field-error", hidden: true });
+  const wrap = h("div", { class: "field check" }, input, h("label", { for: id }, opts.label), error);
+  return {
+    el: wrap, input,
+    get checked() { return input.checked; },
+    setError(msg) {
+      error.textContent = msg || "";
+      error.hidden = !msg;
+      if (msg) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    },
+  };
+}
+
+/** toast shows a short message in the polite live region. */
+export function toast(text, tone = "info", ms = 6000) {
+  const box = document.getElementById("toasts");
+  if (!box) return;
+  const t = h("div", { class: `toast ${tone}` }, text);
+  box.appendChild(t);
+  setTimeout(() => t.remove(), ms);
+}
+
+/** copyButton copies text() and says so. */
+export function copyButton(text, label = "Copiar enlace") {
+  const btn = h("button", { type: "button", class: "btn secondary" }, label);
+  btn.addEventListener("click", async () => {
+    const value = text();
+    try {
+      await navigator.clipboard.writeText(value);
+      toast("Enlace copiado.", "ok", 3000);
+    } catch {
+      // No clipboard permission (plain http, old browser): select it for the person to copy.
+      const area = h("textarea", { class: "visually-hidden", "aria-hidden": "true" });
+      area.value = value;
+      document.body.appendChild(area);
+      area.select();
+      const ok = document.execCommand && document.execCommand("copy");
+      area.remove();
+      toast(ok ? "Enlace copiado." : "No pudimos copiar: mantén presionado el enlace para copiarlo.", ok ? "ok" : "warn", 4000);
+    }
+  });
+  return btn;
+}
+
+/** badge is a status pill with its Spanish label. */
+export function badge(status) {
+  const info = statusInfo(status);
+  return h("span", { class: `badge ${info.tone}`, "data-status": status || "" }, info.label);
+}
+
+/** pageHeader is the page's h1, focused after navigation. */
+export function title(text) {
+  document.title = `${text} · Padrón`;
+  return h("h1", { tabindex: "-1", id: "page-title" }, text);
+}
+
+/** submitting disables a form's button while a request runs. */
+export async function busy(button, label, fn) {
+  const before = button.textContent;
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  button.textContent = label;
+  try {
+    return await fn();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+    button.textContent = before;
+  }
+}

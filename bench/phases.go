@@ -50,7 +50,7 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	defer r.stopServer(s, &err)
 	c := newClient(s.base)
 	memory = Section{Name: SectionMemory, Setup: "RSS of the server process and of its Chromium process tree (PSS in the note)"}
-	pipeline = Section{Name: SectionPipeline, Setup: fmt.Sprintf("registrations through HTTP (%d at once) until every check is final; default worker (2 checks at once)", sz.pipelineConc)}
+	pipeline = Section{Name: SectionPipeline, Setup: fmt.Sprintf("registrations through HTTP (%d at once) until every check is final; worker at its defaults", sz.pipelineConc)}
 
 	idle := sample(s)
 	r.progress("pipeline: %d registrations, instant captchas, pacing off", sz.pipelineN)

@@ -25,7 +25,7 @@ Realtime (1,000 SSE subscribers: delivery latency and who got what), API (a
 leader with 5,000 referidos) and Memory (server and Chromium RSS). --quick
 scales every section down (about a minute); --json prints the same figures as
 JSON. Progress goes to stderr. Everything it starts is stopped and removed at
-the end, also on Ctrl-C. Takes about eight minutes; the machine should be quiet.`,
+the end, also on Ctrl-C. Takes five to eight minutes; the machine should be quiet.`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -1,6 +1,7 @@
 // Package cli adds Padrón's own commands to the PocketBase binary: census
-// lookups and parsing from the command line, and the fake registrar for
-// demos, so an operator can check the scraper without the server.
+// lookups and parsing from the command line, the fake registrar for demos,
+// so an operator can check the scraper without the server, and the
+// whole-server benchmark.
 package cli
 
 import (
@@ -59,8 +60,8 @@ func (e *Exit) track(cmd *cobra.Command) *cobra.Command {
 	return cmd
 }
 
-// Register adds `census lookup`, `census parse` and `fake-registrar` to
-// root. cfg must be bound to root's persistent flags (config.Config.Bind):
+// Register adds `census lookup`, `census parse`, `fake-registrar` and
+// `bench` to root. cfg must be bound to root's persistent flags (config.Config.Bind):
 // the commands read it when they run, after flag parsing. The returned Exit
 // carries the command's exit code out of PocketBase's Start.
 func Register(root *cobra.Command, cfg *config.Config) *Exit {
@@ -73,7 +74,9 @@ func Register(root *cobra.Command, cfg *config.Config) *Exit {
 	census.AddCommand(exit.track(newLookupCmd(cfg, buildEngine)), exit.track(newParseCmd()))
 	fake := exit.track(newFakeRegistrarCmd())
 	fake.Annotations = standalone
-	root.AddCommand(census, fake)
+	bench := exit.track(newBenchCmd(cfg))
+	bench.Annotations = standalone
+	root.AddCommand(census, fake, bench)
 	return exit
 }
 

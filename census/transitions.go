@@ -71,6 +71,15 @@ func Queue(app core.App, info *core.Record, now time.Time) (bool, error) {
 	info.Set("next_attempt_at", nil)
 	info.Set("error_message", "")
 	info.Set("requested_at", now.UTC())
+	// Stamp updated ourselves: a bulk refresh saves with hooks off, where
+	// PocketBase's autodate does not run, and realtime clients order a
+	// record's events by updated, so "pending" must sort after the answer
+	// it replaces.
+	stamped, err := types.ParseDateTime(now.UTC())
+	if err != nil {
+		return false, fmt.Errorf("queue check %s: %w", info.Id, err)
+	}
+	info.SetRaw("updated", stamped)
 	if err := app.Save(info); err != nil {
 		return false, fmt.Errorf("queue check %s: %w", info.Id, err)
 	}

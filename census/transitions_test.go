@@ -126,6 +126,20 @@ func TestAnswerQueueAndReset(t *testing.T) {
 		t.Fatalf("queued a check already in flight: %v, %v", queued, err)
 	}
 
+	// With hooks off (a bulk refresh), updated still moves past the answer's,
+	// so realtime clients ordering by it see "pending" last.
+	if err := census.StoreAnswer(app, claimUser(t, app, c.MemberA.ID), res, t0.Add(3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	answered := infoOf(t, app, c.MemberA.ID).GetDateTime("updated").Time()
+	later := answered.Add(time.Minute)
+	if queued, err := census.Queue(app.UnsafeWithoutHooks(), infoOf(t, app, c.MemberA.ID), later); err != nil || !queued {
+		t.Fatalf("queue with hooks off: %v, %v", queued, err)
+	}
+	if got := infoOf(t, app, c.MemberA.ID).GetDateTime("updated").Time(); !got.Equal(later) {
+		t.Fatalf("queued with hooks off: updated %v, want %v (after the answer's %v)", got, later, answered)
+	}
+
 	if err := census.Reset(app, c.MemberA.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -20,19 +20,6 @@ var exportHeader = []string{
 	"municipio", "puesto", "dirección", "mesa", "novedad", "consultado el",
 }
 
-// statusLabel is each status as a person reads it in the spreadsheet.
-var statusLabel = map[string]string{
-	census.StatusPending:           "pendiente",
-	census.StatusProcessing:        "consultando",
-	census.StatusActive:            "vigente",
-	census.StatusNotFound:          "no encontrada",
-	census.StatusCancelledDeceased: "cancelada por muerte",
-	census.StatusCancelledOther:    "cancelada",
-	census.StatusError:             "error en la consulta",
-	census.StatusTimeout:           "sin respuesta",
-	census.StatusBlocked:           "consulta bloqueada",
-}
-
 // colombia is Colombia's time (UTC-5, no daylight saving), fixed so the
 // static binary needs no tzdata.
 var colombia = time.FixedZone("COT", -5*60*60)
@@ -143,7 +130,7 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
 
 func (r exportRow) record() []string {
 	return []string{
-		cell(r.Name), cell(r.Cedula), cell(r.Phone), when(r.Created), cell(statusLabel[r.Status]),
+		cell(r.Name), cell(r.Cedula), cell(r.Phone), when(r.Created), cell(census.Label(r.Status)),
 		cell(r.Departamento), cell(r.Municipio), cell(r.Puesto), cell(r.Direccion), cell(r.Mesa),
 		cell(r.Novedad), when(r.FetchedAt),
 	}

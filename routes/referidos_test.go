@@ -81,9 +81,9 @@ func TestReferidosExport(t *testing.T) {
 		get("member", "", auth(c.MemberA), 403, []string{`"code":"leaders_only"`}, "Ana Referida"),
 		with(get("leader gets their referidos, BOM first, formulas neutralised", "", auth(c.LeaderA), 200, []string{
 			header, anaRow,
-			",vigente,ANTIOQUIA,MEDELLIN,IE SAN JOSE,CL 10 # 5-20,12,,",
+			",Habilitada,ANTIOQUIA,MEDELLIN,IE SAN JOSE,CL 10 # 5-20,12,,",
 			"Óscar Núñez,30000002,3009876543,",
-			`,cancelada,ANTIOQUIA,ENVIGADO,COLISEO,"'=HYPERLINK(""x"")",1,'-Baja por doble cedulación,`,
+			`,Cancelada,ANTIOQUIA,ENVIGADO,COLISEO,"'=HYPERLINK(""x"")",1,'-Baja por doble cedulación,`,
 		}, "Beto Referido", "SECRETO", "Lucía Líder", "Carla Sola"), network(c), csvType),
 		get("another leader gets theirs only", "", auth(c.LeaderB), 200, []string{header, "Beto Referido,20000002", "PUESTO SECRETO B"},
 			"Ana Referida", "Marta Gómez"),
@@ -93,7 +93,7 @@ func TestReferidosExport(t *testing.T) {
 		get("semicolons, URL-encoded", "?sep=%3B", auth(c.LeaderA), 200, []string{"Ana Referida;20000001;"}),
 		get("bad separator", "?sep=|", auth(c.LeaderA), 400, []string{`"code":"invalid_separator"`}),
 		get("superuser gets everyone", "", auth(c.Superuser), 200, []string{
-			header, anaRow, "Beto Referido", "Lucía Líder", "Carla Sola", "Marta Gómez", "pendiente",
+			header, anaRow, "Beto Referido", "Lucía Líder", "Carla Sola", "Marta Gómez", "En cola",
 		}),
 	}
 	for _, s := range scenarios {

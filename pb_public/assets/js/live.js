@@ -26,7 +26,13 @@ function retry(delay = 500) {
   if (retryTimer) return;
   retryTimer = setTimeout(async () => {
     retryTimer = null;
-    if (pb.realtime.isConnected || !subscribedConnect) return;
+    if (!subscribedConnect) return;
+    if (pb.realtime.isConnected) {
+      // A subscription failed after the connection came back (or while it
+      // was coming back): its PB_CONNECT already ran, so recover here.
+      recovered();
+      return;
+    }
     try {
       const off = await pb.realtime.subscribe("PB_CONNECT", () => {});
       off().catch(() => {});
@@ -34,6 +40,14 @@ function retry(delay = 500) {
       retry(Math.min(delay * 2, 4000));
     }
   }, delay);
+}
+
+/** recovered clears the banner and refetches, once per loss. */
+function recovered() {
+  if (!lost) return;
+  lost = false;
+  banner("");
+  for (const f of connectListeners) f();
 }
 
 /**
@@ -54,10 +68,7 @@ export async function onReconnect(fn) {
     try {
       await pb.realtime.subscribe("PB_CONNECT", () => {
         document.body.dataset.live = "1";
-        if (!lost) return;
-        lost = false;
-        banner("");
-        for (const f of connectListeners) f();
+        recovered();
       });
     } catch {
       retry(); // the SDK keeps the listener; it runs when the connection is back

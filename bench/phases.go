@@ -98,7 +98,7 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	realtime.add("events a client may not see", float64(rt.foreign), "", "must be 0 (incl. members whose record did not change)")
 	realtime.add("events a client missed", float64(rt.missing), "", "must be 0: member and leader see the same changes")
 	realtime.add("duplicate deliveries", float64(rt.duplicates), "", "the same state twice to one client")
-	realtime.add("events with a stale updated stamp", float64(rt.stale), "", "bulk refresh's queued state keeps the old stamp; not in the latency")
+	realtime.add("events with a stale updated stamp", float64(rt.stale), "", "must be 0: an event older than one the client already has; not in the latency")
 
 	memFig := func(state string, m memSample, note string) {
 		memory.add("server "+state, mib(m.server.RSS), "MiB", note)

@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -24,16 +23,7 @@ func TestBreakerSurvivesKill9(t *testing.T) {
 	chromium := chromiumtest.Path(t)
 	bin := binary(t)
 	tmp := t.TempDir()
-	reg, err := fakeregistrar.Start(context.Background(), "127.0.0.1:0", fakeregistrar.Config{
-		VerifyToken: func(_ context.Context, _, token string) bool {
-			return strings.HasPrefix(token, fakecaptcha.TokenPrefix)
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = reg.Close() })
-	reg.Mount("/captcha", fakecaptcha.New(fakecaptcha.Config{}))
+	reg := startFakes(t)
 	const blockedCed, laterCed = "91000001", "91000002"
 	reg.SetFixture(fakeregistrar.Fixture{Cedula: blockedCed, Case: fakeregistrar.CaseBlocked})
 

@@ -1,11 +1,9 @@
 package e2e_test
 
 import (
-	"context"
 	"fmt"
 	"runtime"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -41,19 +39,10 @@ func TestChaos(t *testing.T) {
 
 func chaosRun(t *testing.T, n int, seed uint64) {
 	const lookupTimeout = 2 * time.Second
-	reg, err := fakeregistrar.Start(context.Background(), "127.0.0.1:0", fakeregistrar.Config{
+	reg, solver := startFakesWith(t, fakeregistrar.Config{
 		Fixtures: []fakeregistrar.Fixture{},
-		VerifyToken: func(_ context.Context, _, token string) bool {
-			return strings.HasPrefix(token, fakecaptcha.TokenPrefix)
-		},
-		Chaos: &fakeregistrar.Chaos{Seed: seed, Rate: 0.35, SlowDelay: 3 * time.Second, StormEvery: 25, StormLength: 4},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = reg.Close() })
-	solver := fakecaptcha.New(fakecaptcha.Config{Chaos: &fakecaptcha.Chaos{Seed: seed, Rate: 0.08}})
-	reg.Mount("/captcha", solver)
+		Chaos:    &fakeregistrar.Chaos{Seed: seed, Rate: 0.35, SlowDelay: 3 * time.Second, StormEvery: 25, StormLength: 4},
+	}, fakecaptcha.Config{Chaos: &fakecaptcha.Chaos{Seed: seed, Rate: 0.08}})
 
 	// What the registrar would answer without chaos: mostly found, and every
 	// other answer too.

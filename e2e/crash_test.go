@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -128,18 +127,8 @@ func TestCrashRecoveryKill9(t *testing.T) {
 	tmp := t.TempDir()
 
 	// Every lookup takes ~600 ms on the site, so several are in flight.
-	reg, err := fakeregistrar.Start(context.Background(), "127.0.0.1:0", fakeregistrar.Config{
-		Fixtures:    []fakeregistrar.Fixture{},
-		DefaultCase: fakeregistrar.CaseSlow,
-		VerifyToken: func(_ context.Context, _, token string) bool {
-			return strings.HasPrefix(token, fakecaptcha.TokenPrefix)
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = reg.Close() })
-	reg.Mount("/captcha", fakecaptcha.New(fakecaptcha.Config{}))
+	reg, _ := startFakesWith(t, fakeregistrar.Config{Fixtures: []fakeregistrar.Fixture{}, DefaultCase: fakeregistrar.CaseSlow},
+		fakecaptcha.Config{})
 	const n = 12
 	ceds := make([]string, n)
 	for i := range ceds {

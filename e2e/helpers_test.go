@@ -30,17 +30,25 @@ import (
 // mounted at /captcha, on loopback, for the test's lifetime.
 func startFakes(t testing.TB) *fakeregistrar.Running {
 	t.Helper()
-	reg, err := fakeregistrar.Start(context.Background(), "127.0.0.1:0", fakeregistrar.Config{
-		VerifyToken: func(_ context.Context, _, token string) bool {
-			return strings.HasPrefix(token, fakecaptcha.TokenPrefix)
-		},
-	})
+	reg, _ := startFakesWith(t, fakeregistrar.Config{}, fakecaptcha.Config{})
+	return reg
+}
+
+// startFakesWith is startFakes with the fakes configured as rc and cc say;
+// the registrar accepts only the fake captcha service's tokens.
+func startFakesWith(t testing.TB, rc fakeregistrar.Config, cc fakecaptcha.Config) (*fakeregistrar.Running, *fakecaptcha.Server) {
+	t.Helper()
+	rc.VerifyToken = func(_ context.Context, _, token string) bool {
+		return strings.HasPrefix(token, fakecaptcha.TokenPrefix)
+	}
+	reg, err := fakeregistrar.Start(context.Background(), "127.0.0.1:0", rc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = reg.Close() })
-	reg.Mount("/captcha", fakecaptcha.New(fakecaptcha.Config{}))
-	return reg
+	solver := fakecaptcha.New(cc)
+	reg.Mount("/captcha", solver)
+	return reg, solver
 }
 
 // fakeConfig is the default configuration pointed at the fakes, with

@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	mrand "math/rand/v2"
@@ -36,17 +35,7 @@ func TestKill9Storm(t *testing.T) {
 	tmp := t.TempDir()
 
 	// Lookups take 200–800 ms on the site, so several are in flight.
-	reg, err := fakeregistrar.Start(context.Background(), "127.0.0.1:0", fakeregistrar.Config{
-		Fixtures: []fakeregistrar.Fixture{},
-		VerifyToken: func(_ context.Context, _, token string) bool {
-			return strings.HasPrefix(token, fakecaptcha.TokenPrefix)
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = reg.Close() })
-	reg.Mount("/captcha", fakecaptcha.New(fakecaptcha.Config{}))
+	reg, _ := startFakesWith(t, fakeregistrar.Config{Fixtures: []fakeregistrar.Fixture{}}, fakecaptcha.Config{})
 	ceds := make([]string, n)
 	for i := range ceds {
 		ceds[i] = fmt.Sprint(71000000 + i)

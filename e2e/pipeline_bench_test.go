@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -65,17 +64,7 @@ type pipelineRun struct {
 // runPipeline queues checks registrations on a fresh server and waits for
 // every answer.
 func runPipeline(b *testing.B, gap, solve time.Duration, checks int) pipelineRun {
-	reg, err := fakeregistrar.Start(context.Background(), "127.0.0.1:0", fakeregistrar.Config{
-		VerifyToken: func(_ context.Context, _, token string) bool {
-			return strings.HasPrefix(token, fakecaptcha.TokenPrefix)
-		},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer reg.Close()
-	fc := fakecaptcha.New(fakecaptcha.Config{SolveDelay: solve})
-	reg.Mount("/captcha", fc)
+	reg, fc := startFakesWith(b, fakeregistrar.Config{}, fakecaptcha.Config{SolveDelay: solve})
 	cfg := fakeConfig(b, reg)
 	cfg.Pacing, cfg.PacingJitter = gap, 0
 	cfg.CaptchaFirstPoll, cfg.CaptchaPollInterval = 50*time.Millisecond, 50*time.Millisecond

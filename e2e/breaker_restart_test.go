@@ -3,14 +3,12 @@ package e2e_test
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/padron/padron/chromiumtest"
-	"github.com/padron/padron/fakecaptcha"
 	"github.com/padron/padron/fakeregistrar"
 )
 
@@ -27,15 +25,9 @@ func TestBreakerSurvivesKill9(t *testing.T) {
 	const blockedCed, laterCed = "91000001", "91000002"
 	reg.SetFixture(fakeregistrar.Fixture{Cedula: blockedCed, Case: fakeregistrar.CaseBlocked})
 
-	s := &proc{t: t, bin: bin, dir: filepath.Join(tmp, "pb_data"), env: append(os.Environ(),
-		"TMPDIR="+tmp,
-		"PADRON_REGISTRAR_URL="+reg.WSPURL(),
-		"PADRON_CAPTCHA_URL="+reg.URL()+"/captcha",
-		"PADRON_CAPTCHA_KEY="+fakecaptcha.KeyGood,
-		"PADRON_CAPTCHA_FIRST_POLL=5ms", "PADRON_CAPTCHA_POLL_INTERVAL=5ms",
+	s := &proc{t: t, bin: bin, dir: filepath.Join(tmp, "pb_data"), env: fakeEnv(reg, chromium, tmp,
 		"PADRON_PACING=0s", "PADRON_PACING_JITTER=0s",
 		"PADRON_BREAKER_THRESHOLD=1", "PADRON_BREAKER_COOLOFF=10s", "PADRON_MAX_ATTEMPTS=1",
-		"PADRON_CHROMIUM="+chromium,
 		"PADRON_PUBLIC_DIR="+filepath.Join(tmp, "no-frontend"),
 	)}
 	s.superuser()

@@ -143,14 +143,8 @@ func TestCrashRecoveryKill9(t *testing.T) {
 	if err := os.Mkdir(serverTmp, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s := &proc{t: t, bin: bin, dir: dir, env: append(os.Environ(),
-		"TMPDIR="+serverTmp,
-		"PADRON_REGISTRAR_URL="+reg.WSPURL(),
-		"PADRON_CAPTCHA_URL="+reg.URL()+"/captcha",
-		"PADRON_CAPTCHA_KEY="+fakecaptcha.KeyGood,
-		"PADRON_CAPTCHA_FIRST_POLL=5ms", "PADRON_CAPTCHA_POLL_INTERVAL=5ms",
+	s := &proc{t: t, bin: bin, dir: dir, env: fakeEnv(reg, chromium, serverTmp,
 		"PADRON_PACING=50ms", "PADRON_PACING_JITTER=0s",
-		"PADRON_CHROMIUM="+chromium,
 		"PADRON_PUBLIC_DIR="+filepath.Join(tmp, "no-frontend"),
 	)}
 	s.superuser()

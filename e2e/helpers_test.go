@@ -217,6 +217,20 @@ func binary(t testing.TB) string {
 	return binPath
 }
 
+// fakeEnv is the environment that points the server binary at the fakes
+// reg serves, with Chromium at chromium and serverTmp as its TMPDIR (where
+// its browser profiles go), fast captcha polls, plus extra PADRON_* settings.
+func fakeEnv(reg *fakeregistrar.Running, chromium, serverTmp string, extra ...string) []string {
+	return append(append(os.Environ(),
+		"TMPDIR="+serverTmp,
+		"PADRON_REGISTRAR_URL="+reg.WSPURL(),
+		"PADRON_CAPTCHA_URL="+reg.URL()+"/captcha",
+		"PADRON_CAPTCHA_KEY="+fakecaptcha.KeyGood,
+		"PADRON_CAPTCHA_FIRST_POLL=5ms", "PADRON_CAPTCHA_POLL_INTERVAL=5ms",
+		"PADRON_CHROMIUM="+chromium,
+	), extra...)
+}
+
 func execOutput(name string, args ...string) ([]byte, error) {
 	return exec.Command(name, args...).CombinedOutput()
 }

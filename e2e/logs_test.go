@@ -21,15 +21,7 @@ func TestBinaryLogsKeepSecrets(t *testing.T) {
 	reg := startFakes(t)
 	cfg := fakeConfig(t, reg)
 	tmp := t.TempDir()
-	s := &proc{t: t, bin: bin, dir: filepath.Join(tmp, "pb_data"), env: append(os.Environ(),
-		"TMPDIR="+tmp,
-		"PADRON_REGISTRAR_URL="+cfg.RegistrarURL,
-		"PADRON_CAPTCHA_URL="+cfg.CaptchaURL,
-		"PADRON_CAPTCHA_KEY="+cfg.CaptchaKey,
-		"PADRON_CAPTCHA_FIRST_POLL=5ms",
-		"PADRON_CHROMIUM="+cfg.ChromiumPath,
-		"PADRON_PACING=0s",
-	)}
+	s := &proc{t: t, bin: bin, dir: filepath.Join(tmp, "pb_data"), env: fakeEnv(reg, cfg.ChromiumPath, tmp, "PADRON_PACING=0s")}
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -30,13 +30,7 @@ func TestBinarySettingsTakeEffect(t *testing.T) {
 	if err := os.Mkdir(serverTmp, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s := &proc{t: t, bin: bin, dir: filepath.Join(tmp, "pb_data"), env: append(os.Environ(),
-		"TMPDIR="+serverTmp,
-		"PADRON_REGISTRAR_URL="+cfg.RegistrarURL,
-		"PADRON_CAPTCHA_URL="+cfg.CaptchaURL,
-		"PADRON_CAPTCHA_KEY="+cfg.CaptchaKey,
-		"PADRON_CAPTCHA_FIRST_POLL=5ms", "PADRON_CAPTCHA_POLL_INTERVAL=5ms",
-		"PADRON_CHROMIUM="+cfg.ChromiumPath,
+	s := &proc{t: t, bin: bin, dir: filepath.Join(tmp, "pb_data"), env: fakeEnv(reg, cfg.ChromiumPath, serverTmp,
 		"PADRON_PACING=0s", "PADRON_PACING_JITTER=0s",
 		"PADRON_REFRESH_COOLDOWN=4s",
 		"PADRON_WORKER_TICK=1h",

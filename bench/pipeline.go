@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"github.com/padron/padron/schema"
 	"net/http"
 	"sync"
 	"time"
@@ -39,7 +40,7 @@ func runPipeline(ctx context.Context, c *client, run pipelineRun) (pipelineResul
 	finals := map[string]sseEvent{} // user → first final event
 	allFinal := make(chan struct{})
 	want := run.n
-	err := subscribe(ctx, c, run.superToken, []string{census.Collection + "/*"}, func(ev sseEvent) {
+	err := subscribe(ctx, c, run.superToken, []string{schema.CedulaInfoCollection + "/*"}, func(ev sseEvent) {
 		if census.IsInFlight(ev.Status) || ev.Status == "" {
 			return
 		}

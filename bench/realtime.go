@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"github.com/padron/padron/schema"
 	"net/http"
 	"strings"
 	"sync"
@@ -75,9 +76,9 @@ func runRealtime(ctx context.Context, c *client, seed seeded, perLeader int, not
 			} else {
 				quiet = append(quiet, ml)
 			}
-			subs = append(subs, sub{r.token, census.Collection + "/" + r.infoID, ml})
+			subs = append(subs, sub{r.token, schema.CedulaInfoCollection + "/" + r.infoID, ml})
 		}
-		subs = append(subs, sub{ld.token, census.Collection + "/*", ll})
+		subs = append(subs, sub{ld.token, schema.CedulaInfoCollection + "/*", ll})
 		res.leaders++
 	}
 	res.subscribers = len(subs)

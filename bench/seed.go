@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"github.com/padron/padron/schema"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/hooks"
-	"github.com/padron/padron/migrations"
 )
 
 // Seeded identities' shared secrets.
@@ -97,7 +97,7 @@ func seed(app core.App, pop population, hash *string) (seeded, error) {
 		return out, err
 	}
 
-	users, err := app.FindCollectionByNameOrId(migrations.UsersCollection)
+	users, err := app.FindCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		return out, err
 	}
@@ -109,7 +109,7 @@ func seed(app core.App, pop population, hash *string) (seeded, error) {
 		r.Set("phone", fmt.Sprintf("3%09d", next%1_000_000_000))
 		r.Set("role", role)
 		r.Set("referred_by", referredBy)
-		r.Set("referral_goal", migrations.DefaultReferralGoal)
+		r.Set("referral_goal", schema.DefaultReferralGoal)
 		if *hash == "" {
 			r.SetPassword(password)
 		} else {
@@ -130,13 +130,13 @@ func seed(app core.App, pop population, hash *string) (seeded, error) {
 	}
 	err = app.RunInTransaction(func(tx core.App) error {
 		for range pop.leaders {
-			l, err := add(tx, migrations.RoleLeader, "")
+			l, err := add(tx, schema.RoleLeader, "")
 			if err != nil {
 				return err
 			}
 			ld := leader{person: l}
 			for range pop.perLeader {
-				p, err := add(tx, migrations.RoleMember, l.id)
+				p, err := add(tx, schema.RoleMember, l.id)
 				if err != nil {
 					return err
 				}
@@ -170,7 +170,7 @@ func answerAll(app core.App, out *seeded) error {
 		ID   string `db:"id"`
 		User string `db:"user"`
 	}
-	if err := app.DB().Select("id", "user").From(census.Collection).All(&rows); err != nil {
+	if err := app.DB().Select("id", "user").From(schema.CedulaInfoCollection).All(&rows); err != nil {
 		return fmt.Errorf("reading census records: %w", err)
 	}
 	infoOf := make(map[string]string, len(rows))

@@ -2,9 +2,6 @@ package census
 
 import "slices"
 
-// Collection holds the census records, one per user.
-const Collection = "cedula_info"
-
 // Statuses of a cedula_info record, in the order a check moves through them.
 const (
 	StatusPending           = "pending"

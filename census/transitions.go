@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/padron/padron/schema"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -25,7 +26,7 @@ func stamp(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout) 
 // Create gives a new user their record, pending, so a user never exists
 // without one; app is the transaction that creates the user.
 func Create(app core.App, userID string) (*core.Record, error) {
-	col, err := app.FindCachedCollectionByNameOrId(Collection)
+	col, err := app.FindCachedCollectionByNameOrId(schema.CedulaInfoCollection)
 	if err != nil {
 		return nil, fmt.Errorf("cedula_info collection: %w", err)
 	}
@@ -41,7 +42,7 @@ func Create(app core.App, userID string) (*core.Record, error) {
 // Reset forgets the answer about a user's previous cédula: the record goes
 // back to pending with no attempts. A user without a record gets one.
 func Reset(app core.App, userID string) error {
-	info, err := app.FindFirstRecordByData(Collection, "user", userID)
+	info, err := app.FindFirstRecordByData(schema.CedulaInfoCollection, "user", userID)
 	if err != nil {
 		// A user from before cedula_info existed, or one whose row was deleted.
 		_, err := Create(app, userID)
@@ -114,7 +115,7 @@ func Claim(app core.App, owner string, now time.Time, lease time.Duration) (*cor
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
 	}
-	info, err := app.FindRecordById(Collection, id)
+	info, err := app.FindRecordById(schema.CedulaInfoCollection, id)
 	if err != nil {
 		return nil, fmt.Errorf("load claimed %s: %w", id, err)
 	}

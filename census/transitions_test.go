@@ -2,6 +2,7 @@ package census_test
 
 import (
 	"errors"
+	"github.com/padron/padron/schema"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func newApp(t *testing.T) (*tests.TestApp, apptest.Cast) {
 
 func infoOf(t *testing.T, app core.App, userID string) *core.Record {
 	t.Helper()
-	r, err := app.FindFirstRecordByData(census.Collection, "user", userID)
+	r, err := app.FindFirstRecordByData(schema.CedulaInfoCollection, "user", userID)
 	if err != nil {
 		t.Fatal(err)
 	}

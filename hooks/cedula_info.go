@@ -1,16 +1,16 @@
 package hooks
 
 import (
+	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/migrations"
 )
 
 func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
 	// The cedula_info row is written in the same transaction as the user, so
 	// a user never exists without one (and a failed insert leaves neither).
-	app.OnRecordCreateExecute(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
+	app.OnRecordCreateExecute(schema.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
 		return inTransaction(e, func(txApp core.App) error {
 			_, err := census.Create(txApp, e.Record.Id)
 			return err
@@ -18,7 +18,7 @@ func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
 	})
 
 	// A changed cédula invalidates the previous answer in the same transaction.
-	app.OnRecordUpdateExecute(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
+	app.OnRecordUpdateExecute(schema.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
 		if !cedulaChanged(e.Record) {
 			return e.Next()
 		}
@@ -32,11 +32,11 @@ func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
 	}
 	// Census checks start only after the change committed: never inside a
 	// request or a transaction.
-	app.OnRecordAfterCreateSuccess(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
+	app.OnRecordAfterCreateSuccess(schema.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
 		enqueueLogged(app, q, e.Record.Id, "registration")
 		return e.Next()
 	})
-	app.OnRecordAfterUpdateSuccess(migrations.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
+	app.OnRecordAfterUpdateSuccess(schema.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
 		if cedulaChanged(e.Record) {
 			enqueueLogged(app, q, e.Record.Id, "cedula change")
 		}

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"github.com/padron/padron/schema"
 	"strings"
 	"time"
 
@@ -10,7 +11,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/cedula"
-	"github.com/padron/padron/migrations"
 )
 
 // PolicyVersion is the data-processing policy a registrant accepts today;
@@ -78,8 +78,8 @@ var wrongTypeErrors = map[string]validation.Error{
 const msgInvalidForm = "Revisa los datos marcados e inténtalo de nuevo."
 
 func bindUserValidation(app core.App) {
-	app.OnRecordCreateRequest(migrations.UsersCollection).BindFunc(validateRegistration)
-	app.OnRecordUpdateRequest(migrations.UsersCollection).BindFunc(validateProfileUpdate)
+	app.OnRecordCreateRequest(schema.UsersCollection).BindFunc(validateRegistration)
+	app.OnRecordUpdateRequest(schema.UsersCollection).BindFunc(validateProfileUpdate)
 }
 
 // validateRegistration normalises and checks a users create request before
@@ -115,15 +115,15 @@ func validateRegistration(e *core.RecordRequestEvent) error {
 			rec.Set("data_policy_accepted_at", time.Now().UTC())
 			rec.Set("data_policy_version", PolicyVersion)
 		}
-		rec.Set("role", migrations.RoleMember)
+		rec.Set("role", schema.RoleMember)
 		rec.Set("referral_code", "") // always server-generated
 	} else if rec.GetString("role") == "" {
-		rec.Set("role", migrations.RoleMember)
+		rec.Set("role", schema.RoleMember)
 	}
 
 	if v, ok := body[bodyReferralCode]; ok && errs[bodyReferralCode] == nil {
 		if code := strings.TrimSpace(rawText(v)); code != "" {
-			referrer, err := e.App.FindFirstRecordByData(migrations.UsersCollection, "referral_code", code)
+			referrer, err := e.App.FindFirstRecordByData(schema.UsersCollection, "referral_code", code)
 			if err != nil {
 				errs[bodyReferralCode] = errUnknownReferral
 			} else {
@@ -132,7 +132,7 @@ func validateRegistration(e *core.RecordRequestEvent) error {
 		}
 	}
 	if _, ok := body["referral_goal"]; !ok {
-		rec.Set("referral_goal", migrations.DefaultReferralGoal)
+		rec.Set("referral_goal", schema.DefaultReferralGoal)
 	}
 
 	if len(errs) == 0 {
@@ -253,7 +253,7 @@ func checkUnique(app core.App, rec *core.Record, errs validation.Errors, isNew b
 
 // taken reports whether another user already holds value in field.
 func taken(app core.App, field, value, selfID string) bool {
-	other, err := app.FindFirstRecordByData(migrations.UsersCollection, field, value)
+	other, err := app.FindFirstRecordByData(schema.UsersCollection, field, value)
 	if err != nil {
 		return false
 	}
@@ -264,7 +264,7 @@ func taken(app core.App, field, value, selfID string) bool {
 // A@Example.com and a@example.com are one mailbox.
 func emailTaken(app core.App, email, selfID string) bool {
 	var id string
-	err := app.RecordQuery(migrations.UsersCollection).
+	err := app.RecordQuery(schema.UsersCollection).
 		Select("id").
 		AndWhere(dbx.NewExp("[["+core.FieldNameEmail+"]] = {:email} COLLATE NOCASE", dbx.Params{"email": email})).
 		AndWhere(dbx.Not(dbx.HashExp{"id": selfID})).

@@ -3,23 +3,12 @@
 package migrations
 
 import (
+	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/padron/padron/census"
-)
-
-// Collection and field names shared by hooks, routes and the worker.
-const (
-	UsersCollection      = "users"
-	CedulaInfoCollection = census.Collection
-
-	RoleMember = "member"
-	RoleLeader = "leader"
-
-	// DefaultReferralGoal is how many referidos a new user aims for.
-	DefaultReferralGoal = 10
 )
 
 // Rules shared by the users and cedula_info collections: a member sees only
@@ -35,7 +24,7 @@ func init() {
 }
 
 func upSchema(app core.App) error {
-	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	users, err := app.FindCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		return err
 	}
@@ -46,7 +35,7 @@ func upSchema(app core.App) error {
 		return err
 	}
 
-	info := core.NewBaseCollection(CedulaInfoCollection)
+	info := core.NewBaseCollection(schema.CedulaInfoCollection)
 	shapeCedulaInfo(info, users.Id)
 	if err := app.Save(info); err != nil {
 		return err
@@ -80,7 +69,7 @@ func shapeUsers(users *core.Collection) error {
 	users.Fields.Add(
 		&core.TextField{Name: "cedula", Required: true, Pattern: `^[1-9][0-9]{2,9}$`, Max: 10},
 		&core.TextField{Name: "phone", Required: true, Pattern: `^3[0-9]{9}$`, Max: 10},
-		&core.SelectField{Name: "role", Required: true, MaxSelect: 1, Values: []string{RoleMember, RoleLeader}},
+		&core.SelectField{Name: "role", Required: true, MaxSelect: 1, Values: []string{schema.RoleMember, schema.RoleLeader}},
 		&core.TextField{
 			Name: "referral_code", Required: true, Min: 8, Max: 8,
 			Pattern: `^[A-Za-z0-9]{8}$`, AutogeneratePattern: `[A-Za-z0-9]{8}`,
@@ -130,13 +119,13 @@ func shapeCedulaInfo(info *core.Collection, usersID string) {
 }
 
 func downSchema(app core.App) error {
-	info, err := app.FindCollectionByNameOrId(CedulaInfoCollection)
+	info, err := app.FindCollectionByNameOrId(schema.CedulaInfoCollection)
 	if err == nil {
 		if err := app.Delete(info); err != nil {
 			return err
 		}
 	}
-	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	users, err := app.FindCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		return err
 	}

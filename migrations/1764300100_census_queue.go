@@ -1,13 +1,13 @@
 package migrations
 
 import (
+	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// AttemptsCollection is the superuser-only history of every census attempt.
-const AttemptsCollection = "census_attempts"
+// schema.AttemptsCollection is the superuser-only history of every census attempt.
 
 func init() {
 	m.Register(upCensusQueue, downCensusQueue)
@@ -16,7 +16,7 @@ func init() {
 // upCensusQueue adds the queue's lease to cedula_info (hidden: it is the
 // worker's business) and the attempt history with its evidence files.
 func upCensusQueue(app core.App) error {
-	info, err := app.FindCollectionByNameOrId(CedulaInfoCollection)
+	info, err := app.FindCollectionByNameOrId(schema.CedulaInfoCollection)
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func upCensusQueue(app core.App) error {
 		return err
 	}
 
-	attempts := core.NewBaseCollection(AttemptsCollection)
+	attempts := core.NewBaseCollection(schema.AttemptsCollection)
 	// All rules nil: superusers only (dashboard and API).
 	attempts.Fields.Add(
 		&core.RelationField{Name: "user", CollectionId: info.Fields.GetByName("user").(*core.RelationField).CollectionId, Required: true, MaxSelect: 1, CascadeDelete: true},
@@ -61,12 +61,12 @@ func upCensusQueue(app core.App) error {
 }
 
 func downCensusQueue(app core.App) error {
-	if attempts, err := app.FindCollectionByNameOrId(AttemptsCollection); err == nil {
+	if attempts, err := app.FindCollectionByNameOrId(schema.AttemptsCollection); err == nil {
 		if err := app.Delete(attempts); err != nil {
 			return err
 		}
 	}
-	info, err := app.FindCollectionByNameOrId(CedulaInfoCollection)
+	info, err := app.FindCollectionByNameOrId(schema.CedulaInfoCollection)
 	if err != nil {
 		return err
 	}

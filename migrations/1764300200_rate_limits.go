@@ -1,6 +1,7 @@
 package migrations
 
 import (
+	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 )
@@ -45,7 +46,7 @@ func upRateLimits(app core.App) error {
 	if err := app.Save(settings); err != nil {
 		return err
 	}
-	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	users, err := app.FindCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ func upRateLimits(app core.App) error {
 }
 
 func downRateLimits(app core.App) error {
-	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	users, err := app.FindCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		return err
 	}

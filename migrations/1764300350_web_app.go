@@ -1,19 +1,18 @@
 package migrations
 
 import (
+	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// ReferidosCollection is the view through which every user, member or
+// schema.ReferidosCollection is the view through which every user, member or
 // leader, reads the people they referred: name and registration date only.
 // The users rows and cedula_info of referidos stay leaders-only.
-const ReferidosCollection = "referidos"
 
-// SessionDays is how long a "Recordarme" session lasts without use: the
+// schema.SessionDays is how long a "Recordarme" session lasts without use: the
 // users' auth token duration (the web app refreshes it on every visit).
-const SessionDays = 14
 
 const referidosRule = `referred_by = @request.auth.id`
 
@@ -21,19 +20,19 @@ func init() {
 	m.Register(upWebApp, downWebApp)
 }
 
-// upWebApp sets the users' token duration to SessionDays and creates the
+// upWebApp sets the users' token duration to schema.SessionDays and creates the
 // referidos view.
 func upWebApp(app core.App) error {
-	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	users, err := app.FindCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		return err
 	}
-	users.AuthToken.Duration = SessionDays * 24 * 60 * 60
+	users.AuthToken.Duration = schema.SessionDays * 24 * 60 * 60
 	if err := app.Save(users); err != nil {
 		return err
 	}
 
-	view := core.NewViewCollection(ReferidosCollection)
+	view := core.NewViewCollection(schema.ReferidosCollection)
 	view.ViewQuery = "SELECT id, name, created, referred_by FROM users WHERE referred_by != ''"
 	view.ListRule = types.Pointer(referidosRule)
 	view.ViewRule = types.Pointer(referidosRule)
@@ -41,12 +40,12 @@ func upWebApp(app core.App) error {
 }
 
 func downWebApp(app core.App) error {
-	if view, err := app.FindCollectionByNameOrId(ReferidosCollection); err == nil {
+	if view, err := app.FindCollectionByNameOrId(schema.ReferidosCollection); err == nil {
 		if err := app.Delete(view); err != nil {
 			return err
 		}
 	}
-	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	users, err := app.FindCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package migrations
 
 import (
 	"fmt"
+	"github.com/padron/padron/schema"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -33,7 +34,7 @@ func downEmailNocase(app core.App) error {
 }
 
 func setEmailCollation(app core.App, collate string) error {
-	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	users, err := app.FindCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func clearCaseDuplicateEmails(app core.App) error {
 	var dups []struct {
 		Email string `db:"email"`
 	}
-	err := app.DB().Select("lower([[email]]) AS email").From(UsersCollection).
+	err := app.DB().Select("lower([[email]]) AS email").From(schema.UsersCollection).
 		Where(dbx.NewExp("[[email]] != ''")).
 		GroupBy("lower([[email]])").
 		Having(dbx.NewExp("count(*) > 1")).
@@ -65,7 +66,7 @@ func clearCaseDuplicateEmails(app core.App) error {
 		// lower() and NOCASE fold the same letters (ASCII), so this is
 		// exactly the group the new index would refuse.
 		var holders []*core.Record
-		err := app.RecordQuery(UsersCollection).
+		err := app.RecordQuery(schema.UsersCollection).
 			AndWhere(dbx.NewExp("lower([[email]]) = {:email}", dbx.Params{"email": d.Email})).
 			OrderBy("created ASC", "id ASC").
 			All(&holders)

@@ -1,15 +1,15 @@
 package migrations
 
 import (
+	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// BreakerCollection holds the census worker's block breaker, one row, so a
+// schema.BreakerCollection holds the census worker's block breaker, one row, so a
 // server restarted during a block keeps cooling off instead of hammering
 // the registrar again.
-const BreakerCollection = "census_breaker"
 
 func init() {
 	m.Register(upCensusBreaker, downCensusBreaker)
@@ -17,7 +17,7 @@ func init() {
 
 // upCensusBreaker adds the breaker's table; superusers only (all rules nil).
 func upCensusBreaker(app core.App) error {
-	col := core.NewBaseCollection(BreakerCollection)
+	col := core.NewBaseCollection(schema.BreakerCollection)
 	col.Fields.Add(
 		&core.SelectField{Name: "state", Required: true, MaxSelect: 1, Values: []string{"closed", "open", "half_open"}},
 		&core.NumberField{Name: "consecutive_blocks", OnlyInt: true, Min: types.Pointer(0.0)},
@@ -29,7 +29,7 @@ func upCensusBreaker(app core.App) error {
 }
 
 func downCensusBreaker(app core.App) error {
-	col, err := app.FindCollectionByNameOrId(BreakerCollection)
+	col, err := app.FindCollectionByNameOrId(schema.BreakerCollection)
 	if err != nil {
 		return nil
 	}

@@ -2,6 +2,7 @@ package migrations
 
 import (
 	"fmt"
+	"github.com/padron/padron/schema"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -22,7 +23,7 @@ func TestEmailNocase(t *testing.T) {
 	if err := downEmailNocase(app); err != nil {
 		t.Fatal(err)
 	}
-	users, err := app.FindCollectionByNameOrId(UsersCollection)
+	users, err := app.FindCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func TestEmailNocase(t *testing.T) {
 		r.Set("name", "Persona Prueba")
 		r.Set("cedula", fmt.Sprintf("1000%d", i))
 		r.Set("phone", "3001234567")
-		r.Set("role", RoleMember)
+		r.Set("role", schema.RoleMember)
 		r.Set("referral_code", fmt.Sprintf("CODE%04d", i))
 		r.SetEmail(email)
 		r.SetPassword("clave-segura-123")
@@ -58,7 +59,7 @@ func TestEmailNocase(t *testing.T) {
 	for r, want := range map[*core.Record]string{
 		oldest: "Ana@Example.com", middle: "", newest: "", other: "otra@example.com",
 	} {
-		got, err := app.FindRecordById(UsersCollection, r.Id)
+		got, err := app.FindRecordById(schema.UsersCollection, r.Id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,13 +68,13 @@ func TestEmailNocase(t *testing.T) {
 		}
 	}
 
-	found, err := app.FindAuthRecordByEmail(UsersCollection, "aNA@example.COM")
+	found, err := app.FindAuthRecordByEmail(schema.UsersCollection, "aNA@example.COM")
 	if err != nil || found.Id != oldest.Id {
 		t.Errorf("login lookup in another case found %v, %v; want %s", found, err, oldest.Id)
 	}
 	dup := core.NewRecord(users)
 	dup.Load(map[string]any{"name": "Otra Persona", "cedula": "10009", "phone": "3001234567",
-		"role": RoleMember, "referral_code": "CODE0009"})
+		"role": schema.RoleMember, "referral_code": "CODE0009"})
 	dup.SetEmail("ana@EXAMPLE.com")
 	dup.SetPassword("clave-segura-123")
 	if err := app.Save(dup); err == nil {

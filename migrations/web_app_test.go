@@ -1,6 +1,7 @@
 package migrations_test
 
 import (
+	"github.com/padron/padron/schema"
 	"net/http"
 	"testing"
 
@@ -8,7 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/padron/padron/apptest"
-	"github.com/padron/padron/migrations"
+	_ "github.com/padron/padron/migrations"
 )
 
 const grandchildID = "nietonietoniet1" // MemberA's referido, LeaderA's referido's referido
@@ -18,7 +19,7 @@ func withGrandchild(t testing.TB) *tests.TestApp {
 	t.Helper()
 	app := apptest.NewApp(t)
 	c := apptest.Seeded(t)
-	col, err := app.FindCollectionByNameOrId(migrations.UsersCollection)
+	col, err := app.FindCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +28,7 @@ func withGrandchild(t testing.TB) *tests.TestApp {
 	r.Set("name", "Nieto Referido")
 	r.Set("cedula", "60000001")
 	r.Set("phone", "3157654321")
-	r.Set("role", migrations.RoleMember)
+	r.Set("role", schema.RoleMember)
 	r.Set("referred_by", c.MemberA.ID)
 	r.SetPassword(apptest.Password)
 	if err := app.Save(r); err != nil {
@@ -100,15 +101,15 @@ func TestReferidosViewRBAC(t *testing.T) {
 	}
 }
 
-// TestSessionLength: a token lasts SessionDays, the "Recordarme" promise.
+// TestSessionLength: a token lasts schema.SessionDays, the "Recordarme" promise.
 func TestSessionLength(t *testing.T) {
 	app := apptest.NewApp(t)
 	defer app.Cleanup()
-	users, err := app.FindCollectionByNameOrId(migrations.UsersCollection)
+	users, err := app.FindCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := users.AuthToken.Duration, int64(migrations.SessionDays*24*60*60); got != want {
+	if got, want := users.AuthToken.Duration, int64(schema.SessionDays*24*60*60); got != want {
 		t.Errorf("users token duration %d s, want %d", got, want)
 	}
 }

@@ -2,6 +2,7 @@ package routes
 
 import (
 	"fmt"
+	"github.com/padron/padron/schema"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -10,8 +11,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/search"
-
-	"github.com/padron/padron/migrations"
 )
 
 // Who may see which user and census record is decided here by PocketBase's
@@ -42,12 +41,12 @@ func whoIs(e *core.RequestEvent) (caller, bool) {
 	if e.Auth.IsSuperuser() {
 		return caller{id: e.Auth.Id, superuser: true, rules: ruleRequest(e)}, true
 	}
-	if e.Auth.Collection().Name != migrations.UsersCollection {
+	if e.Auth.Collection().Name != schema.UsersCollection {
 		return caller{}, false
 	}
 	return caller{
 		id:     e.Auth.Id,
-		leader: e.Auth.GetString("role") == migrations.RoleLeader,
+		leader: e.Auth.GetString("role") == schema.RoleLeader,
 		rules:  ruleRequest(e),
 	}, true
 }
@@ -148,11 +147,11 @@ func (who caller) viewable(app core.App, collection, field string, ids []any) (*
 // to three times the query. When a rule's joins may repeat a row the query
 // is DISTINCT, and counts must count distinct users.id.
 func (who caller) referidos(app core.App) (*dbx.SelectQuery, error) {
-	users, err := app.FindCachedCollectionByNameOrId(migrations.UsersCollection)
+	users, err := app.FindCachedCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		return nil, fmt.Errorf("collection users: %w", err)
 	}
-	infos, err := app.FindCachedCollectionByNameOrId(migrations.CedulaInfoCollection)
+	infos, err := app.FindCachedCollectionByNameOrId(schema.CedulaInfoCollection)
 	if err != nil {
 		return nil, fmt.Errorf("collection cedula_info: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/padron/padron/schema"
 	"io"
 	"net/http"
 
@@ -13,7 +14,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/list"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/migrations"
 )
 
 const (
@@ -237,18 +237,18 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 // must show them both, as for a single refresh. Anyone else is absent.
 func loadForBulk(app core.App, who caller, ids []string) (map[string]*core.Record, error) {
 	in := list.ToInterfaceSlice(ids)
-	users, err := who.viewable(app, migrations.UsersCollection, "id", in)
+	users, err := who.viewable(app, schema.UsersCollection, "id", in)
 	if err != nil {
 		return nil, err
 	}
 	var shown []string
-	if err := users.Select(migrations.UsersCollection + ".id").Column(&shown); err != nil {
+	if err := users.Select(schema.UsersCollection + ".id").Column(&shown); err != nil {
 		return nil, fmt.Errorf("load users: %w", err)
 	}
 	if len(shown) == 0 {
 		return nil, nil
 	}
-	records, err := who.viewable(app, migrations.CedulaInfoCollection, "user", list.ToInterfaceSlice(shown))
+	records, err := who.viewable(app, schema.CedulaInfoCollection, "user", list.ToInterfaceSlice(shown))
 	if err != nil {
 		return nil, err
 	}

@@ -1,13 +1,13 @@
 package routes
 
 import (
+	"github.com/padron/padron/schema"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/migrations"
 	"github.com/padron/padron/worker"
 )
 
@@ -28,7 +28,7 @@ func bindCensusStatus(se *core.ServeEvent, w StatusReporter) {
 			Status string `db:"status"`
 			N      int    `db:"n"`
 		}
-		err := e.App.DB().Select("status", "count(*) as n").From(migrations.CedulaInfoCollection).
+		err := e.App.DB().Select("status", "count(*) as n").From(schema.CedulaInfoCollection).
 			GroupBy("status").All(&rows)
 		if err != nil {
 			return e.InternalServerError("", err)

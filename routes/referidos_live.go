@@ -2,6 +2,7 @@ package routes
 
 import (
 	"encoding/json"
+	"github.com/padron/padron/schema"
 	"sync"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -9,8 +10,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/routine"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
-
-	"github.com/padron/padron/migrations"
 )
 
 // bindReferidosLive gives the `referidos` view realtime events. PocketBase
@@ -21,7 +20,7 @@ import (
 // view's own: referred_by = the subscriber. Checked in memory, no query.
 func bindReferidosLive(app core.App) {
 	// Ids make binding twice (ServePublic called again) replace, not repeat.
-	app.OnRecordAfterCreateSuccess(migrations.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{
+	app.OnRecordAfterCreateSuccess(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{
 		Id: "padronReferidosLiveCreate",
 		Func: func(e *core.RecordEvent) error {
 			broadcastReferido(e.App, "create", e.Record, e.Record.GetString("referred_by"))
@@ -31,21 +30,21 @@ func bindReferidosLive(app core.App) {
 	// What a referido looked like before an update: the after-success hook
 	// runs once the row is committed, when its original may be gone.
 	var before sync.Map // *core.Record -> referidoState
-	app.OnRecordUpdate(migrations.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveBefore", Func: func(e *core.RecordEvent) error {
+	app.OnRecordUpdate(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveBefore", Func: func(e *core.RecordEvent) error {
 		orig := e.Record.Original()
 		if orig.Id == "" { // a record built in Go and saved twice has no original
-			if fresh, err := e.App.FindRecordById(migrations.UsersCollection, e.Record.Id); err == nil {
+			if fresh, err := e.App.FindRecordById(schema.UsersCollection, e.Record.Id); err == nil {
 				orig = fresh
 			}
 		}
 		before.Store(e.Record, referidoState{referrer: orig.GetString("referred_by"), name: orig.GetString("name")})
 		return e.Next()
 	}})
-	app.OnRecordAfterUpdateError(migrations.UsersCollection).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "padronReferidosLiveError", Func: func(e *core.RecordErrorEvent) error {
+	app.OnRecordAfterUpdateError(schema.UsersCollection).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "padronReferidosLiveError", Func: func(e *core.RecordErrorEvent) error {
 		before.Delete(e.Record)
 		return e.Next()
 	}})
-	app.OnRecordAfterUpdateSuccess(migrations.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveUpdate", Func: func(e *core.RecordEvent) error {
+	app.OnRecordAfterUpdateSuccess(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveUpdate", Func: func(e *core.RecordEvent) error {
 		v, ok := before.LoadAndDelete(e.Record)
 		if !ok {
 			return e.Next()
@@ -61,7 +60,7 @@ func bindReferidosLive(app core.App) {
 		}
 		return e.Next()
 	}})
-	app.OnRecordAfterDeleteSuccess(migrations.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveDelete", Func: func(e *core.RecordEvent) error {
+	app.OnRecordAfterDeleteSuccess(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveDelete", Func: func(e *core.RecordEvent) error {
 		broadcastReferido(e.App, "delete", e.Record, e.Record.GetString("referred_by"))
 		return e.Next()
 	}})
@@ -77,7 +76,7 @@ func broadcastReferido(app core.App, action string, user *core.Record, referrer 
 	if len(clients) == 0 {
 		return
 	}
-	view, err := app.FindCachedCollectionByNameOrId(migrations.ReferidosCollection)
+	view, err := app.FindCachedCollectionByNameOrId(schema.ReferidosCollection)
 	if err != nil {
 		return
 	}
@@ -97,7 +96,7 @@ func broadcastReferido(app core.App, action string, user *core.Record, referrer 
 			continue
 		}
 		auth, _ := client.Get(apis.RealtimeClientAuthKey).(*core.Record)
-		if auth == nil || !(auth.IsSuperuser() || (auth.Collection().Name == migrations.UsersCollection && auth.Id == referrer)) {
+		if auth == nil || !(auth.IsSuperuser() || (auth.Collection().Name == schema.UsersCollection && auth.Id == referrer)) {
 			continue
 		}
 		for sub := range subs {

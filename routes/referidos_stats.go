@@ -2,6 +2,7 @@ package routes
 
 import (
 	"fmt"
+	"github.com/padron/padron/schema"
 	"net/http"
 	"sort"
 
@@ -10,7 +11,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/migrations"
 )
 
 // readBodyLimit caps the body of the GET endpoints: they take none.
@@ -115,7 +115,7 @@ func referidosStats(app core.App, who caller) (*ReferidosStats, error) {
 		out.Leaders = leaders
 		return out, nil
 	}
-	me, err := app.FindRecordById(migrations.UsersCollection, who.id)
+	me, err := app.FindRecordById(schema.UsersCollection, who.id)
 	if err != nil {
 		return nil, fmt.Errorf("load leader %s: %w", who.id, err)
 	}
@@ -133,8 +133,8 @@ func leaderStats(app core.App) ([]LeaderStats, error) {
 		N      int    `db:"n"`
 	}
 	err := app.DB().Select("u.referred_by", "ci.status", "count(*) AS n").
-		From(migrations.UsersCollection+" u").
-		InnerJoin(migrations.CedulaInfoCollection+" ci", dbx.NewExp("ci.user = u.id")).
+		From(schema.UsersCollection+" u").
+		InnerJoin(schema.CedulaInfoCollection+" ci", dbx.NewExp("ci.user = u.id")).
 		Where(dbx.NewExp("u.referred_by != ''")).
 		GroupBy("u.referred_by", "ci.status").All(&counts)
 	if err != nil {
@@ -145,10 +145,10 @@ func leaderStats(app core.App) ([]LeaderStats, error) {
 		Name string `db:"name"`
 		Goal int    `db:"referral_goal"`
 	}
-	err = app.DB().Select("id", "name", "referral_goal").From(migrations.UsersCollection).
+	err = app.DB().Select("id", "name", "referral_goal").From(schema.UsersCollection).
 		Where(dbx.Or(
-			dbx.HashExp{"role": migrations.RoleLeader},
-			dbx.NewExp("id IN (SELECT DISTINCT referred_by FROM "+migrations.UsersCollection+" WHERE referred_by != '')"),
+			dbx.HashExp{"role": schema.RoleLeader},
+			dbx.NewExp("id IN (SELECT DISTINCT referred_by FROM "+schema.UsersCollection+" WHERE referred_by != '')"),
 		)).OrderBy("name", "id").All(&people)
 	if err != nil {
 		return nil, fmt.Errorf("load leaders: %w", err)

@@ -1,12 +1,11 @@
 package routes
 
 import (
+	"github.com/padron/padron/schema"
 	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
-
-	"github.com/padron/padron/migrations"
 )
 
 // ReferralInfo is what the registration page may learn about who invited the
@@ -25,7 +24,7 @@ func referralLookup(e *core.RequestEvent) error {
 	if len(code) != 8 {
 		return e.NotFoundError("Este enlace de invitación no existe.", nil)
 	}
-	referrer, err := e.App.FindFirstRecordByData(migrations.UsersCollection, "referral_code", code)
+	referrer, err := e.App.FindFirstRecordByData(schema.UsersCollection, "referral_code", code)
 	if err != nil {
 		return e.NotFoundError("Este enlace de invitación no existe.", nil)
 	}

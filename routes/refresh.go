@@ -4,12 +4,12 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/padron/padron/schema"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/migrations"
 )
 
 // Waker is the part of the census worker a refresh request needs: a nudge
@@ -104,14 +104,14 @@ func (who caller) refreshable(app core.App, userID string) (*core.Record, error)
 	case who.leader || who.superuser:
 		refusal = ErrNotYourReferral
 	}
-	user, err := app.FindRecordById(migrations.UsersCollection, userID)
+	user, err := app.FindRecordById(schema.UsersCollection, userID)
 	if err != nil {
 		return nil, refusal
 	}
 	if ok, err := who.mayView(app, user); err != nil || !ok {
 		return nil, cmp.Or(err, refusal)
 	}
-	info, err := app.FindFirstRecordByData(migrations.CedulaInfoCollection, "user", userID)
+	info, err := app.FindFirstRecordByData(schema.CedulaInfoCollection, "user", userID)
 	if err != nil {
 		return nil, fmt.Errorf("cedula_info of %s: %w", userID, ErrNoRecord)
 	}

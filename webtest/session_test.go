@@ -3,6 +3,7 @@ package webtest_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"github.com/padron/padron/schema"
 	"strings"
 	"syscall"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/chromiumtest"
-	"github.com/padron/padron/migrations"
+	_ "github.com/padron/padron/migrations"
 )
 
 // restartable is a Chromium with a profile on disk that survives a close,
@@ -68,7 +69,7 @@ func TestRecordarmeAcrossBrowserRestart(t *testing.T) {
 		t.Fatal("Recordarme ticked but nothing in localStorage")
 	}
 	if days := tokenDays(t, stored); days < 13.9 || days > 14.1 {
-		t.Errorf("token lasts %.2f days, want %d", days, migrations.SessionDays)
+		t.Errorf("token lasts %.2f days, want %d", days, schema.SessionDays)
 	}
 	r.stop()
 

@@ -1,9 +1,8 @@
 package worker
 
 import (
+	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
-
-	"github.com/padron/padron/migrations"
 )
 
 // Announce pushes the current state of cedula_info records to realtime
@@ -22,7 +21,7 @@ func (w *Worker) Announce(infoIDs []string) {
 			if w.runCtx.Err() != nil {
 				return
 			}
-			info, err := w.app.FindRecordById(migrations.CedulaInfoCollection, id)
+			info, err := w.app.FindRecordById(schema.CedulaInfoCollection, id)
 			if err != nil {
 				continue // deleted since: nothing to announce
 			}

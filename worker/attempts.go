@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"github.com/padron/padron/schema"
 	"regexp"
 	"strings"
 	"time"
@@ -11,7 +12,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/migrations"
 )
 
 // recordAttempt writes one census_attempts row; failures carry evidence (the
@@ -19,7 +19,7 @@ import (
 // EvidenceEvery, so a long outage does not fill the disk with copies.
 func (w *Worker) recordAttempt(tx core.App, info *core.Record, cedula string, attempt int,
 	res census.Result, lerr error, elapsed time.Duration, now time.Time) error {
-	col, err := tx.FindCachedCollectionByNameOrId(migrations.AttemptsCollection)
+	col, err := tx.FindCachedCollectionByNameOrId(schema.AttemptsCollection)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (w *Worker) recordAttempt(tx core.App, info *core.Record, cedula string, at
 // within the last EvidenceEvery.
 func (w *Worker) recentEvidence(tx core.App, sig string, now time.Time) bool {
 	var n int
-	err := tx.DB().Select("count(*)").From(migrations.AttemptsCollection).
+	err := tx.DB().Select("count(*)").From(schema.AttemptsCollection).
 		Where(dbx.NewExp("[[signature]] = {:sig} AND [[started_at]] >= {:since} AND ([[evidence_html]] != '' OR [[evidence_screenshot]] != '')",
 			dbx.Params{"sig": sig, "since": stamp(now.Add(-w.cfg.EvidenceEvery))})).
 		Row(&n)

@@ -4,19 +4,18 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/padron/padron/schema"
 
 	"github.com/pocketbase/pocketbase/core"
-
-	"github.com/padron/padron/migrations"
 )
 
-// breakerRowID is the one row of migrations.BreakerCollection.
+// breakerRowID is the one row of schema.BreakerCollection.
 const breakerRowID = "censusbreaker00"
 
 // restoreBreaker loads the breaker a previous process left, so a restart
 // during a block keeps cooling off.
 func (w *Worker) restoreBreaker() error {
-	rec, err := w.app.FindRecordById(migrations.BreakerCollection, breakerRowID)
+	rec, err := w.app.FindRecordById(schema.BreakerCollection, breakerRowID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -45,10 +44,10 @@ func (w *Worker) saveBreaker(st BreakerStatus) {
 	if !st.Newer(w.breakerSaved) {
 		return
 	}
-	rec, err := w.app.FindRecordById(migrations.BreakerCollection, breakerRowID)
+	rec, err := w.app.FindRecordById(schema.BreakerCollection, breakerRowID)
 	if errors.Is(err, sql.ErrNoRows) {
 		var col *core.Collection
-		if col, err = w.app.FindCachedCollectionByNameOrId(migrations.BreakerCollection); err == nil {
+		if col, err = w.app.FindCachedCollectionByNameOrId(schema.BreakerCollection); err == nil {
 			rec = core.NewRecord(col)
 			rec.Set("id", breakerRowID)
 		}

@@ -3,6 +3,7 @@ package worker
 import (
 	"errors"
 	"fmt"
+	"github.com/padron/padron/schema"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -29,7 +30,7 @@ func (w *Worker) recoverLeases(foreignToo bool) (int, error) {
 	if foreignToo {
 		filter = "status = {:processing} && (lease_owner != {:owner} || lease_until < {:now})"
 	}
-	stale, err := w.app.FindRecordsByFilter(census.Collection, filter, "", 0, 0, dbx.Params{
+	stale, err := w.app.FindRecordsByFilter(schema.CedulaInfoCollection, filter, "", 0, 0, dbx.Params{
 		"processing": census.StatusProcessing, "owner": w.owner, "now": stamp(w.cfg.Clock.Now()),
 	})
 	if err != nil {
@@ -48,7 +49,7 @@ func (w *Worker) recoverLeases(foreignToo bool) (int, error) {
 // releaseMine returns every check this worker still holds to the queue, at
 // shutdown, so the next process picks them up at once.
 func (w *Worker) releaseMine() error {
-	mine, err := w.app.FindAllRecords(census.Collection,
+	mine, err := w.app.FindAllRecords(schema.CedulaInfoCollection,
 		dbx.HashExp{"status": census.StatusProcessing, "lease_owner": w.owner})
 	if err != nil {
 		return fmt.Errorf("find own leases: %w", err)

@@ -2,6 +2,7 @@ package worker
 
 import (
 	"fmt"
+	"github.com/padron/padron/schema"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -17,7 +18,7 @@ func (w *Worker) Enqueue(app core.App, userIDs ...string) error {
 	if len(userIDs) == 0 {
 		return nil
 	}
-	infos, err := app.FindAllRecords(census.Collection, dbx.In("user", list.ToInterfaceSlice(userIDs)...))
+	infos, err := app.FindAllRecords(schema.CedulaInfoCollection, dbx.In("user", list.ToInterfaceSlice(userIDs)...))
 	if err != nil {
 		return fmt.Errorf("find cedula_info of %d users: %w", len(userIDs), err)
 	}

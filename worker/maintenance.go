@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"fmt"
+	"github.com/padron/padron/schema"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
@@ -11,7 +12,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/list"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/migrations"
 )
 
 func (w *Worker) scheduleMaintenance() error {
@@ -46,7 +46,7 @@ func (w *Worker) PruneAttempts(ctx context.Context) (int, error) {
 	cutoff := stamp(w.cfg.Clock.Now().Add(-w.cfg.AttemptRetention))
 	total := 0
 	for ctx.Err() == nil {
-		old, err := w.app.FindRecordsByFilter(migrations.AttemptsCollection, "started_at < {:cutoff}", "started_at", 200, 0,
+		old, err := w.app.FindRecordsByFilter(schema.AttemptsCollection, "started_at < {:cutoff}", "started_at", 200, 0,
 			dbx.Params{"cutoff": cutoff})
 		if err != nil {
 			return total, fmt.Errorf("find old attempts: %w", err)
@@ -69,7 +69,7 @@ func (w *Worker) PruneAttempts(ctx context.Context) (int, error) {
 func (w *Worker) Revalidate(ctx context.Context) (int, error) {
 	cutoff := stamp(w.cfg.Clock.Now().Add(-w.cfg.RevalidateAfter))
 	var stale []*core.Record
-	err := w.app.RecordQuery(census.Collection).
+	err := w.app.RecordQuery(schema.CedulaInfoCollection).
 		AndWhere(dbx.In("status", list.ToInterfaceSlice(census.Answers)...)).
 		AndWhere(dbx.NewExp("[[fetched_at]] != '' AND [[fetched_at]] < {:cutoff}", dbx.Params{"cutoff": cutoff})).
 		OrderBy("fetched_at").Limit(int64(w.cfg.RevalidateBatch)).All(&stale)

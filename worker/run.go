@@ -4,18 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/padron/padron/schema"
 	"math/rand/v2"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/migrations"
 )
 
 // run performs one attempt of a claimed check and saves its outcome.
 func (w *Worker) run(info *core.Record) {
-	user, err := w.app.FindRecordById(migrations.UsersCollection, info.GetString("user"))
+	user, err := w.app.FindRecordById(schema.UsersCollection, info.GetString("user"))
 	if err != nil {
 		w.breaker.Release() // the registrar was not asked: free a probe slot
 		if errors.Is(err, sql.ErrNoRows) {
@@ -75,7 +75,7 @@ func (w *Worker) keepLease(ctx context.Context, id string) func() {
 
 // deleted reports whether the record is gone (its user was deleted).
 func (w *Worker) deleted(id string) bool {
-	_, err := w.app.FindRecordById(census.Collection, id)
+	_, err := w.app.FindRecordById(schema.CedulaInfoCollection, id)
 	return errors.Is(err, sql.ErrNoRows)
 }
 
@@ -87,7 +87,7 @@ func (w *Worker) save(id, cedula string, res census.Result, lerr error, elapsed 
 	w.observe(census.ClassOf(lerr), lerr)
 
 	return w.app.RunInTransaction(func(tx core.App) error {
-		info, err := tx.FindRecordById(census.Collection, id)
+		info, err := tx.FindRecordById(schema.CedulaInfoCollection, id)
 		if errors.Is(err, sql.ErrNoRows) {
 			w.log.Info("dropping result of a check whose user was deleted", "cedula_info", id)
 			return nil

@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"context"
+	"github.com/padron/padron/schema"
 	"log/slog"
 	"strings"
 	"sync"
@@ -61,7 +62,7 @@ func TestUserDeletedMidCheck(t *testing.T) {
 	e.start(t)
 	waitFor(t, "two checks in flight", func() bool { return e.look.inFlight.Load() == 2 })
 
-	running, err := e.app.FindAllRecords(census.Collection)
+	running, err := e.app.FindAllRecords(schema.CedulaInfoCollection)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestUserDeletedMidCheck(t *testing.T) {
 	close(e.look.hold)
 
 	waitFor(t, "every remaining check answered", func() bool {
-		left, err := e.app.FindAllRecords(census.Collection)
+		left, err := e.app.FindAllRecords(schema.CedulaInfoCollection)
 		if err != nil || len(left) != 3 {
 			return false
 		}

@@ -63,7 +63,7 @@ func padronBinary(t *testing.T) string {
 func TestStandaloneCommands(t *testing.T) {
 	bin := padronBinary(t)
 	dir := t.TempDir()
-	answer, err := os.ReadFile("scraper/testdata/wsp_found.json")
+	answer, err := os.ReadFile("registrar/testdata/wsp_found.json")
 	if err != nil {
 		t.Fatal(err)
 	}

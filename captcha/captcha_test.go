@@ -172,14 +172,14 @@ func TestNoKeyFailsWithoutTraffic(t *testing.T) {
 func TestBaseURLs(t *testing.T) {
 	t.Parallel()
 	for api, want := range map[string]string{
-		captcha.APIClassic: captcha.DefaultClassicBaseURL, captcha.APITask: captcha.DefaultTaskBaseURL, "soap": "",
+		captcha.APIClassic: captcha.ClassicBaseURLDefault, captcha.APITask: captcha.TaskBaseURLDefault, "soap": "",
 	} {
 		if got := captcha.DefaultBaseURL(api); got != want {
 			t.Errorf("DefaultBaseURL(%q) = %q, want %q", api, got, want)
 		}
 	}
 	for raw, ok := range map[string]bool{
-		captcha.DefaultClassicBaseURL: true, "http://127.0.0.1:8090/captcha/": true,
+		captcha.ClassicBaseURLDefault: true, "http://127.0.0.1:8090/captcha/": true,
 		"2captcha.com": false, "ftp://127.0.0.1/": false, "https://2captcha.com/?x=1": false, "https://": false,
 	} {
 		if err := captcha.CheckBaseURL(raw); (err == nil) != ok || (err != nil && !errors.Is(err, captcha.ErrConfig)) {
@@ -212,10 +212,10 @@ func TestCancelStopsPromptly(t *testing.T) {
 		ready func(fakecaptcha.Stats) bool
 	}{
 		{"waiting for first poll", "good-key", fakecaptcha.Config{},
-			func(c *captcha.Config) { c.FirstPoll = time.Hour },
+			func(c *captcha.Config) { c.FirstPoll = captcha.FirstPollMax },
 			func(s fakecaptcha.Stats) bool { return s.Submits == 1 }},
 		{"between polls", fakecaptcha.KeySlow, fakecaptcha.Config{SlowDelay: time.Hour},
-			func(c *captcha.Config) { c.PollInterval = time.Hour },
+			func(c *captcha.Config) { c.PollInterval = captcha.PollIntervalMax },
 			func(s fakecaptcha.Stats) bool { return s.Polls == 1 }},
 		{"busy backoff", fakecaptcha.KeyBusy, fakecaptcha.Config{BusySubmits: 1 << 30},
 			func(c *captcha.Config) { c.BusyBackoff = time.Hour },

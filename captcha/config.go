@@ -20,18 +20,18 @@ const (
 
 // Default base URLs, so a production config only needs a key.
 const (
-	DefaultClassicBaseURL = "https://2captcha.com"
-	DefaultTaskBaseURL    = "https://api.2captcha.com"
+	ClassicBaseURLDefault = "https://2captcha.com"
+	TaskBaseURLDefault    = "https://api.2captcha.com"
 )
 
 // Client defaults, documented on Config; config.Default uses them too.
 const (
-	DefaultAPI          = APIClassic
-	DefaultFirstPoll    = 15 * time.Second
-	DefaultPollInterval = 5 * time.Second
-	DefaultDeadline     = 150 * time.Second
-	DefaultBusyBackoff  = 5 * time.Second
-	DefaultHTTPTimeout  = 30 * time.Second
+	APIDefault          = APIClassic
+	FirstPollDefault    = 15 * time.Second
+	PollIntervalDefault = 5 * time.Second
+	DeadlineDefault     = 150 * time.Second
+	BusyBackoffDefault  = 5 * time.Second
+	HTTPTimeoutDefault  = 30 * time.Second
 )
 
 // DefaultBaseURL is the service root for api (APIClassic or APITask), so a
@@ -39,9 +39,9 @@ const (
 func DefaultBaseURL(api string) string {
 	switch api {
 	case APIClassic:
-		return DefaultClassicBaseURL
+		return ClassicBaseURLDefault
 	case APITask:
-		return DefaultTaskBaseURL
+		return TaskBaseURLDefault
 	}
 	return ""
 }
@@ -56,22 +56,23 @@ func CheckBaseURL(raw string) error {
 	return nil
 }
 
-// DefaultTaskType is the task API's reCAPTCHA v2 task without our own proxy,
+// TaskTypeDefault is the task API's reCAPTCHA v2 task without our own proxy,
 // as 2captcha and anti-captcha spell it (CapSolver accepts
 // "ReCaptchaV2TaskProxyLess").
-const DefaultTaskType = "RecaptchaV2TaskProxyless"
+const TaskTypeDefault = "RecaptchaV2TaskProxyless"
 
 // Config tells a client which service to use and how patiently to wait; zero
-// fields take the documented defaults.
+// fields take the documented defaults, and the constructors refuse values
+// out of the documented ranges (Validate).
 type Config struct {
-	// API picks the wire protocol: APIClassic or APITask. Default DefaultAPI
+	// API picks the wire protocol: APIClassic or APITask. Default APIDefault
 	// (APIClassic).
 	API string
 
 	// BaseURL is the service root; paths like /in.php or /createTask are
 	// appended to it, so a prefix such as http://127.0.0.1:8090/captcha works.
-	// Default DefaultBaseURL(API): DefaultClassicBaseURL for APIClassic,
-	// DefaultTaskBaseURL for APITask.
+	// Default DefaultBaseURL(API): ClassicBaseURLDefault for APIClassic,
+	// TaskBaseURLDefault for APITask.
 	BaseURL string
 
 	// Key is the account's API key. Required: without it construction fails
@@ -79,28 +80,28 @@ type Config struct {
 	Key string
 
 	// HTTPClient sends the requests. Default: a client with a
-	// DefaultHTTPTimeout (30 s) timeout per request.
+	// HTTPTimeoutDefault (30 s) timeout per request.
 	HTTPClient *http.Client
 
 	// FirstPoll is the wait between submitting and the first result poll; the
-	// services recommend 15–20 s for reCAPTCHA. Default DefaultFirstPoll
-	// (15 s).
+	// services recommend 15–20 s for reCAPTCHA. FirstPollMin to FirstPollMax
+	// (1ms to 2m); default FirstPollDefault (15 s).
 	FirstPoll time.Duration
 
-	// PollInterval is the wait between result polls. Default
-	// DefaultPollInterval (5 s).
+	// PollInterval is the wait between result polls, PollIntervalMin to
+	// PollIntervalMax (1ms to 1m). Default PollIntervalDefault (5 s).
 	PollInterval time.Duration
 
 	// Deadline bounds a whole Solve (submit retries and polling) before it
-	// fails with ErrTimeout. Default DefaultDeadline (150 s).
+	// fails with ErrTimeout. Default DeadlineDefault (150 s).
 	Deadline time.Duration
 
 	// BusyBackoff is the wait before resubmitting after the service answered
 	// ERROR_NO_SLOT_AVAILABLE or ERROR_TOO_MUCH_REQUESTS. Default
-	// DefaultBusyBackoff (5 s).
+	// BusyBackoffDefault (5 s).
 	BusyBackoff time.Duration
 
-	// TaskType is the task API's task type. Default DefaultTaskType.
+	// TaskType is the task API's task type. Default TaskTypeDefault.
 	// Ignored by APIClassic.
 	TaskType string
 }
@@ -129,6 +130,9 @@ func New(cfg Config) (Client, error) {
 
 // withDefaults validates cfg and fills its zero fields for the given API.
 func (cfg Config) withDefaults(api string) (Config, error) {
+	if err := cfg.Validate(); err != nil {
+		return cfg, err
+	}
 	if strings.TrimSpace(cfg.Key) == "" {
 		return cfg, fmt.Errorf("captcha: no API key configured for the %s API: %w", api, ErrConfig)
 	}
@@ -141,22 +145,22 @@ func (cfg Config) withDefaults(api string) (Config, error) {
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: DefaultHTTPTimeout}
+		cfg.HTTPClient = &http.Client{Timeout: HTTPTimeoutDefault}
 	}
 	if cfg.FirstPoll <= 0 {
-		cfg.FirstPoll = DefaultFirstPoll
+		cfg.FirstPoll = FirstPollDefault
 	}
 	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = DefaultPollInterval
+		cfg.PollInterval = PollIntervalDefault
 	}
 	if cfg.Deadline <= 0 {
-		cfg.Deadline = DefaultDeadline
+		cfg.Deadline = DeadlineDefault
 	}
 	if cfg.BusyBackoff <= 0 {
-		cfg.BusyBackoff = DefaultBusyBackoff
+		cfg.BusyBackoff = BusyBackoffDefault
 	}
 	if cfg.TaskType == "" {
-		cfg.TaskType = DefaultTaskType
+		cfg.TaskType = TaskTypeDefault
 	}
 	return cfg, nil
 }

@@ -9,14 +9,14 @@ import (
 
 func TestDefaults(t *testing.T) {
 	t.Parallel()
-	for api, base := range map[string]string{APIClassic: DefaultClassicBaseURL, APITask: DefaultTaskBaseURL} {
+	for api, base := range map[string]string{APIClassic: ClassicBaseURLDefault, APITask: TaskBaseURLDefault} {
 		cfg, err := Config{Key: "k"}.withDefaults(api)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if cfg.BaseURL != base || cfg.FirstPoll != 15*time.Second || cfg.PollInterval != 5*time.Second ||
 			cfg.Deadline != 150*time.Second || cfg.BusyBackoff != 5*time.Second || cfg.HTTPClient == nil ||
-			cfg.TaskType != DefaultTaskType {
+			cfg.TaskType != TaskTypeDefault {
 			t.Errorf("%s defaults: %+v", api, cfg)
 		}
 	}

@@ -14,7 +14,8 @@ import (
 	"github.com/padron/padron/cedula"
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/config"
-	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/registrar"
+	"github.com/padron/padron/server"
 )
 
 // lookupEngine is what `census lookup` needs from scraper.Engine; tests
@@ -29,7 +30,7 @@ type engineBuilder func(cfg *config.Config, logger *slog.Logger) (lookupEngine, 
 
 // buildEngine is the production engineBuilder.
 func buildEngine(cfg *config.Config, logger *slog.Logger) (lookupEngine, error) {
-	e, err := cfg.NewEngine(logger)
+	e, err := server.NewEngine(cfg, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +133,7 @@ func runParse(in io.Reader, out io.Writer, source census.Source, raw string, sta
 	if err != nil {
 		return printResult(out, ced, census.Result{}, fmt.Errorf("reading stdin: %w", err))
 	}
-	res, err := scraper.Parse(source, ced, status, body)
+	res, err := registrar.Parse(source, ced, status, body)
 	if err == nil && ced == "" {
 		ced = res.Cedula
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/padron/padron/fakecaptcha"
 	"github.com/padron/padron/fakeregistrar"
 	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/server"
 )
 
 // run executes the padron command line args the way main wires it: cfg
@@ -237,7 +238,7 @@ func TestLookupCommandOutcomes(t *testing.T) {
 	// withTimeout is the production builder with a given lookup timeout.
 	withTimeout := func(d time.Duration) engineBuilder {
 		return func(cfg *config.Config, logger *slog.Logger) (lookupEngine, error) {
-			ec, err := cfg.EngineConfig(logger)
+			ec, err := server.EngineConfig(cfg, logger)
 			if err != nil {
 				return nil, err
 			}
@@ -313,7 +314,7 @@ func TestFakeRegistrarCommand(t *testing.T) {
 	}
 	get := func(path string) (int, string) {
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, base+path, nil)
-		req.Header.Set("User-Agent", scraper.DefaultUserAgent)
+		req.Header.Set("User-Agent", scraper.UserAgentDefault)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatalf("GET %s: %v", path, err)
@@ -374,7 +375,7 @@ func TestFakeRegistrarChaos(t *testing.T) {
 		body := fmt.Sprintf(`{"identification":"%d","identification_type":"CC"}`, 52000300+i)
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, base+fakeregistrar.APIPath, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("User-Agent", scraper.DefaultUserAgent)
+		req.Header.Set("User-Agent", scraper.UserAgentDefault)
 		req.Header.Set("Authorization", "Bearer "+fakecaptcha.TokenPrefix+fmt.Sprint(i))
 		res, err := hc.Do(req)
 		if err != nil {

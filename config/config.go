@@ -1,9 +1,11 @@
 // Package config gathers Padrón's settings from flags and PADRON_* environment
 // variables, so one binary runs the same way on a laptop, in Docker and in CI.
+// It is a leaf: it builds nothing (package server does) and links no browser.
 //
 // Precedence: a flag given on the command line wins over its environment
 // variable, which wins over the default documented on each field. Defaults
-// are the packages' own (worker, scraper, captcha, routes), so each is
+// and ranges are the packages' own constants (worker, registrar, captcha,
+// tokens, routes), whose constructors check the same ranges, so each is
 // written once. A value that does not parse or is out of range is an error
 // (*SettingError) naming the flag or variable, never silently replaced.
 package config
@@ -15,34 +17,37 @@ import (
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/registrar"
 	"github.com/padron/padron/routes"
-	"github.com/padron/padron/scraper"
 	"github.com/padron/padron/tokens"
 	"github.com/padron/padron/worker"
 )
 
-// Config is every Padrón setting beyond PocketBase's own (--dir, --http, ...).
-// The accepted values of each are in settings.go (and the README's table).
+// Config is every Padrón setting beyond PocketBase's own (--dir, --http, ...),
+// each field holding the value as the operator gives it (Default fills them
+// all, so no zero stands for a default here). The accepted values of each
+// are in settings.go (and the README's table).
 type Config struct {
 	// Source is the registrar site to ask: "wsp" (legacy census page) or
 	// "elecciones" (2026 site). Default census.SourceWSP ("wsp").
 	// Env PADRON_SOURCE.
 	Source string
 	// RegistrarURL is the legacy census page, an http(s) URL. Default
-	// scraper.DefaultWSPURL. Env PADRON_REGISTRAR_URL.
+	// registrar.WSPURL. Env PADRON_REGISTRAR_URL.
 	RegistrarURL string
 	// EleccionesURL is the 2026 lookup page, an http(s) URL. Default
-	// scraper.DefaultEleccionesURL. Env PADRON_ELECCIONES_URL.
+	// registrar.EleccionesURL. Env PADRON_ELECCIONES_URL.
 	EleccionesURL string
 	// EleccionesAPIURL is the 2026 site's JSON endpoint, an http(s) URL.
-	// Default scraper.DefaultEleccionesAPIURL. Env PADRON_ELECCIONES_API_URL.
+	// Default registrar.EleccionesAPIURL. Env PADRON_ELECCIONES_API_URL.
 	EleccionesAPIURL string
-	// LookupTimeout bounds the browser part of one lookup, 1s to 10m.
-	// Default scraper.DefaultLookupTimeout (45s). Env PADRON_LOOKUP_TIMEOUT.
+	// LookupTimeout bounds the browser part of one lookup, 1s to 10m
+	// (registrar.LookupTimeoutMin/Max). Default registrar.LookupTimeoutDefault
+	// (45s). Env PADRON_LOOKUP_TIMEOUT.
 	LookupTimeout time.Duration
 
 	// CaptchaAPI is the captcha protocol: "classic" (2captcha in.php/res.php)
-	// or "task" (createTask/getTaskResult). Default captcha.DefaultAPI
+	// or "task" (createTask/getTaskResult). Default captcha.APIDefault
 	// ("classic"). Env PADRON_CAPTCHA_API.
 	CaptchaAPI string
 	// CaptchaURL is the captcha service's base URL, an http(s) URL without
@@ -54,15 +59,15 @@ type Config struct {
 	CaptchaKey string
 
 	// CaptchaFirstPoll and CaptchaPollInterval follow the services' advice:
-	// ask for the token captcha.DefaultFirstPoll (15s) after submitting, then
-	// every captcha.DefaultPollInterval (5s); at least 1ms, at most 2m and 1m.
+	// ask for the token captcha.FirstPollDefault (15s) after submitting, then
+	// every captcha.PollIntervalDefault (5s); at least 1ms, at most 2m and 1m.
 	// Env PADRON_CAPTCHA_FIRST_POLL, PADRON_CAPTCHA_POLL_INTERVAL.
 	CaptchaFirstPoll    time.Duration
 	CaptchaPollInterval time.Duration
 	// CaptchaMaxAhead bounds the captcha tokens bought ahead of need
 	// (solving or ready), 1 to 256; within it the pipeline keeps
 	// solve time / pacing + 1, and only for checks running or due. Default
-	// tokens.DefaultMax (16: enough for solves 15 times the pacing).
+	// tokens.MaxDefault (16: enough for solves 15 times the pacing).
 	// Env PADRON_CAPTCHA_MAX_AHEAD.
 	CaptchaMaxAhead int
 
@@ -70,7 +75,7 @@ type Config struct {
 	// chromium/chrome found on the PATH. Env PADRON_CHROMIUM.
 	ChromiumPath string
 	// BrowserPool is how many lookups share the browser at once, 1 to 64.
-	// Default scraper.DefaultPoolSize (2: two cores run 2–4 usefully).
+	// Default registrar.PoolSizeDefault (2: two cores run 2–4 usefully).
 	// Env PADRON_BROWSER_POOL.
 	BrowserPool int
 
@@ -78,11 +83,11 @@ type Config struct {
 	// Env PADRON_WORKER.
 	Worker bool
 	// Concurrency is how many checks the worker runs at once, 1 to 64.
-	// Default worker.DefaultConcurrency (2). Env PADRON_CONCURRENCY.
+	// Default worker.ConcurrencyDefault (2). Env PADRON_CONCURRENCY.
 	Concurrency int
 	// WorkerTick is how often the worker looks for retries that came due and
 	// leases that expired, 10ms to 24h; new work wakes it at once anyway.
-	// Default worker.DefaultTick (2s). Env PADRON_WORKER_TICK.
+	// Default worker.TickDefault (2s). Env PADRON_WORKER_TICK.
 	WorkerTick time.Duration
 	// Pacing is the minimum gap between two lookups on the registrar, 0 or
 	// more. Default worker.DefaultPacing (5s). Env PADRON_PACING.
@@ -92,29 +97,30 @@ type Config struct {
 	PacingJitter time.Duration
 	// RetryDelays are the waits before the 2nd, 3rd, ... attempt of a
 	// transient failure, at least one, each 0 or more; MaxAttempts (1 to
-	// 100) counts the first one too. Defaults worker.DefaultRetryDelays()
-	// (1m,5m,15m) and worker.DefaultMaxAttempts (3).
+	// 100) counts the first one too. Defaults worker.RetryDelaysDefault()
+	// (1m,5m,15m) and worker.MaxAttemptsDefault (3).
 	// Env PADRON_RETRY_DELAYS, PADRON_MAX_ATTEMPTS.
 	RetryDelays []time.Duration
 	MaxAttempts int
 	// BreakerThreshold is how many consecutive blocks open the block
-	// breaker, 1 to 100. Default worker.DefaultBreakerThreshold (3).
+	// breaker, 1 to 100. Default worker.BreakerThresholdDefault (3).
 	// Env PADRON_BREAKER_THRESHOLD.
 	BreakerThreshold int
 	// BreakerCooloff is the first pause after the breaker opens, at least 1s;
 	// it doubles on each repeated trip up to BreakerMaxCooloff, which is not
-	// less than it. Defaults worker.DefaultBreakerCooloff (5m) and
-	// worker.DefaultBreakerMaxCooloff (1h).
+	// less than it. Defaults worker.BreakerCooloffDefault (5m) and
+	// worker.BreakerMaxCooloffDefault (1h).
 	// Env PADRON_BREAKER_COOLOFF, PADRON_BREAKER_MAX_COOLOFF.
 	BreakerCooloff    time.Duration
 	BreakerMaxCooloff time.Duration
 	// AttemptRetention is how long attempt history is kept, at least 1h.
-	// Default worker.DefaultAttemptRetention (720h, 30 days).
+	// Default worker.AttemptRetentionDefault (720h, 30 days).
 	// Env PADRON_ATTEMPT_RETENTION.
 	AttemptRetention time.Duration
 	// RevalidateAfter is the age at which a final answer is checked again,
-	// at least 1h; 0 turns revalidation off. Default
-	// worker.DefaultRevalidateAfter (720h, 30 days). Env PADRON_REVALIDATE_AFTER.
+	// at least 1h; 0 (as on the command line) turns revalidation off, and
+	// reaches the worker as worker.RevalidateOff. Default
+	// worker.RevalidateAfterDefault (720h, 30 days). Env PADRON_REVALIDATE_AFTER.
 	RevalidateAfter time.Duration
 	// PublicDir is the static frontend served at /, not empty. Default
 	// "pb_public" (relative to the working directory). Env PADRON_PUBLIC_DIR.
@@ -122,7 +128,7 @@ type Config struct {
 
 	// RefreshCooldown is the minimum time between two checks of one record
 	// requested through the API, 1s to 24h. Default
-	// routes.DefaultRefreshCooldown (30s). Env PADRON_REFRESH_COOLDOWN.
+	// routes.RefreshCooldownDefault (30s). Env PADRON_REFRESH_COOLDOWN.
 	RefreshCooldown time.Duration
 
 	// envErr is the first PADRON_* value Bind could not use; Validate
@@ -139,28 +145,28 @@ const DefaultPublicDir = "pb_public"
 func Default() Config {
 	return Config{
 		Source:              string(census.SourceWSP),
-		RegistrarURL:        scraper.DefaultWSPURL,
-		EleccionesURL:       scraper.DefaultEleccionesURL,
-		EleccionesAPIURL:    scraper.DefaultEleccionesAPIURL,
-		LookupTimeout:       scraper.DefaultLookupTimeout,
-		CaptchaAPI:          captcha.DefaultAPI,
-		CaptchaFirstPoll:    captcha.DefaultFirstPoll,
-		CaptchaPollInterval: captcha.DefaultPollInterval,
-		CaptchaMaxAhead:     tokens.DefaultMax,
-		BrowserPool:         scraper.DefaultPoolSize,
+		RegistrarURL:        registrar.WSPURL,
+		EleccionesURL:       registrar.EleccionesURL,
+		EleccionesAPIURL:    registrar.EleccionesAPIURL,
+		LookupTimeout:       registrar.LookupTimeoutDefault,
+		CaptchaAPI:          captcha.APIDefault,
+		CaptchaFirstPoll:    captcha.FirstPollDefault,
+		CaptchaPollInterval: captcha.PollIntervalDefault,
+		CaptchaMaxAhead:     tokens.MaxDefault,
+		BrowserPool:         registrar.PoolSizeDefault,
 		Worker:              true,
-		Concurrency:         worker.DefaultConcurrency,
-		WorkerTick:          worker.DefaultTick,
+		Concurrency:         worker.ConcurrencyDefault,
+		WorkerTick:          worker.TickDefault,
 		Pacing:              worker.DefaultPacing,
 		PacingJitter:        worker.DefaultPacingJitter,
-		RetryDelays:         worker.DefaultRetryDelays(),
-		MaxAttempts:         worker.DefaultMaxAttempts,
-		BreakerThreshold:    worker.DefaultBreakerThreshold,
-		BreakerCooloff:      worker.DefaultBreakerCooloff,
-		BreakerMaxCooloff:   worker.DefaultBreakerMaxCooloff,
-		AttemptRetention:    worker.DefaultAttemptRetention,
-		RevalidateAfter:     worker.DefaultRevalidateAfter,
-		RefreshCooldown:     routes.DefaultRefreshCooldown,
+		RetryDelays:         worker.RetryDelaysDefault(),
+		MaxAttempts:         worker.MaxAttemptsDefault,
+		BreakerThreshold:    worker.BreakerThresholdDefault,
+		BreakerCooloff:      worker.BreakerCooloffDefault,
+		BreakerMaxCooloff:   worker.BreakerMaxCooloffDefault,
+		AttemptRetention:    worker.AttemptRetentionDefault,
+		RevalidateAfter:     worker.RevalidateAfterDefault,
+		RefreshCooldown:     routes.RefreshCooldownDefault,
 		PublicDir:           DefaultPublicDir,
 	}
 }

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/registrar"
+	"github.com/padron/padron/routes"
+	"github.com/padron/padron/tokens"
+	"github.com/padron/padron/worker"
 )
 
 // SettingError is a setting whose value does not parse or is out of range.
@@ -32,10 +35,6 @@ func (e *SettingError) Error() string {
 	return fmt.Sprintf("%s=%q: want %s", e.Name, e.Value, e.Want)
 }
 
-// minCooloff is the shortest breaker pause: the worker reads 0 as "use the
-// default", so a zero would silently become 5m.
-const minCooloff = time.Second
-
 // setting is one Padrón setting: its flag, its variable, and a value that
 // parses, checks and holds it inside a Config.
 type setting struct {
@@ -51,29 +50,29 @@ func (c *Config) settings() []setting {
 		{"registrar-url", "PADRON_REGISTRAR_URL", "legacy census page URL", httpURL(&c.RegistrarURL)},
 		{"elecciones-url", "PADRON_ELECCIONES_URL", "2026 lookup page URL", httpURL(&c.EleccionesURL)},
 		{"elecciones-api-url", "PADRON_ELECCIONES_API_URL", "2026 lookup API URL", httpURL(&c.EleccionesAPIURL)},
-		{"lookup-timeout", "PADRON_LOOKUP_TIMEOUT", "budget of the browser part of one lookup", durIn(&c.LookupTimeout, time.Second, 10*time.Minute)},
+		{"lookup-timeout", "PADRON_LOOKUP_TIMEOUT", "budget of the browser part of one lookup", durIn(&c.LookupTimeout, registrar.LookupTimeoutMin, registrar.LookupTimeoutMax)},
 		{"captcha-api", "PADRON_CAPTCHA_API", "captcha protocol", oneOf(&c.CaptchaAPI, captcha.APIClassic, captcha.APITask)},
 		{"captcha-url", "PADRON_CAPTCHA_URL", "captcha service base URL", captchaURL(&c.CaptchaURL)},
 		{"captcha-key", "PADRON_CAPTCHA_KEY", "captcha service API key", anyText(&c.CaptchaKey, "the service's key; empty: checks end in error")},
-		{"captcha-first-poll", "PADRON_CAPTCHA_FIRST_POLL", "wait before the first captcha poll", durIn(&c.CaptchaFirstPoll, time.Millisecond, 2*time.Minute)},
-		{"captcha-poll-interval", "PADRON_CAPTCHA_POLL_INTERVAL", "wait between captcha polls", durIn(&c.CaptchaPollInterval, time.Millisecond, time.Minute)},
-		{"captcha-max-ahead", "PADRON_CAPTCHA_MAX_AHEAD", "captcha tokens bought ahead of need (solving or ready) at most", intIn(&c.CaptchaMaxAhead, 1, 256)},
+		{"captcha-first-poll", "PADRON_CAPTCHA_FIRST_POLL", "wait before the first captcha poll", durIn(&c.CaptchaFirstPoll, captcha.FirstPollMin, captcha.FirstPollMax)},
+		{"captcha-poll-interval", "PADRON_CAPTCHA_POLL_INTERVAL", "wait between captcha polls", durIn(&c.CaptchaPollInterval, captcha.PollIntervalMin, captcha.PollIntervalMax)},
+		{"captcha-max-ahead", "PADRON_CAPTCHA_MAX_AHEAD", "captcha tokens bought ahead of need (solving or ready) at most", intIn(&c.CaptchaMaxAhead, tokens.MaxMin, tokens.MaxMax)},
 		{"chromium", "PADRON_CHROMIUM", "Chromium binary", anyText(&c.ChromiumPath, "a path to the browser; empty: search the PATH")},
-		{"browser-pool", "PADRON_BROWSER_POOL", "lookups sharing the browser at once", intIn(&c.BrowserPool, 1, 64)},
+		{"browser-pool", "PADRON_BROWSER_POOL", "lookups sharing the browser at once", intIn(&c.BrowserPool, registrar.PoolSizeMin, registrar.PoolSizeMax)},
 		{"worker", "PADRON_WORKER", "run the background census worker", boolean(&c.Worker)},
-		{"concurrency", "PADRON_CONCURRENCY", "census checks run at once", intIn(&c.Concurrency, 1, 64)},
-		{"worker-tick", "PADRON_WORKER_TICK", "how often the worker looks for retries come due and expired leases", durIn(&c.WorkerTick, 10*time.Millisecond, 24*time.Hour)},
+		{"concurrency", "PADRON_CONCURRENCY", "census checks run at once", intIn(&c.Concurrency, worker.ConcurrencyMin, worker.ConcurrencyMax)},
+		{"worker-tick", "PADRON_WORKER_TICK", "how often the worker looks for retries come due and expired leases", durIn(&c.WorkerTick, worker.TickMin, worker.TickMax)},
 		{"pacing", "PADRON_PACING", "minimum gap between lookups on the registrar", durAtLeast(&c.Pacing, 0)},
 		{"pacing-jitter", "PADRON_PACING_JITTER", "random extra per gap", durAtLeast(&c.PacingJitter, 0)},
 		{"retry-delays", "PADRON_RETRY_DELAYS", "waits before each retry", durList(&c.RetryDelays)},
-		{"max-attempts", "PADRON_MAX_ATTEMPTS", "attempts per check, the first included", intIn(&c.MaxAttempts, 1, 100)},
-		{"breaker-threshold", "PADRON_BREAKER_THRESHOLD", "consecutive blocks that open the breaker", intIn(&c.BreakerThreshold, 1, 100)},
-		{"breaker-cooloff", "PADRON_BREAKER_COOLOFF", "first pause after the breaker opens", durAtLeast(&c.BreakerCooloff, minCooloff)},
-		{"breaker-max-cooloff", "PADRON_BREAKER_MAX_COOLOFF", "longest breaker pause", durAtLeast(&c.BreakerMaxCooloff, minCooloff)},
-		{"attempt-retention", "PADRON_ATTEMPT_RETENTION", "how long attempt history is kept", durAtLeast(&c.AttemptRetention, time.Hour)},
-		{"revalidate-after", "PADRON_REVALIDATE_AFTER", "age at which answers are checked again", durOffOrAtLeast(&c.RevalidateAfter, time.Hour, "never")},
+		{"max-attempts", "PADRON_MAX_ATTEMPTS", "attempts per check, the first included", intIn(&c.MaxAttempts, worker.MaxAttemptsMin, worker.MaxAttemptsMax)},
+		{"breaker-threshold", "PADRON_BREAKER_THRESHOLD", "consecutive blocks that open the breaker", intIn(&c.BreakerThreshold, worker.BreakerThresholdMin, worker.BreakerThresholdMax)},
+		{"breaker-cooloff", "PADRON_BREAKER_COOLOFF", "first pause after the breaker opens", durAtLeast(&c.BreakerCooloff, worker.BreakerCooloffMin)},
+		{"breaker-max-cooloff", "PADRON_BREAKER_MAX_COOLOFF", "longest breaker pause", durAtLeast(&c.BreakerMaxCooloff, worker.BreakerCooloffMin)},
+		{"attempt-retention", "PADRON_ATTEMPT_RETENTION", "how long attempt history is kept", durAtLeast(&c.AttemptRetention, worker.AttemptRetentionMin)},
+		{"revalidate-after", "PADRON_REVALIDATE_AFTER", "age at which answers are checked again", durOffOrAtLeast(&c.RevalidateAfter, worker.RevalidateAfterMin, "never")},
 		{"public-dir", "PADRON_PUBLIC_DIR", "static frontend directory served at /", nonEmpty(&c.PublicDir, "a directory path, not empty")},
-		{"refresh-cooldown", "PADRON_REFRESH_COOLDOWN", "minimum time between API-requested checks of one record", durIn(&c.RefreshCooldown, time.Second, 24*time.Hour)},
+		{"refresh-cooldown", "PADRON_REFRESH_COOLDOWN", "minimum time between API-requested checks of one record", durIn(&c.RefreshCooldown, routes.RefreshCooldownMin, routes.RefreshCooldownMax)},
 	}
 }
 
@@ -184,7 +183,7 @@ func (c *Config) validate(origin func(setting) (name string, set bool)) error {
 				Want: "a duration not less than --breaker-cooloff (" + cool.val.String() + ")"}
 		}
 		return &SettingError{Name: coolName, Value: cool.val.String(),
-			Want: "a duration from " + formatDuration(minCooloff) + " to --breaker-max-cooloff (" + ceiling.val.String() + ")"}
+			Want: "a duration from " + formatDuration(worker.BreakerCooloffMin) + " to --breaker-max-cooloff (" + ceiling.val.String() + ")"}
 	}
 	return nil
 }

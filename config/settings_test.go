@@ -181,9 +181,7 @@ func TestAcceptedEdges(t *testing.T) {
 	if !reflect.DeepEqual(*c, want) {
 		t.Errorf("got  %+v\nwant %+v", *c, want)
 	}
-	if got := c.WorkerConfig(nil).RevalidateAfter; got >= 0 {
-		t.Errorf("revalidate-after 0 reaches the worker as %v, want negative (off)", got)
-	}
+	// How revalidate-after 0 reaches the worker: server's TestWorkerConfig.
 	for _, args := range [][]string{{"--worker=false"}, {"--worker", "false", "serve"}} {
 		if c, err := load(t, nil, args...); err != nil || c.Worker {
 			t.Errorf("%q: worker %v, err %v; want the worker off", args, c.Worker, err)

@@ -5,7 +5,9 @@
 //
 // Behaviour is scripted per cédula by a Fixture table (found, not found,
 // cancelled, blocked, slow, broken, transient, reload, captcha rejected, flaky).
-// The package deliberately does not import scraper, so scraper's in-package
-// tests can use it; Fixture.Want states the expected parse result as the
-// strings census defines (census.Outcome values and error class names).
+// The package deliberately imports neither scraper nor registrar (the
+// parsers): it stands in for the registrar, so its answers are checked
+// against the parsers only in its tests, and scraper's in-package tests can
+// use it. Fixture.Want states the expected parse result as the strings
+// census defines (census.Outcome values and error class names).
 package fakeregistrar

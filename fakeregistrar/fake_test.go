@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/registrar"
 	"golang.org/x/net/html"
 )
 
@@ -24,7 +24,7 @@ func TestFakeWSPPageShape(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("HTTP %d", status)
 	}
-	if scraper.IsBlockPage(body) {
+	if registrar.IsBlockPage(body) {
 		t.Fatal("the form page reads as a block page")
 	}
 	if !strings.Contains(strings.ToLower(string(body)), "challenge") {
@@ -154,7 +154,7 @@ func TestFakeWSPNonceRules(t *testing.T) {
 			t.Parallel()
 			run := setup(t, Config{})
 			status, body := tc.submit(run, newClient(t, desktopUA))
-			res, err := scraper.ParseWSP(cedula, status, body)
+			res, err := registrar.ParseWSP(cedula, status, body)
 			if tc.class == nil {
 				if err != nil || res.Outcome != census.OutcomeFound {
 					t.Fatalf("got %+v, %v; want found", res, err)
@@ -179,18 +179,18 @@ func TestFakeHeadlessBlocked(t *testing.T) {
 		c := newClient(t, ua)
 		for _, u := range []string{run.WSPURL(), run.EleccionesURL()} {
 			status, body, _ := c.get(u)
-			if status != http.StatusOK || !scraper.IsBlockPage(body) {
-				t.Errorf("UA %q GET %s: HTTP %d, blocked=%v", ua, u, status, scraper.IsBlockPage(body))
+			if status != http.StatusOK || !registrar.IsBlockPage(body) {
+				t.Errorf("UA %q GET %s: HTTP %d, blocked=%v", ua, u, status, registrar.IsBlockPage(body))
 			}
 		}
 		// A desktop client's nonce, posted by the headless one, is still blocked.
 		good := newClient(t, desktopUA)
 		nonce := good.wspForm(run.WSPURL())
 		good.ua = ua
-		if status, body := good.postWSP(run.WSPURL(), "1020304050", nonce, "tok-"+randomHex(4)); !scraper.IsBlockPage(body) {
+		if status, body := good.postWSP(run.WSPURL(), "1020304050", nonce, "tok-"+randomHex(4)); !registrar.IsBlockPage(body) {
 			t.Errorf("UA %q POST wsp: HTTP %d not blocked", ua, status)
 		}
-		if status, body, _ := c.postAPI(t.Context(), run.EleccionesAPIURL(), "1020304050", "tok-"+randomHex(4)); !scraper.IsBlockPage(body) {
+		if status, body, _ := c.postAPI(t.Context(), run.EleccionesAPIURL(), "1020304050", "tok-"+randomHex(4)); !registrar.IsBlockPage(body) {
 			t.Errorf("UA %q POST api: HTTP %d not blocked", ua, status)
 		}
 	}
@@ -204,7 +204,7 @@ func TestFakeHeadlessAllowed(t *testing.T) {
 	run := setup(t, Config{AllowHeadless: true})
 	c := newClient(t, headlessUA)
 	status, body := c.lookup(run, SourceWSP, "1020304050")
-	if _, err := scraper.ParseWSP("1020304050", status, body); err != nil {
+	if _, err := registrar.ParseWSP("1020304050", status, body); err != nil {
 		t.Fatalf("AllowHeadless still refused: %v", err)
 	}
 }
@@ -213,8 +213,8 @@ func TestFakeEleccionesPageShape(t *testing.T) {
 	t.Parallel()
 	run := setup(t, Config{})
 	status, body, _ := newClient(t, desktopUA).get(run.EleccionesURL())
-	if status != http.StatusOK || scraper.IsBlockPage(body) {
-		t.Fatalf("HTTP %d, blocked=%v", status, scraper.IsBlockPage(body))
+	if status != http.StatusOK || registrar.IsBlockPage(body) {
+		t.Fatalf("HTTP %d, blocked=%v", status, registrar.IsBlockPage(body))
 	}
 	doc := parseHTML(t, body)
 	in := byID(doc, "document")
@@ -261,7 +261,7 @@ func TestFakeAPIAuthAndCORS(t *testing.T) {
 		if status != http.StatusForbidden || hdr.Get("Access-Control-Allow-Origin") == "" {
 			t.Errorf("%s: HTTP %d, ACAO %q", tc.name, status, hdr.Get("Access-Control-Allow-Origin"))
 		}
-		if _, err := scraper.ParseElecciones("1020304050", 0, body); census.ClassOf(err) != census.ErrCaptcha {
+		if _, err := registrar.ParseElecciones("1020304050", 0, body); census.ClassOf(err) != census.ErrCaptcha {
 			t.Errorf("%s: stored body parses as %v, want captcha", tc.name, err)
 		}
 	}
@@ -284,7 +284,7 @@ func TestFakeUnknownCedulaDefaults(t *testing.T) {
 	var results []census.Result
 	for _, run := range runs {
 		status, body := newClient(t, desktopUA).lookup(run, SourceWSP, cedula)
-		r, err := scraper.ParseWSP(cedula, status, body)
+		r, err := registrar.ParseWSP(cedula, status, body)
 		if err != nil || r.Outcome != census.OutcomeFound || r.Mesa == "" {
 			t.Fatalf("unknown cedula: %+v, %v", r, err)
 		}
@@ -296,7 +296,7 @@ func TestFakeUnknownCedulaDefaults(t *testing.T) {
 	}
 	run := setup(t, Config{DefaultCase: CaseNotFound})
 	status, body := newClient(t, desktopUA).lookup(run, SourceElecciones, cedula)
-	if r, err := scraper.ParseElecciones(cedula, status, body); err != nil || r.Outcome != census.OutcomeNotFound {
+	if r, err := registrar.ParseElecciones(cedula, status, body); err != nil || r.Outcome != census.OutcomeNotFound {
 		t.Errorf("DefaultCase not_found: %+v, %v", r, err)
 	}
 }
@@ -309,14 +309,14 @@ func TestFakeSetFixtureAndFlaky(t *testing.T) {
 	c := newClient(t, desktopUA)
 	for i, want := range []error{census.ErrTransient, census.ErrTransient, nil, nil} {
 		status, body := c.lookup(run, SourceElecciones, cedula)
-		_, err := scraper.ParseElecciones(cedula, status, body)
+		_, err := registrar.ParseElecciones(cedula, status, body)
 		if census.ClassOf(err) != want {
 			t.Fatalf("attempt %d: %v, want %v", i+1, err, want)
 		}
 	}
 	run.SetFixture(Fixture{Cedula: cedula, Case: CaseBlocked500})
 	status, body := c.lookup(run, SourceWSP, cedula)
-	if _, err := scraper.ParseWSP(cedula, status, body); status != 500 || census.ClassOf(err) != census.ErrBlocked {
+	if _, err := registrar.ParseWSP(cedula, status, body); status != 500 || census.ClassOf(err) != census.ErrBlocked {
 		t.Errorf("after SetFixture: HTTP %d, %v", status, err)
 	}
 }
@@ -337,7 +337,7 @@ func TestFakeConcurrentLookups(t *testing.T) {
 				}
 				ced := "55" + strings.Repeat("0", 4) + string(rune('0'+w)) + string(rune('0'+i))
 				status, body := c.lookup(run, src, ced)
-				if _, err := scraper.Parse(census.Source(src), ced, status, body); err != nil {
+				if _, err := registrar.Parse(census.Source(src), ced, status, body); err != nil {
 					errs <- err
 				}
 			}

@@ -77,7 +77,7 @@ type Fixture struct {
 }
 
 // Want is what a correct parser concludes from a fixture's answer, as strings
-// so this package need not import scraper.
+// so this package need not import the parsers (package registrar).
 type Want struct {
 	// Outcome is the census.Outcome value expected, "" when Class is set.
 	Outcome string

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/registrar"
 )
 
 // TestFakeRoundTrip feeds every answer of the demo table, on both sites, to
@@ -50,14 +50,14 @@ func checkRoundTrip(t *testing.T, run *Running, source string, f Fixture) {
 		if f.Case == CaseSlow && time.Since(start) < f.Delay {
 			t.Errorf("slow answer came before its delay")
 		}
-		res, err = scraper.Parse(census.Source(source), f.Cedula, status, body)
+		res, err = registrar.Parse(census.Source(source), f.Cedula, status, body)
 		if i < attempts-1 && census.ClassOf(err) != census.ErrTransient {
 			t.Fatalf("flaky attempt %d: %v, want transient", i+1, err)
 		}
 		// A stored raw body (status unknown) must classify the same way,
 		// except for HTML error pages that only the status explains.
 		if f.Case != CaseReload || source == SourceWSP {
-			res0, err0 := scraper.Parse(census.Source(source), f.Cedula, 0, body)
+			res0, err0 := registrar.Parse(census.Source(source), f.Cedula, 0, body)
 			if census.ClassOf(err0) != census.ClassOf(err) || res0.Outcome != res.Outcome {
 				t.Errorf("status 0 re-parse: %v/%v, with status: %v/%v", res0.Outcome, err0, res.Outcome, err)
 			}

@@ -50,7 +50,9 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	routes.Register(app, routes.Deps{Queue: w})
+	if err := routes.Register(app, routes.Deps{Queue: w}); err != nil {
+		b.Fatal(err)
+	}
 	b.Cleanup(func() { _ = w.Stop(context.Background()); app.Cleanup() })
 	app.Settings().RateLimits.Enabled = false // one client, thousands of requests
 	env := &benchEnv{app: app, leader: c.LeaderA}

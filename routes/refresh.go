@@ -57,7 +57,7 @@ type refresher struct {
 func newRefresher(d Deps) *refresher {
 	r := &refresher{queue: d.Queue, cooldown: d.RefreshCooldown, now: d.Now}
 	if r.cooldown == 0 {
-		r.cooldown = DefaultRefreshCooldown
+		r.cooldown = RefreshCooldownDefault
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -84,7 +84,7 @@ func (r *refresher) gate(info *core.Record, now time.Time) error {
 	if st := info.GetString("status"); census.IsInFlight(st) {
 		return &InFlightError{State: st}
 	}
-	if r.cooldown > 0 {
+	if r.cooldown != RefreshCooldownOff {
 		if wait := lastCheck(info).Add(r.cooldown).Sub(now); wait > 0 {
 			return &CooldownError{Wait: wait}
 		}

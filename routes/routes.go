@@ -19,8 +19,9 @@ type Deps struct {
 	// database for the next worker to claim. *worker.Worker satisfies it.
 	Queue Waker
 	// RefreshCooldown is the minimum time between two checks of one record
-	// requested through the API. Default 30s when zero; negative turns the
-	// cooldown off.
+	// requested through the API, RefreshCooldownMin to RefreshCooldownMax
+	// (1s to 24h). Default RefreshCooldownDefault (30s); RefreshCooldownOff
+	// turns the cooldown off.
 	RefreshCooldown time.Duration
 	// Now is the clock cooldowns are measured on. Default time.Now.
 	Now func() time.Time
@@ -29,11 +30,12 @@ type Deps struct {
 	Logger *slog.Logger
 }
 
-// DefaultRefreshCooldown is the cooldown used when Deps leaves it zero.
-const DefaultRefreshCooldown = 30 * time.Second
-
-// Register binds every custom endpoint to app's router when it serves.
-func Register(app core.App, deps Deps) {
+// Register binds every custom endpoint to app's router when it serves; it
+// refuses deps that Validate refuses.
+func Register(app core.App, deps Deps) error {
+	if err := deps.Validate(); err != nil {
+		return err
+	}
 	ref := newRefresher(deps)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(clientErrors())
@@ -47,4 +49,5 @@ func Register(app core.App, deps Deps) {
 		bindOpenAPI(se)
 		return se.Next()
 	})
+	return nil
 }

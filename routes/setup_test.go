@@ -42,7 +42,9 @@ func setup(t testing.TB, q *wakes) *tests.TestApp {
 		q.announced.Store(0)
 		deps.Queue = q
 	}
-	routes.Register(app, deps)
+	if err := routes.Register(app, deps); err != nil {
+		t.Fatal(err)
+	}
 	return app
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/fakecaptcha"
 	"github.com/padron/padron/fakeregistrar"
+	"github.com/padron/padron/registrar"
 )
 
 // latencies collects per-lookup durations of one benchmark run.
@@ -257,11 +258,11 @@ func BenchmarkMemoryGrowth(b *testing.B) {
 		cfg.RecycleAfter = warmup + lookups + 1 // one browser throughout
 		e := newEngine(b, cfg)
 		find := func(ced string) error { return lookupFound(b, e, ced) }
-		runLookups(b, warmup, DefaultPoolSize, find)
+		runLookups(b, warmup, registrar.PoolSizeDefault, find)
 		series := []float64{idlePSS(b, e)}
 		all := &latencies{}
 		for done := 0; done < lookups; done += step {
-			l := runLookups(b, step, DefaultPoolSize, find)
+			l := runLookups(b, step, registrar.PoolSizeDefault, find)
 			all.d, all.elapsed = append(all.d, l.d...), all.elapsed+l.elapsed
 			series = append(series, idlePSS(b, e))
 		}

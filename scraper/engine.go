@@ -14,24 +14,8 @@ import (
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/cedula"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/registrar"
 	"github.com/padron/padron/tokens"
-)
-
-// The real sites and sitekeys, from the registrar contract; tests and demos
-// point Config at the fakes instead.
-const (
-	DefaultWSPURL           = "https://wsp.registraduria.gov.co/censo/consultar/"
-	DefaultEleccionesURL    = "https://eleccionescolombia.registraduria.gov.co/identificacion"
-	DefaultEleccionesAPIURL = "https://apiweb-eleccionescolombia.infovotantes.com/api/v1/citizen/get-information"
-	WSPSiteKey              = "6LcthjAgAAAAAFIQLxy52074zanHv47cIvmIHglH"
-	EleccionesSiteKey       = "6Lc9DmgrAAAAAJAjWVhjDy1KSgqzqJikY5z7I9SV"
-)
-
-// Engine defaults, documented on Config.
-const (
-	DefaultPoolSize      = 2
-	DefaultRecycleAfter  = 200
-	DefaultLookupTimeout = 45 * time.Second
 )
 
 // Budgets around a lookup's deadline: evidence capture after a failure, and
@@ -42,19 +26,20 @@ const (
 	reportTimeout   = 10 * time.Second
 )
 
-// Config configures an Engine; zero fields take the documented defaults.
+// Config configures an Engine; zero fields take the documented defaults,
+// and New refuses values outside the documented ranges (Validate).
 type Config struct {
 	// Source is the site to ask. Default SourceWSP.
 	Source census.Source
-	// WSPURL is the legacy census page. Default DefaultWSPURL.
+	// WSPURL is the legacy census page. Default registrar.WSPURL.
 	WSPURL string
-	// EleccionesURL is the 2026 lookup page. Default DefaultEleccionesURL.
+	// EleccionesURL is the 2026 lookup page. Default registrar.EleccionesURL.
 	EleccionesURL string
 	// EleccionesAPIURL is the 2026 site's JSON endpoint, whose answer is read.
-	// Default DefaultEleccionesAPIURL.
+	// Default registrar.EleccionesAPIURL.
 	EleccionesAPIURL string
 	// SiteKey is the reCAPTCHA sitekey the page must carry; another one means
-	// the site changed. Default WSPSiteKey or EleccionesSiteKey per Source.
+	// the site changed. Default registrar.WSPSiteKey or registrar.EleccionesSiteKey per Source.
 	SiteKey string
 	// Solver gets the captcha tokens. Default nil: every lookup fails with
 	// census.ErrCaptchaConfig, so a missing key shows up per check, not at startup.
@@ -71,20 +56,23 @@ type Config struct {
 	// ChromiumPath is the browser binary. Default launcher.LookPath(); a
 	// browser is never downloaded.
 	ChromiumPath string
-	// PoolSize is how many lookups share the browser at once. Default
-	// DefaultPoolSize (2).
+	// PoolSize is how many lookups share the browser at once, from
+	// registrar.PoolSizeMin to registrar.PoolSizeMax (1 to 64). Default
+	// registrar.PoolSizeDefault (2).
 	PoolSize int
 	// RecycleAfter is how many lookups a browser serves before it is
-	// replaced, bounding leaks in Chromium and Rod. Default
-	// DefaultRecycleAfter (200).
+	// replaced, bounding leaks in Chromium and Rod; at least
+	// registrar.RecycleAfterMin (1). Default registrar.RecycleAfterDefault
+	// (200).
 	RecycleAfter int
 	// LookupTimeout bounds the browser part of a lookup (open, submit, read
 	// the answer); the captcha solve has its own deadline, and waiting for a
-	// pool slot or the Gate counts only against the caller's. Default
-	// DefaultLookupTimeout (45 s).
+	// pool slot or the Gate counts only against the caller's. From
+	// registrar.LookupTimeoutMin to registrar.LookupTimeoutMax (1s to 10m).
+	// Default registrar.LookupTimeoutDefault (45 s).
 	LookupTimeout time.Duration
 	// UserAgent is the browser identity shown to the site. Default
-	// DefaultUserAgent; never one containing "HeadlessChrome".
+	// UserAgentDefault; never one containing "HeadlessChrome".
 	UserAgent string
 	// Logger gets one line per lookup and browser events. Default: discards.
 	Logger *slog.Logger
@@ -110,29 +98,32 @@ var _ census.Lookuper = (*Engine)(nil)
 // New validates cfg and returns an engine; Chromium starts only with the
 // first lookup, so building one needs no browser.
 func New(cfg Config) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	if cfg.Source == "" {
 		cfg.Source = census.SourceWSP
 	}
 	if cfg.WSPURL == "" {
-		cfg.WSPURL = DefaultWSPURL
+		cfg.WSPURL = registrar.WSPURL
 	}
 	if cfg.EleccionesURL == "" {
-		cfg.EleccionesURL = DefaultEleccionesURL
+		cfg.EleccionesURL = registrar.EleccionesURL
 	}
 	if cfg.EleccionesAPIURL == "" {
-		cfg.EleccionesAPIURL = DefaultEleccionesAPIURL
+		cfg.EleccionesAPIURL = registrar.EleccionesAPIURL
 	}
-	if cfg.PoolSize <= 0 {
-		cfg.PoolSize = DefaultPoolSize
+	if cfg.PoolSize == 0 {
+		cfg.PoolSize = registrar.PoolSizeDefault
 	}
-	if cfg.RecycleAfter <= 0 {
-		cfg.RecycleAfter = DefaultRecycleAfter
+	if cfg.RecycleAfter == 0 {
+		cfg.RecycleAfter = registrar.RecycleAfterDefault
 	}
-	if cfg.LookupTimeout <= 0 {
-		cfg.LookupTimeout = DefaultLookupTimeout
+	if cfg.LookupTimeout == 0 {
+		cfg.LookupTimeout = registrar.LookupTimeoutDefault
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent
+		cfg.UserAgent = UserAgentDefault
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -144,12 +135,12 @@ func New(cfg Config) (*Engine, error) {
 	switch cfg.Source {
 	case census.SourceWSP:
 		if cfg.SiteKey == "" {
-			cfg.SiteKey = WSPSiteKey
+			cfg.SiteKey = registrar.WSPSiteKey
 		}
 		st = wspSite(cfg.WSPURL)
 	case census.SourceElecciones:
 		if cfg.SiteKey == "" {
-			cfg.SiteKey = EleccionesSiteKey
+			cfg.SiteKey = registrar.EleccionesSiteKey
 		}
 		st = eleccionesSite(cfg.EleccionesURL, cfg.EleccionesAPIURL)
 	default:
@@ -167,7 +158,11 @@ func New(cfg Config) (*Engine, error) {
 		// The token needs only the sitekey and URL: it can be bought before
 		// the lookup that will use it.
 		task := captcha.Task{SiteKey: cfg.SiteKey, PageURL: st.pageURL, UserAgent: cfg.UserAgent}
-		e.tokens = tokens.New(cfg.Solver, task, cfg.Tokens)
+		p, err := tokens.New(cfg.Solver, task, cfg.Tokens)
+		if err != nil {
+			return nil, err // Validate checked cfg.Tokens: unreachable
+		}
+		e.tokens = p
 	}
 	return e, nil
 }

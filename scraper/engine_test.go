@@ -15,6 +15,7 @@ import (
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/fakecaptcha"
+	"github.com/padron/padron/registrar"
 )
 
 // TestLookupAgainstFakes drives every outcome and site-side error class
@@ -158,7 +159,7 @@ func TestNativeFormPost(t *testing.T) {
 	const form = `<!DOCTYPE html><html><body><form method="post" enctype="multipart/form-data">
 <input id="nuip" name="nuip"><select id="tipo" name="tipo"><option value="-1">ACTUAL</option></select>
 <input type="hidden" id="token" name="token" value="n">
-<div class="g-recaptcha" data-sitekey="` + WSPSiteKey + `"><textarea id="g-recaptcha-response" name="g-recaptcha-response"></textarea></div>
+<div class="g-recaptcha" data-sitekey="` + registrar.WSPSiteKey + `"><textarea id="g-recaptcha-response" name="g-recaptcha-response"></textarea></div>
 <input type="submit" id="enviar" value="Consultar"></form></body></html>`
 	var posted atomic.Value
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -16,6 +16,7 @@ import (
 	"github.com/padron/padron/cedula"
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/fakecaptcha"
+	"github.com/padron/padron/registrar"
 )
 
 var sources = []census.Source{census.SourceWSP, census.SourceElecciones}
@@ -114,8 +115,8 @@ func TestCaptchaAPIs(t *testing.T) {
 				t.Fatalf("got %+v, %v; want found", res, err)
 			}
 			st := f.captcha.StatsFor(key)
-			if len(st.Tasks) != 1 || st.Tasks[0].API != api || st.Tasks[0].UserAgent != DefaultUserAgent ||
-				!slices.Contains([]string{WSPSiteKey, EleccionesSiteKey}, st.Tasks[0].SiteKey) {
+			if len(st.Tasks) != 1 || st.Tasks[0].API != api || st.Tasks[0].UserAgent != UserAgentDefault ||
+				!slices.Contains([]string{registrar.WSPSiteKey, registrar.EleccionesSiteKey}, st.Tasks[0].SiteKey) {
 				t.Errorf("captcha tasks = %+v, want one %s task with the sitekey and our UA", st.Tasks, api)
 			}
 		})
@@ -204,7 +205,7 @@ func TestSiteProblems(t *testing.T) {
 			c.WSPURL, c.EleccionesURL = proxy.URL+"/censo/consultar/", proxy.URL+"/identificacion"
 		}, census.ErrTransient, true, "HTTP 502"},
 		{"headless user agent", func(c *Config) {
-			c.UserAgent = strings.Replace(DefaultUserAgent, "Chrome/", "HeadlessChrome/", 1)
+			c.UserAgent = strings.Replace(UserAgentDefault, "Chrome/", "HeadlessChrome/", 1)
 		}, census.ErrBlocked, true, "block page"},
 		{"no form", func(c *Config) { c.WSPURL, c.EleccionesURL = f.reg.URL()+"/", f.reg.URL()+"/" }, census.ErrSiteChanged, true, "lacks"},
 		{"other sitekey", func(c *Config) { c.SiteKey = "6LdOtherSiteKeyOtherSiteKeyOtherSiteKey0" }, census.ErrSiteChanged, true, "sitekey"},

@@ -33,7 +33,7 @@ func TestBrowserIdentity(t *testing.T) {
 			t.Errorf("close: %v", err)
 		}
 	}()
-	s, err := openSession(t.Context(), b, userAgent(DefaultUserAgent))
+	s, err := openSession(t.Context(), b, userAgent(UserAgentDefault))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,13 +59,13 @@ func TestBrowserIdentity(t *testing.T) {
 	if err := json.Unmarshal([]byte(obj.Value.Str()), &id); err != nil {
 		t.Fatal(err)
 	}
-	if id.Webdriver || id.UA != DefaultUserAgent || id.Platform != "Win32" || id.Language != "es-CO" ||
+	if id.Webdriver || id.UA != UserAgentDefault || id.Platform != "Win32" || id.Language != "es-CO" ||
 		id.Timezone != "America/Bogota" || id.HintsPlatform != "Windows" {
 		t.Errorf("page sees %+v", id)
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if ua := got.Get("User-Agent"); ua != DefaultUserAgent || strings.Contains(ua, "Headless") {
+	if ua := got.Get("User-Agent"); ua != UserAgentDefault || strings.Contains(ua, "Headless") {
 		t.Errorf("User-Agent header %q", ua)
 	}
 	if al := got.Get("Accept-Language"); !strings.HasPrefix(al, "es-CO") {

@@ -10,6 +10,7 @@ import (
 	"github.com/go-rod/rod"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/registrar"
 )
 
 // Form readiness polling: how often, and how long after the document
@@ -99,7 +100,7 @@ func (st site) awaitForm(ctx context.Context, page *rod.Page, status func() int)
 				if err != nil {
 					return formState{}, fmt.Errorf("reading the page: %w", err)
 				}
-				if IsBlockPage([]byte(html)) {
+				if registrar.IsBlockPage([]byte(html)) {
 					fs.Blocked = true
 					return fs, nil
 				}

@@ -6,10 +6,10 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 )
 
-// DefaultUserAgent is a current desktop Chrome on Windows (the major version
+// UserAgentDefault is a current desktop Chrome on Windows (the major version
 // of the Chromium we ship with): the registrar's firewall
 // blocks headless Chromium's own UA ("HeadlessChrome").
-const DefaultUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
+const UserAgentDefault = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
 
 // acceptLanguage is what a Colombian Spanish Chrome sends.
 const acceptLanguage = "es-CO,es;q=0.9,en;q=0.8"

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/registrar"
 )
 
 // visit runs the browser part of a lookup on b: open the form, check it,
@@ -62,7 +63,7 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced string, token func(c
 	case form.Blocked:
 		return census.Result{}, e.failure(ctx, bctx, s, nil, census.Fail(census.ErrBlocked, nil, "the firewall's block page came instead of the form"))
 	case form.Status >= 400:
-		return census.Result{}, e.failure(ctx, bctx, s, nil, census.Fail(statusClass(form.Status), nil, "the page at %s answered HTTP %d", form.Href, form.Status))
+		return census.Result{}, e.failure(ctx, bctx, s, nil, census.Fail(registrar.StatusClass(form.Status), nil, "the page at %s answered HTTP %d", form.Href, form.Status))
 	case len(form.Missing) > 0:
 		return census.Result{}, e.failure(ctx, bctx, s, nil, census.Fail(census.ErrSiteChanged, nil, "the page at %s lacks %s", form.Href, form.missing()))
 	case form.SiteKey != e.cfg.SiteKey:
@@ -94,7 +95,7 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced string, token func(c
 	if a.failed != "" {
 		return census.Result{}, e.failure(ctx, bctx, s, a.body, census.Fail(census.ErrTransient, nil, "the request to %s failed: %s", endpoint, a.failed))
 	}
-	res, err := Parse(e.site.source, ced, a.status, a.body)
+	res, err := registrar.Parse(e.site.source, ced, a.status, a.body)
 	if err != nil {
 		return census.Result{}, e.failure(ctx, bctx, s, a.body, err)
 	}

@@ -54,7 +54,9 @@ func Build(app core.App, cfg config.Config) (*Server, error) {
 		queue, deps.Worker, deps.Queue = s.Worker, s.Worker, s.Worker
 	}
 	hooks.Register(app, queue)
-	routes.Register(app, deps)
+	if err := routes.Register(app, deps); err != nil {
+		return nil, err
+	}
 	routes.ServePublic(app, cfg.PublicDir)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
@@ -70,7 +72,7 @@ func Build(app core.App, cfg config.Config) (*Server, error) {
 // buildWorker makes the lookup engine, paced by the worker's gate, and the
 // worker, bound to the app's serve/terminate.
 func (s *Server) buildWorker(app core.App, log *slog.Logger) error {
-	engCfg, err := s.Config.EngineConfig(log.With("component", "census-engine"))
+	engCfg, err := EngineConfig(&s.Config, log.With("component", "census-engine"))
 	if err != nil {
 		return err
 	}
@@ -89,7 +91,7 @@ func (s *Server) buildWorker(app core.App, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("census engine: %w", err)
 	}
-	wcfg := s.Config.WorkerConfig(log)
+	wcfg := WorkerConfig(&s.Config, log)
 	wcfg.Pacer, wcfg.Tokens = pacer, engine
 	w, err := worker.New(app, engine, wcfg)
 	if err != nil {

@@ -24,11 +24,11 @@ import (
 
 // Pipeline defaults, documented on Config.
 const (
-	DefaultMax          = 16
-	DefaultLifetime     = 110 * time.Second
-	DefaultTakeMargin   = 20 * time.Second
-	DefaultInitialSolve = 20 * time.Second
-	DefaultTick         = 250 * time.Millisecond
+	MaxDefault          = 16
+	LifetimeDefault     = 110 * time.Second
+	TakeMarginDefault   = 20 * time.Second
+	InitialSolveDefault = 20 * time.Second
+	TickDefault         = 250 * time.Millisecond
 )
 
 // Failure backoff: after a failed solve no new one starts for a while,
@@ -41,24 +41,25 @@ const (
 // ErrClosed is what Take returns once the pipeline is closed.
 var ErrClosed = errors.New("token pipeline closed")
 
-// Config tunes a Pipeline; zero fields take the documented defaults.
+// Config tunes a Pipeline; zero fields take the documented defaults, and
+// New refuses values out of range (Validate).
 type Config struct {
 	// Gap is the pacing gap: the gate lets at most one lookup, so one token,
 	// through per gap. Default 0: unpaced, every needed token is solved at
 	// once (up to Max).
 	Gap time.Duration
 	// Max bounds the tokens solving or ready at once, the money at risk if
-	// the work goes away. Default DefaultMax (16).
+	// the work goes away, MaxMin to MaxMax (1 to 256). Default MaxDefault (16).
 	Max int
 	// Lifetime is how long a token may be submitted after it was solved;
-	// reCAPTCHA accepts ~120 s. Default DefaultLifetime (110 s).
+	// reCAPTCHA accepts ~120 s. Default LifetimeDefault (110 s).
 	Lifetime time.Duration
 	// TakeMargin is the life a token must have left to be handed out, the
 	// time a lookup may need between taking it and submitting it (a pool
-	// slot, the pacing gate, the page load). Default DefaultTakeMargin (20 s).
+	// slot, the pacing gate, the page load). Default TakeMarginDefault (20 s).
 	TakeMargin time.Duration
 	// InitialSolve is the solve time assumed before the first solve
-	// finishes. Default DefaultInitialSolve (20 s, a typical reCAPTCHA).
+	// finishes. Default InitialSolveDefault (20 s, a typical reCAPTCHA).
 	InitialSolve time.Duration
 	// Demand reports how many lookups will ask for a token soon beyond those
 	// already waiting in Take (checks due and not yet claimed), at most its
@@ -66,7 +67,7 @@ type Config struct {
 	// lookup solves its own token when it asks, as without a pipeline.
 	Demand func(most int) int
 	// Tick is how often the pipeline re-reads Demand and drops stale tokens.
-	// Default DefaultTick (250 ms).
+	// Default TickDefault (250 ms).
 	Tick time.Duration
 	// Clock measures solves and token ages. Default: the real clock.
 	Clock clockwork.Clock
@@ -76,20 +77,20 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.Max <= 0 {
-		c.Max = DefaultMax
+		c.Max = MaxDefault
 	}
 	if c.Lifetime <= 0 {
-		c.Lifetime = DefaultLifetime
+		c.Lifetime = LifetimeDefault
 	}
 	if c.TakeMargin <= 0 {
-		c.TakeMargin = DefaultTakeMargin
+		c.TakeMargin = TakeMarginDefault
 	}
 	c.TakeMargin = min(c.TakeMargin, c.Lifetime/2)
 	if c.InitialSolve <= 0 {
-		c.InitialSolve = DefaultInitialSolve
+		c.InitialSolve = InitialSolveDefault
 	}
 	if c.Tick <= 0 {
-		c.Tick = DefaultTick
+		c.Tick = TickDefault
 	}
 	if c.Clock == nil {
 		c.Clock = clockwork.NewRealClock()
@@ -137,12 +138,15 @@ type result struct {
 }
 
 // New starts a pipeline solving task with solver; it buys nothing until
-// Demand or a Take asks for tokens.
-func New(solver captcha.Solver, task captcha.Task, cfg Config) *Pipeline {
+// Demand or a Take asks for tokens. It refuses a cfg Validate refuses.
+func New(solver captcha.Solver, task captcha.Task, cfg Config) (*Pipeline, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	p := newPipeline(solver, task, cfg)
 	p.loopWG.Add(1)
 	go p.loop()
-	return p
+	return p, nil
 }
 
 // newPipeline builds a pipeline without its planning loop, for tests that

@@ -13,88 +13,126 @@ import (
 // Worker defaults, documented on Config; config.Default uses them too, so
 // each value is written once.
 const (
-	DefaultConcurrency       = 2
-	DefaultMaxAttempts       = 3
-	DefaultRetryJitter       = 0.1
-	DefaultTick              = 2 * time.Second
-	DefaultLease             = 2 * time.Minute
-	DefaultCheckTimeout      = 5 * time.Minute
-	DefaultShutdownTimeout   = 20 * time.Second
-	DefaultBreakerThreshold  = 3
-	DefaultBreakerCooloff    = 5 * time.Minute
-	DefaultBreakerMaxCooloff = time.Hour
-	DefaultAttemptRetention  = 30 * 24 * time.Hour
-	DefaultRevalidateAfter   = 30 * 24 * time.Hour
-	DefaultRevalidateBatch   = 20
-	DefaultRevalidateEvery   = 10 * time.Minute
-	DefaultEvidenceEvery     = time.Hour
-	DefaultSource            = string(census.SourceWSP)
+	ConcurrencyDefault       = 2
+	MaxAttemptsDefault       = 3
+	RetryJitterDefault       = 0.1
+	TickDefault              = 2 * time.Second
+	LeaseDefault             = 2 * time.Minute
+	CheckTimeoutDefault      = 5 * time.Minute
+	ShutdownTimeoutDefault   = 20 * time.Second
+	BreakerThresholdDefault  = 3
+	BreakerCooloffDefault    = 5 * time.Minute
+	BreakerMaxCooloffDefault = time.Hour
+	AttemptRetentionDefault  = 30 * 24 * time.Hour
+	RevalidateAfterDefault   = 30 * 24 * time.Hour
+	RevalidateBatchDefault   = 20
+	RevalidateEveryDefault   = 10 * time.Minute
+	EvidenceEveryDefault     = time.Hour
+	SourceDefault            = string(census.SourceWSP)
 )
 
-// DefaultRetryDelays returns the default waits before the 2nd, 3rd and 4th
+// Ranges of the Config fields operators set, so config's flags accept
+// exactly what New does; "off" values are named, never zero.
+const (
+	// ConcurrencyMin is one check at a time.
+	ConcurrencyMin = 1
+	// ConcurrencyMax bounds the checks in flight: each holds a browser page.
+	ConcurrencyMax = 64
+	// MaxAttemptsMin is the first attempt alone, no retry.
+	MaxAttemptsMin = 1
+	// MaxAttemptsMax bounds how long one check can keep failing.
+	MaxAttemptsMax = 100
+	// TickMin keeps the dispatcher from spinning on the database.
+	TickMin = 10 * time.Millisecond
+	// TickMax still finds retries come due within a day.
+	TickMax = 24 * time.Hour
+	// BreakerThresholdMin opens the breaker on the first block.
+	BreakerThresholdMin = 1
+	// BreakerThresholdMax is as patient as the breaker gets.
+	BreakerThresholdMax = 100
+	// BreakerCooloffMin is the shortest breaker pause, for either bound.
+	BreakerCooloffMin = time.Second
+	// AttemptRetentionMin keeps at least an hour of history to diagnose.
+	AttemptRetentionMin = time.Hour
+	// RevalidateAfterMin keeps revalidation from re-checking fresh answers.
+	RevalidateAfterMin = time.Hour
+	// RevalidateOff, as RevalidateAfter, never checks a final answer again.
+	RevalidateOff time.Duration = -1
+	// RetryJitterOff, as RetryJitter, adds no random part to retry delays.
+	RetryJitterOff = -1.0
+)
+
+// RetryDelaysDefault returns the default waits before the 2nd, 3rd and 4th
 // attempt (1m, 5m, 15m), a fresh slice each call so no caller can change
 // another's.
-func DefaultRetryDelays() []time.Duration {
+func RetryDelaysDefault() []time.Duration {
 	return []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute}
 }
 
-// Config tunes the worker; the zero value of each field means its default.
+// Config tunes the worker; the zero value of each field means its default,
+// "off" is a named value (RetryJitterOff, RevalidateOff), and New refuses
+// values out of the documented ranges (Validate).
 type Config struct {
-	// Concurrency is how many checks run at once. Default
-	// DefaultConcurrency (2: a 2-core machine runs 2–4 Chromium lookups
-	// usefully).
+	// Concurrency is how many checks run at once, ConcurrencyMin to
+	// ConcurrencyMax (1 to 64). Default ConcurrencyDefault (2: a 2-core
+	// machine runs 2–4 Chromium lookups usefully).
 	Concurrency int
-	// MaxAttempts counts every attempt of one check, the first included.
-	// Default DefaultMaxAttempts (3).
+	// MaxAttempts counts every attempt of one check, the first included,
+	// MaxAttemptsMin to MaxAttemptsMax (1 to 100). Default
+	// MaxAttemptsDefault (3).
 	MaxAttempts int
 	// RetryDelays are the waits before the 2nd, 3rd, ... attempt; the last
-	// one repeats if there are more attempts than delays. Default
-	// DefaultRetryDelays() (1m, 5m, 15m).
+	// one repeats if there are more attempts than delays; each 0 or more.
+	// Default
+	// RetryDelaysDefault() (1m, 5m, 15m).
 	RetryDelays []time.Duration
 	// RetryJitter is the largest random fraction added to a retry delay.
-	// Default DefaultRetryJitter (0.1); negative means none.
+	// Default RetryJitterDefault (0.1); RetryJitterOff means none; at most 1.
 	RetryJitter float64
 	// Tick is how often the dispatcher looks for due checks when nobody
-	// wakes it (retries coming due, expired leases). Default DefaultTick (2s).
+	// wakes it (retries coming due, expired leases), TickMin to TickMax
+	// (10ms to 24h). Default TickDefault (2s).
 	Tick time.Duration
 	// Lease is how long a claim holds before another dispatcher may take
-	// the check over; renewed while the check runs. Default DefaultLease (2m).
+	// the check over; renewed while the check runs. Default LeaseDefault (2m).
 	Lease time.Duration
 	// CheckTimeout bounds one attempt end to end (captcha, pacing wait,
-	// browser). Default DefaultCheckTimeout (5m).
+	// browser). Default CheckTimeoutDefault (5m).
 	CheckTimeout time.Duration
 	// ShutdownTimeout is how long Stop lets in-flight checks finish before
 	// cancelling them and releasing their leases. Default
-	// DefaultShutdownTimeout (20s).
+	// ShutdownTimeoutDefault (20s).
 	ShutdownTimeout time.Duration
 
-	// BreakerThreshold consecutive blocks open the breaker. Default
-	// DefaultBreakerThreshold (3).
+	// BreakerThreshold consecutive blocks open the breaker,
+	// BreakerThresholdMin to BreakerThresholdMax (1 to 100). Default
+	// BreakerThresholdDefault (3).
 	BreakerThreshold int
 	// BreakerCooloff is the first pause; it doubles on each repeated trip up
-	// to BreakerMaxCooloff. Defaults DefaultBreakerCooloff (5m) and
-	// DefaultBreakerMaxCooloff (1h).
+	// to BreakerMaxCooloff, not less than it; each at least BreakerCooloffMin
+	// (1s). Defaults BreakerCooloffDefault (5m) and BreakerMaxCooloffDefault
+	// (1h).
 	BreakerCooloff    time.Duration
 	BreakerMaxCooloff time.Duration
 
-	// AttemptRetention is how long attempt history is kept. Default
-	// DefaultAttemptRetention (30 days).
+	// AttemptRetention is how long attempt history is kept, at least
+	// AttemptRetentionMin (1h). Default AttemptRetentionDefault (30 days).
 	AttemptRetention time.Duration
-	// RevalidateAfter is the age at which a final answer is checked again.
-	// Default DefaultRevalidateAfter (30 days); negative turns revalidation
-	// off.
+	// RevalidateAfter is the age at which a final answer is checked again,
+	// at least RevalidateAfterMin (1h). Default RevalidateAfterDefault (30
+	// days); RevalidateOff turns revalidation off.
 	RevalidateAfter time.Duration
 	// RevalidateBatch is how many stale answers one revalidation run
 	// enqueues (it runs every RevalidateEvery). Defaults
-	// DefaultRevalidateBatch (20) and DefaultRevalidateEvery (10m).
+	// RevalidateBatchDefault (20) and RevalidateEveryDefault (10m).
 	RevalidateBatch int
 	RevalidateEvery time.Duration
 	// EvidenceEvery keeps at most one evidence set per distinct error
-	// signature in this window. Default DefaultEvidenceEvery (1h).
+	// signature in this window. Default EvidenceEveryDefault (1h).
 	EvidenceEvery time.Duration
 
 	// Source names the registrar site in the attempt history. Default
-	// DefaultSource ("wsp").
+	// SourceDefault ("wsp").
 	Source string
 	// Clock is the time source for scheduling and retries. Default: the
 	// real clock; tests pass clockwork.NewFakeClock().
@@ -124,35 +162,35 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	if c.Concurrency <= 0 {
-		c.Concurrency = DefaultConcurrency
+		c.Concurrency = ConcurrencyDefault
 	}
 	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = DefaultMaxAttempts
+		c.MaxAttempts = MaxAttemptsDefault
 	}
 	if len(c.RetryDelays) == 0 {
-		c.RetryDelays = DefaultRetryDelays()
+		c.RetryDelays = RetryDelaysDefault()
 	}
 	if c.RetryJitter == 0 {
-		c.RetryJitter = DefaultRetryJitter
+		c.RetryJitter = RetryJitterDefault
 	}
-	def(&c.Tick, DefaultTick)
-	def(&c.Lease, DefaultLease)
-	def(&c.CheckTimeout, DefaultCheckTimeout)
-	def(&c.ShutdownTimeout, DefaultShutdownTimeout)
+	def(&c.Tick, TickDefault)
+	def(&c.Lease, LeaseDefault)
+	def(&c.CheckTimeout, CheckTimeoutDefault)
+	def(&c.ShutdownTimeout, ShutdownTimeoutDefault)
 	if c.BreakerThreshold <= 0 {
-		c.BreakerThreshold = DefaultBreakerThreshold
+		c.BreakerThreshold = BreakerThresholdDefault
 	}
-	def(&c.BreakerCooloff, DefaultBreakerCooloff)
-	def(&c.BreakerMaxCooloff, DefaultBreakerMaxCooloff)
-	def(&c.AttemptRetention, DefaultAttemptRetention)
-	def(&c.RevalidateAfter, DefaultRevalidateAfter)
+	def(&c.BreakerCooloff, BreakerCooloffDefault)
+	def(&c.BreakerMaxCooloff, BreakerMaxCooloffDefault)
+	def(&c.AttemptRetention, AttemptRetentionDefault)
+	def(&c.RevalidateAfter, RevalidateAfterDefault)
 	if c.RevalidateBatch <= 0 {
-		c.RevalidateBatch = DefaultRevalidateBatch
+		c.RevalidateBatch = RevalidateBatchDefault
 	}
-	def(&c.RevalidateEvery, DefaultRevalidateEvery)
-	def(&c.EvidenceEvery, DefaultEvidenceEvery)
+	def(&c.RevalidateEvery, RevalidateEveryDefault)
+	def(&c.EvidenceEvery, EvidenceEveryDefault)
 	if c.Source == "" {
-		c.Source = DefaultSource
+		c.Source = SourceDefault
 	}
 	if c.Clock == nil {
 		c.Clock = clockwork.NewRealClock()

@@ -19,7 +19,7 @@ func (w *Worker) scheduleMaintenance() error {
 		gocron.WithName("census-attempt-retention"), gocron.WithSingletonMode(gocron.LimitModeReschedule)); err != nil {
 		return fmt.Errorf("retention job: %w", err)
 	}
-	if w.cfg.RevalidateAfter < 0 {
+	if w.cfg.RevalidateAfter == RevalidateOff {
 		return nil
 	}
 	if _, err := w.sched.NewJob(gocron.DurationJob(w.cfg.RevalidateEvery), gocron.NewTask(w.logged("revalidation", w.Revalidate)),

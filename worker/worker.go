@@ -46,9 +46,12 @@ type Worker struct {
 	breakerSaved BreakerStatus // the latest snapshot persisted
 }
 
-// New builds a worker that checks cédulas with lookup; it does nothing until
-// Start.
+// New builds a worker that checks cédulas with lookup, refusing a cfg that
+// Validate refuses; it does nothing until Start.
 func New(app core.App, lookup census.Lookuper, cfg Config) (*Worker, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	cfg = cfg.withDefaults()
 	var id [6]byte
 	_, _ = rand.Read(id[:])

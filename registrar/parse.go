@@ -1,4 +1,4 @@
-package scraper
+package registrar
 
 import "github.com/padron/padron/census"
 
@@ -35,9 +35,9 @@ func checkCedula(asked, answered string, body []byte) (string, error) {
 	return asked, nil
 }
 
-// statusClass classifies an answer that is neither JSON we can read nor a
+// StatusClass classifies an answer that is neither JSON we can read nor a
 // block page, from its HTTP status alone (0 = unknown).
-func statusClass(status int) error {
+func StatusClass(status int) error {
 	switch {
 	case status >= 500:
 		return census.ErrTransient

@@ -1,4 +1,4 @@
-package config
+package server
 
 import (
 	"errors"
@@ -7,15 +7,17 @@ import (
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/config"
+	"github.com/padron/padron/worker"
 )
 
 // TestNewEngineWithoutKey checks a missing captcha key still builds an
 // engine, whose checks then fail as captcha_config without any browser.
 func TestNewEngineWithoutKey(t *testing.T) {
 	t.Parallel()
-	c := Default()
+	c := config.Default()
 	c.ChromiumPath = "/nonexistent/chromium" // proves nothing is launched
-	e, err := c.NewEngine(nil)
+	e, err := NewEngine(&c, nil)
 	if err != nil {
 		t.Fatalf("NewEngine: %v", err)
 	}
@@ -30,11 +32,11 @@ func TestNewEngineWithoutKey(t *testing.T) {
 // client, and that an unusable captcha URL is refused up front.
 func TestEngineConfig(t *testing.T) {
 	t.Parallel()
-	c := Default()
+	c := config.Default()
 	c.Source, c.RegistrarURL, c.BrowserPool, c.ChromiumPath = "elecciones", "http://127.0.0.1:1/censo/", 3, "/usr/bin/chromium"
 	c.LookupTimeout = 7 * time.Second
 	c.CaptchaAPI, c.CaptchaURL, c.CaptchaKey = "task", "http://127.0.0.1:1/captcha", "k"
-	cfg, err := c.EngineConfig(nil)
+	cfg, err := EngineConfig(&c, nil)
 	if err != nil {
 		t.Fatalf("EngineConfig: %v", err)
 	}
@@ -48,7 +50,26 @@ func TestEngineConfig(t *testing.T) {
 	}
 
 	c.CaptchaURL = "not a url"
-	if _, err := c.NewEngine(nil); !errors.Is(err, captcha.ErrConfig) {
+	if _, err := NewEngine(&c, nil); !errors.Is(err, captcha.ErrConfig) {
 		t.Errorf("NewEngine with a bad captcha URL = %v, want captcha.ErrConfig", err)
+	}
+}
+
+// TestWorkerConfig checks the settings reach the worker as a Config its
+// own Validate accepts, and that --revalidate-after 0 ("never") reaches it
+// as the explicit worker.RevalidateOff, not as a zero it reads as default.
+func TestWorkerConfig(t *testing.T) {
+	t.Parallel()
+	c := config.Default()
+	wc := WorkerConfig(&c, nil)
+	if err := wc.Validate(); err != nil {
+		t.Fatalf("defaults: worker refuses %+v: %v", wc, err)
+	}
+	if wc.RevalidateAfter != worker.RevalidateAfterDefault || wc.Concurrency != c.Concurrency || wc.Tick != c.WorkerTick {
+		t.Errorf("worker config %+v does not carry the settings", wc)
+	}
+	c.RevalidateAfter = 0
+	if got := WorkerConfig(&c, nil).RevalidateAfter; got != worker.RevalidateOff {
+		t.Errorf("revalidate-after 0 reaches the worker as %v, want worker.RevalidateOff", got)
 	}
 }

@@ -1,4 +1,4 @@
-package config
+package server
 
 import (
 	"fmt"
@@ -6,8 +6,10 @@ import (
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/config"
 	"github.com/padron/padron/scraper"
 	"github.com/padron/padron/tokens"
+	"github.com/padron/padron/worker"
 )
 
 // EngineConfig translates the settings into the scraper's, captcha client
@@ -15,7 +17,7 @@ import (
 // before building the engine. Without a captcha key the Solver is nil:
 // every check then fails with census.ErrCaptchaConfig instead of the server
 // refusing to start.
-func (c *Config) EngineConfig(logger *slog.Logger) (scraper.Config, error) {
+func EngineConfig(c *config.Config, logger *slog.Logger) (scraper.Config, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -42,10 +44,11 @@ func (c *Config) EngineConfig(logger *slog.Logger) (scraper.Config, error) {
 	return cfg, nil
 }
 
-// NewEngine builds the census lookup engine from the settings; Chromium
-// starts only with the first lookup.
-func (c *Config) NewEngine(logger *slog.Logger) (*scraper.Engine, error) {
-	cfg, err := c.EngineConfig(logger)
+// NewEngine builds the census lookup engine from the settings, for commands
+// that look up without a worker (padron census lookup); Chromium starts
+// only with the first lookup.
+func NewEngine(c *config.Config, logger *slog.Logger) (*scraper.Engine, error) {
+	cfg, err := EngineConfig(c, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -54,4 +57,26 @@ func (c *Config) NewEngine(logger *slog.Logger) (*scraper.Engine, error) {
 		return nil, fmt.Errorf("census engine: %w", err)
 	}
 	return e, nil
+}
+
+// WorkerConfig translates the settings into the census worker's; logger may
+// be nil (the app's logger is used once the worker starts).
+func WorkerConfig(c *config.Config, logger *slog.Logger) worker.Config {
+	revalidate := c.RevalidateAfter
+	if revalidate == 0 {
+		revalidate = worker.RevalidateOff // 0 means "never" on the command line
+	}
+	return worker.Config{
+		Concurrency:       c.Concurrency,
+		Tick:              c.WorkerTick,
+		MaxAttempts:       c.MaxAttempts,
+		RetryDelays:       c.RetryDelays,
+		BreakerThreshold:  c.BreakerThreshold,
+		BreakerCooloff:    c.BreakerCooloff,
+		BreakerMaxCooloff: c.BreakerMaxCooloff,
+		AttemptRetention:  c.AttemptRetention,
+		RevalidateAfter:   revalidate,
+		Source:            c.Source,
+		Logger:            logger,
+	}
 }

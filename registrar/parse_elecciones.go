@@ -1,4 +1,4 @@
-package scraper
+package registrar
 
 import (
 	"bytes"
@@ -105,7 +105,7 @@ func ParseElecciones(cedula string, status int, body []byte) (census.Result, err
 		if status == 401 || status == 403 {
 			return census.Result{}, failBody(census.ErrCaptcha, body, "elecciones: token rejected (HTTP %d)", status)
 		}
-		return census.Result{}, failBody(statusClass(status), body, "elecciones: answer is not the expected JSON (HTTP %d)", status)
+		return census.Result{}, failBody(StatusClass(status), body, "elecciones: answer is not the expected JSON (HTTP %d)", status)
 	}
 	code, _ := strconv.Atoi(string(a.StatusCode))
 	switch {

@@ -1,4 +1,4 @@
-package scraper
+package registrar
 
 import (
 	"bytes"
@@ -50,17 +50,17 @@ func ParseWSP(cedula string, status int, body []byte) (census.Result, error) {
 	}
 	var a wspAnswer
 	if !looksLikeJSON(body) || json.Unmarshal(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), &a) != nil {
-		return census.Result{}, failBody(statusClass(status), body, "wsp: answer is not the expected JSON (HTTP %d)", status)
+		return census.Result{}, failBody(StatusClass(status), body, "wsp: answer is not the expected JSON (HTTP %d)", status)
 	}
 	msg, hasMsg := a.message()
 	if a.Success == nil {
-		return census.Result{}, failBody(statusClass(status), body, "wsp: JSON without success field (HTTP %d)", status)
+		return census.Result{}, failBody(StatusClass(status), body, "wsp: JSON without success field (HTTP %d)", status)
 	}
 	if !*a.Success {
 		return census.Result{}, wspFailure(a, msg, status, body)
 	}
 	if !hasMsg {
-		return census.Result{}, failBody(statusClass(status), body, "wsp: success without data.message")
+		return census.Result{}, failBody(StatusClass(status), body, "wsp: success without data.message")
 	}
 	r, err := parseWSPMessage(cedula, msg, body)
 	if err != nil {

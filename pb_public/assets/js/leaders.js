@@ -310,6 +310,8 @@ export async function leaderView(root) {
   return () => offs.forEach((o) => o());
 }
 
+// SKIP_WORDS say why a bulk refresh skipped a record, singular and plural,
+// by the server's outcome (routes.Outcome*; a webtest checks each has words).
 const SKIP_WORDS = {
   final: ["ya verificada", "ya verificadas"],
   in_flight: ["en curso", "en curso"],

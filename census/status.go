@@ -35,6 +35,15 @@ var Settled = []string{StatusActive, StatusCancelledDeceased, StatusCancelledOth
 // again is a no-op and a refresh is refused.
 var InFlight = []string{StatusPending, StatusProcessing}
 
+// Failed are the statuses a check ends in when it failed for good
+// (FailedStatus); with InFlight and Answers they split Statuses, so the
+// leaders' filter tabs cover every record exactly once.
+var Failed = []string{StatusError, StatusTimeout, StatusBlocked}
+
+// Cancelled are the answers whose novedad cancels the cédula: the person
+// reads the novedad, the resolution and its date.
+var Cancelled = []string{StatusCancelledDeceased, StatusCancelledOther}
+
 // IsAnswer reports whether status is one of Answers.
 func IsAnswer(status string) bool { return slices.Contains(Answers, status) }
 

@@ -1,77 +1,45 @@
-// What each census status means to a person, in one plain sentence.
+// The census statuses as the app shows them. The words and the sets come
+// from the server (census-vocab.js, generated from package census); this
+// module only decides how they look.
+import {
+  STATUS, IN_FLIGHT, ANSWERS, FAILED, CANCELLED, LABELS, UNKNOWN_LABEL, MEANINGS, UNKNOWN_MEANING, FAILURE_WORDS,
+} from "./census-vocab.js";
 
-export const STATUS = {
-  pending: {
-    label: "En cola", tone: "wait",
-    text: "Tu cédula está en la fila para consultarse en la Registraduría. No tienes que hacer nada.",
-  },
-  processing: {
-    label: "Consultando", tone: "wait",
-    text: "Estamos consultando tu cédula en la Registraduría en este momento.",
-  },
-  active: {
-    label: "Habilitada", tone: "ok",
-    text: "Tu cédula está habilitada para votar. Este es tu lugar de votación.",
-  },
-  not_found: {
-    label: "No aparece en el censo", tone: "warn",
-    text: "La Registraduría no encontró esta cédula en el censo electoral. Revisa el número en tu perfil; si está bien, inscríbela en la Registraduría.",
-  },
-  cancelled_deceased: {
-    label: "Cancelada por muerte", tone: "bad",
-    text: "La Registraduría reporta esta cédula como cancelada por muerte. Si es un error, acude a la Registraduría con tu documento.",
-  },
-  cancelled_other: {
-    label: "Cancelada", tone: "bad",
-    text: "La Registraduría reporta una novedad que cancela esta cédula. Acude a la Registraduría con la resolución que aparece abajo.",
-  },
-  error: {
-    label: "Error al consultar", tone: "warn",
-    text: "No pudimos completar la consulta. Pide una nueva consulta más tarde.",
-  },
-  timeout: {
-    label: "Sin respuesta", tone: "warn",
-    text: "La Registraduría no respondió a tiempo. Pide una nueva consulta en unos minutos.",
-  },
-  blocked: {
-    label: "Consulta bloqueada", tone: "warn",
-    text: "La Registraduría está limitando las consultas. Pide una nueva consulta más tarde.",
-  },
-};
+export { STATUS };
 
-/** The leaders' filter tabs, each a set of statuses. */
+/** The leaders' filter tabs, each a set of statuses; together they hold every status once. */
 export const GROUPS = [
   { id: "todos", label: "Todos", statuses: null },
-  { id: "lugar", label: "Con lugar de votación", statuses: ["active"] },
-  { id: "proceso", label: "En proceso", statuses: ["pending", "processing"] },
-  { id: "novedad", label: "Con novedad", statuses: ["not_found", "cancelled_deceased", "cancelled_other"] },
-  { id: "problemas", label: "Con problemas", statuses: ["error", "timeout", "blocked"] },
+  { id: "lugar", label: "Con lugar de votación", statuses: [STATUS.ACTIVE] },
+  { id: "proceso", label: "En proceso", statuses: IN_FLIGHT },
+  { id: "novedad", label: "Con novedad", statuses: ANSWERS.filter((s) => s !== STATUS.ACTIVE) },
+  { id: "problemas", label: "Con problemas", statuses: FAILED },
 ];
 
-export const statusInfo = (s) => STATUS[s] || { label: "Sin consultar", tone: "wait", text: "Aún no hay datos de la Registraduría." };
-
 /** inFlight statuses are being answered right now. */
-export const inFlight = (s) => s === "pending" || s === "processing";
+export const inFlight = (s) => IN_FLIGHT.includes(s);
 
-/** place is one line with where the person votes. */
+/** cancelled statuses carry a novedad that cancels the cédula. */
+export const cancelled = (s) => CANCELLED.includes(s);
+
+/** tone is the badge's colour: waiting, good, a warning, or bad news. */
+function tone(s) {
+  if (inFlight(s)) return "wait";
+  if (s === STATUS.ACTIVE) return "ok";
+  return cancelled(s) ? "bad" : "warn";
+}
+
+/** statusInfo is a status's label, tone and meaning (a missing status reads as not checked yet). */
+export function statusInfo(s) {
+  const known = Object.hasOwn(LABELS, s || "");
+  return { label: known ? LABELS[s] : UNKNOWN_LABEL, tone: known ? tone(s) : "wait", text: known ? MEANINGS[s] : UNKNOWN_MEANING };
+}
+
+/** placeLine is one line with where the person votes. */
 export function placeLine(info) {
-  if (!info || info.status !== "active") return "";
+  if (!info || info.status !== STATUS.ACTIVE) return "";
   return [info.puesto, info.municipio, info.departamento].filter(Boolean).join(", ") + (info.mesa ? ` · mesa ${info.mesa}` : "");
 }
 
 /** errorWords explains a failed check to a person, not to an engineer. */
-export function errorWords(info) {
-  if (!info) return "";
-  switch (info.status) {
-    case "timeout": return "La página de la Registraduría tardó demasiado en responder.";
-    case "blocked": return "La Registraduría bloqueó temporalmente las consultas automáticas.";
-    case "error": return "La consulta falló por un problema técnico; un administrador puede ver el detalle.";
-    default: return "";
-  }
-}
-
-/** newer says whether record a is at least as recent as b, by updated. */
-export function newer(a, b) {
-  if (!b) return true;
-  return String(a.updated || "") >= String(b.updated || "");
-}
+export const errorWords = (info) => (info && FAILURE_WORDS[info.status]) || "";

@@ -106,3 +106,10 @@ export function resetLive() {
   pb.realtime.onDisconnect = undefined;
   banner("");
 }
+
+/** newer says whether record a is at least as recent as b, by updated:
+ * fetches and realtime events may arrive in either order. */
+export function newer(a, b) {
+  if (!b) return true;
+  return String(a.updated || "") >= String(b.updated || "");
+}

@@ -2,8 +2,7 @@
 // users row, each subscribed by id (cheap for the server), refetched on
 // every reconnect, events ordered by `updated`.
 import { pb, me, store } from "./session.js";
-import { onReconnect, subscribe } from "./live.js";
-import { newer } from "./census.js";
+import { onReconnect, subscribe, newer } from "./live.js";
 
 /**
  * watchOwn calls onInfo(cedulaInfo) and onUser(userRecord) now and on every

@@ -1,9 +1,25 @@
 // Shared pieces of the interface: form fields with their errors, toasts,
-// the copy button, status badges.
+// the copy button, status badges, the administrator's card.
 import { h } from "./dom.js";
 import { statusInfo } from "./census.js";
+import { message, fieldErrors } from "./session.js";
 
 let uid = 0;
+
+/**
+ * errorLine is a field's error line: set(msg) shows msg under the field and
+ * marks the input invalid for assistive technology; set("") clears both.
+ */
+function errorLine(id, input) {
+  const el = h("p", { id, class: "field-error", hidden: true });
+  const set = (msg) => {
+    el.textContent = msg || "";
+    el.hidden = !msg;
+    if (msg) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  };
+  return { el, set };
+}
 
 /**
  * field builds a labelled input with a hint and an error line wired by
@@ -20,21 +36,16 @@ export function field(opts) {
     value: opts.value ?? "", "aria-describedby": [opts.hint ? hintId : "", errId].filter(Boolean).join(" "),
     enterkeyhint: opts.enterkeyhint, spellcheck: opts.spellcheck,
   });
-  const error = h("p", { id: errId, class: "field-error", hidden: true });
+  const error = errorLine(errId, input);
   const wrap = h("div", { class: "field" },
     h("label", { for: id }, opts.label),
     opts.hint ? h("p", { id: hintId, class: "hint" }, opts.hint) : null,
-    input, error);
+    input, error.el);
   const f = {
     el: wrap, input, touched: false,
     get value() { return input.value; },
     set value(v) { input.value = v; },
-    setError(msg) {
-      error.textContent = msg || "";
-      error.hidden = !msg;
-      if (msg) input.setAttribute("aria-invalid", "true");
-      else input.removeAttribute("aria-invalid");
-    },
+    setError: error.set,
     validate() {
       const msg = opts.check ? opts.check(input.value) : "";
       f.setError(msg);
@@ -55,18 +66,37 @@ export function checkbox(opts) {
   const id = `c-${opts.name}-${++uid}`;
   const errId = `${id}-err`;
   const input = h("input", { id, name: opts.name, type: "checkbox", checked: opts.checked, "aria-describedby": errId });
-  const error = h("p", { id: errId, class: "field-error", hidden: true });
-  const wrap = h("div", { class: "field check" }, input, h("label", { for: id }, opts.label), error);
+  const error = errorLine(errId, input);
+  const wrap = h("div", { class: "field check" }, input, h("label", { for: id }, opts.label), error.el);
   return {
     el: wrap, input,
     get checked() { return input.checked; },
-    setError(msg) {
-      error.textContent = msg || "";
-      error.hidden = !msg;
-      if (msg) input.setAttribute("aria-invalid", "true");
-      else input.removeAttribute("aria-invalid");
-    },
+    setError: error.set,
   };
+}
+
+/**
+ * showFieldErrors puts a failed request's per-field messages on the fields
+ * named in byName ({serverField: field or checkbox}) and returns the first
+ * of them in the form's order, to focus; the errors are returned too.
+ */
+export function showFieldErrors(err, byName) {
+  const errors = fieldErrors(err);
+  let first = null;
+  for (const [name, f] of Object.entries(byName)) {
+    if (!errors[name]) continue;
+    f.setError(errors[name]);
+    first = first || f;
+  }
+  return { first, errors };
+}
+
+/** formAlert is a form's error paragraph, announced when it appears. */
+export function formAlert() {
+  const el = h("p", { class: "form-error", role: "alert", hidden: true });
+  const show = (text) => { el.textContent = text; el.hidden = false; };
+  // fail shows what to tell a person about a failed request.
+  return { el, show, fail: (err, fallback) => show(message(err, fallback)), clear: () => { el.hidden = true; } };
 }
 
 /** toast shows a short message in the polite live region. */
@@ -106,7 +136,19 @@ export function badge(status) {
   return h("span", { class: `badge ${info.tone}`, "data-status": status || "" }, info.label);
 }
 
-/** pageHeader is the page's h1, focused after navigation. */
+/** facts is a definition list of [term, value] pairs; empty values are left out. */
+export function facts(pairs) {
+  return h("dl", { class: "facts" }, pairs.filter(([, v]) => v).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+/** adminCard tells an administrator that this page's work is done in the dashboard. */
+export function adminCard(text) {
+  return h("div", { class: "card" },
+    h("p", {}, text),
+    h("p", {}, h("a", { href: "/_/", class: "btn primary" }, "Abrir el panel de administración")));
+}
+
+/** title is the page's h1, focused after navigation. */
 export function title(text) {
   document.title = `${text} · Padrón`;
   return h("h1", { tabindex: "-1", id: "page-title" }, text);

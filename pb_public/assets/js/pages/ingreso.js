@@ -1,7 +1,7 @@
 // Ingreso: cédula (with or without dots) and password, and "Recordarme".
 import { h } from "../dom.js";
-import { field, checkbox, title, busy } from "../ui.js";
-import { login, message } from "../session.js";
+import { field, checkbox, title, busy, formAlert } from "../ui.js";
+import { login } from "../session.js";
 import { checkCedula, filterCedula } from "../validate.js";
 
 export default function ingreso(root, { navigate, params }) {
@@ -18,15 +18,15 @@ export default function ingreso(root, { navigate, params }) {
     check: (v) => (v ? "" : "Ingresa tu contraseña."),
   });
   const remember = checkbox({ name: "remember", label: "Recordarme en este dispositivo (14 días)", checked: true });
-  const formError = h("p", { class: "form-error", role: "alert", hidden: true });
+  const formError = formAlert();
   const submit = h("button", { type: "submit", class: "btn primary" }, "Ingresar");
 
   const form = h("form", { novalidate: true, class: "card form" },
-    cedula.el, password.el, remember.el, formError, submit);
+    cedula.el, password.el, remember.el, formError.el, submit);
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    formError.hidden = true;
+    formError.clear();
     const ok = [cedula.validate(), password.validate()];
     if (ok.includes(false)) {
       (ok[0] ? password : cedula).input.focus();
@@ -36,8 +36,8 @@ export default function ingreso(root, { navigate, params }) {
       try {
         await login(cedula.value, password.value, remember.checked);
       } catch (err) {
-        formError.textContent = err?.status === 400 ? "Cédula o contraseña incorrectas." : message(err);
-        formError.hidden = false;
+        if (err?.status === 400) formError.show("Cédula o contraseña incorrectas.");
+        else formError.fail(err);
         password.value = "";
         password.input.focus();
         return;

@@ -1,25 +1,18 @@
 // Inicio: greeting, the referral link (copy, share, QR), progress towards
 // the goal, and the person's census status in one line. All live.
 import { h, replace } from "../dom.js";
-import { title, copyButton, badge } from "../ui.js";
+import { title, copyButton, badge, adminCard } from "../ui.js";
 import { me, isSuperuser } from "../session.js";
 import { watchOwn } from "../own.js";
-import { statusInfo, placeLine } from "../census.js";
+import { statusInfo, placeLine, STATUS } from "../census.js";
 import { firstName, formatNumber } from "../format.js";
+import { referralLink, goalPercent } from "../referral.js";
 import { qrCode } from "../qr.js";
-
-export function referralLink(code) {
-  return `${location.origin}/r/${code}`;
-}
 
 export default async function inicio(root) {
   if (isSuperuser()) {
-    root.append(
-      title("Hola, administrador"),
-      h("div", { class: "card" },
-        h("p", {}, "Las personas, los roles y las consultas se administran en el panel de administración."),
-        h("p", {}, h("a", { href: "/_/", class: "btn primary" }, "Abrir el panel de administración"))),
-    );
+    root.append(title("Hola, administrador"),
+      adminCard("Las personas, los roles y las consultas se administran en el panel de administración."));
     return;
   }
   const user = me();
@@ -46,13 +39,13 @@ export default async function inicio(root) {
 
   function renderProgress() {
     if (count === null) return;
-    const done = goal <= 0 || count >= goal;
-    const pct = goal <= 0 ? 100 : Math.min(100, Math.round((count / goal) * 100));
+    const pct = goalPercent(goal, count);
+    const done = pct === 100;
     replace(progress,
       h("h2", { id: "goal-h" }, "Tus referidos"),
       h("p", { class: "big", "data-testid": "ref-count" },
         h("strong", {}, formatNumber(count)), goal > 0 ? ` de ${formatNumber(goal)}` : ""),
-      h("progress", { max: "100", value: String(pct), "aria-label": `Avance hacia tu meta: ${pct} %` }),
+      h("progress", { max: "100", value: String(pct), "aria-label": `Avance hacia tu meta: ${formatNumber(pct)} %` }),
       h("p", {}, done ? "¡Meta cumplida! Puedes subirla en tu perfil." : `Te faltan ${formatNumber(goal - count)} para tu meta.`),
       h("p", {}, h("a", { href: "/referidos" }, "Ver mis referidos")));
   }
@@ -63,7 +56,7 @@ export default async function inicio(root) {
   function renderCensus(info) {
     const s = info?.status;
     statusP.dataset.status = s || "";
-    replace(statusP, badge(s), " ", s === "active" ? placeLine(info) : statusInfo(s).text);
+    replace(statusP, badge(s), " ", s === STATUS.ACTIVE ? placeLine(info) : statusInfo(s).text);
   }
 
   root.classList.add("two-col");

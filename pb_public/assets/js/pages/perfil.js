@@ -2,11 +2,11 @@
 // section with the status, the polling place or novedad, and the refresh
 // button with its cooldown. Live.
 import { h, replace } from "../dom.js";
-import { field, title, busy, toast, badge } from "../ui.js";
-import { pb, me, store, login, logout, message, fieldErrors, isSuperuser } from "../session.js";
+import { field, title, busy, toast, badge, adminCard, facts, formAlert, showFieldErrors } from "../ui.js";
+import { pb, me, store, login, logout, message, isSuperuser } from "../session.js";
 import { resetLive } from "../live.js";
 import { watchOwn } from "../own.js";
-import { statusInfo, errorWords, inFlight } from "../census.js";
+import { statusInfo, errorWords, inFlight, cancelled, STATUS } from "../census.js";
 import { ago, formatCedula, formatDateTime } from "../format.js";
 import {
   checkName, checkPhone, checkGoal, checkPassword, checkConfirm, filterName, filterPhone, filterDigits,
@@ -14,9 +14,7 @@ import {
 
 export default async function perfil(root, { navigate }) {
   if (isSuperuser()) {
-    root.append(title("Perfil"), h("div", { class: "card" },
-      h("p", {}, "Tu cuenta de administrador se gestiona en el panel de administración."),
-      h("p", {}, h("a", { href: "/_/", class: "btn primary" }, "Abrir el panel de administración"))));
+    root.append(title("Perfil"), adminCard("Tu cuenta de administrador se gestiona en el panel de administración."));
     return;
   }
   const user = me();
@@ -32,16 +30,16 @@ export default async function perfil(root, { navigate }) {
     label: "Meta de referidos", name: "referral_goal", inputmode: "numeric", value: String(user.referral_goal ?? 0),
     hint: "Cuántas personas quieres invitar. 0 si no tienes meta.", check: checkGoal, filter: filterDigits,
   });
-  const dataError = h("p", { class: "form-error", role: "alert", hidden: true });
+  const dataError = formAlert();
   const saveBtn = h("button", { type: "submit", class: "btn primary" }, "Guardar cambios");
   const dataForm = h("form", { novalidate: true, class: "card form", "aria-labelledby": "datos-h" },
     h("h2", { id: "datos-h" }, "Tus datos"),
     h("p", { class: "readonly" }, "Cédula: ", h("strong", {}, formatCedula(user.cedula)),
       h("span", { class: "hint" }, " (para cambiarla, pide ayuda al administrador)")),
-    name.el, phone.el, goal.el, dataError, saveBtn);
+    name.el, phone.el, goal.el, dataError.el, saveBtn);
   dataForm.addEventListener("submit", async (e) => {
     e.preventDefault();
-    dataError.hidden = true;
+    dataError.clear();
     const bad = [name, phone, goal].filter((f) => !f.validate());
     if (bad.length) { bad[0].input.focus(); return; }
     const cur = me();
@@ -57,10 +55,8 @@ export default async function perfil(root, { navigate }) {
         name.value = rec.name; phone.value = rec.phone; goal.value = String(rec.referral_goal);
         toast("Cambios guardados.", "ok");
       } catch (err) {
-        const errs = fieldErrors(err);
-        for (const [k, msg] of Object.entries(errs)) ({ name, phone, referral_goal: goal })[k]?.setError(msg);
-        dataError.textContent = message(err);
-        dataError.hidden = false;
+        showFieldErrors(err, { name, phone, referral_goal: goal });
+        dataError.fail(err);
       }
     });
   });
@@ -69,13 +65,13 @@ export default async function perfil(root, { navigate }) {
   const oldPassword = field({ label: "Contraseña actual", name: "oldPassword", type: "password", autocomplete: "current-password", check: (v) => (v ? "" : "Ingresa tu contraseña actual.") });
   const password = field({ label: "Contraseña nueva", name: "password", type: "password", autocomplete: "new-password", hint: "Mínimo 8 caracteres.", check: checkPassword });
   const confirm = field({ label: "Repite la contraseña nueva", name: "passwordConfirm", type: "password", autocomplete: "new-password", check: (v) => checkConfirm(password.value, v) });
-  const pwError = h("p", { class: "form-error", role: "alert", hidden: true });
+  const pwError = formAlert();
   const pwBtn = h("button", { type: "submit", class: "btn secondary" }, "Cambiar contraseña");
   const pwForm = h("form", { novalidate: true, class: "card form", "aria-labelledby": "pw-h" },
-    h("h2", { id: "pw-h" }, "Cambiar contraseña"), oldPassword.el, password.el, confirm.el, pwError, pwBtn);
+    h("h2", { id: "pw-h" }, "Cambiar contraseña"), oldPassword.el, password.el, confirm.el, pwError.el, pwBtn);
   pwForm.addEventListener("submit", async (e) => {
     e.preventDefault();
-    pwError.hidden = true;
+    pwError.clear();
     const bad = [oldPassword, password, confirm].filter((f) => !f.validate());
     if (bad.length) { bad[0].input.focus(); return; }
     await busy(pwBtn, "Cambiando…", async () => {
@@ -85,10 +81,8 @@ export default async function perfil(root, { navigate }) {
           oldPassword: oldPassword.value, password: password.value, passwordConfirm: confirm.value,
         });
       } catch (err) {
-        const errs = fieldErrors(err);
-        for (const [k, msg] of Object.entries(errs)) ({ oldPassword, password, passwordConfirm: confirm })[k]?.setError(msg);
-        pwError.textContent = message(err);
-        pwError.hidden = false;
+        showFieldErrors(err, { oldPassword, password, passwordConfirm: confirm });
+        pwError.fail(err);
         return;
       }
       // The change signs out every session; sign this one back in.
@@ -119,19 +113,17 @@ export default async function perfil(root, { navigate }) {
   let info = null;
   let until = 0;
 
-  const dl = (pairs) => h("dl", { class: "facts" }, pairs.filter(([, v]) => v).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
-
   function renderInfo(rec) {
     info = rec;
     const s = rec?.status;
     live.dataset.status = s || "";
     replace(badgeSlot, badge(s));
     meaning.textContent = statusInfo(s).text;
-    if (s === "active") {
-      replace(details, dl([["Departamento", rec.departamento], ["Municipio", rec.municipio], ["Puesto", rec.puesto],
+    if (s === STATUS.ACTIVE) {
+      replace(details, facts([["Departamento", rec.departamento], ["Municipio", rec.municipio], ["Puesto", rec.puesto],
         ["Dirección", rec.direccion], ["Mesa", rec.mesa]]));
-    } else if (s === "cancelled_deceased" || s === "cancelled_other" || rec?.novedad) {
-      replace(details, dl([["Novedad", rec.novedad], ["Resolución", rec.resolucion], ["Fecha", rec.fecha_novedad]]));
+    } else if (cancelled(s) || rec?.novedad) {
+      replace(details, facts([["Novedad", rec.novedad], ["Resolución", rec.resolucion], ["Fecha", rec.fecha_novedad]]));
     } else if (errorWords(rec)) {
       replace(details, h("p", {}, errorWords(rec)));
     } else replace(details);

@@ -2,8 +2,8 @@
 // one. Live validation mirrors the server's; the server's per-field errors
 // land on their fields. On success the person is logged in.
 import { h, replace, debounce } from "../dom.js";
-import { field, checkbox, title, busy } from "../ui.js";
-import { pb, login, message, fieldErrors } from "../session.js";
+import { field, checkbox, title, busy, formAlert, showFieldErrors } from "../ui.js";
+import { pb, login } from "../session.js";
 import {
   checkName, checkCedula, checkPhone, checkPassword, checkConfirm, checkPolicy,
   filterName, filterCedula, filterPhone,
@@ -39,7 +39,7 @@ export default function registro(root, { navigate, params }) {
     h("a", { href: "/politica-de-datos", target: "_blank" }, "política de tratamiento de datos personales"),
     " para verificar mi inscripción en el censo electoral.");
   const remember = checkbox({ name: "remember", label: "Recordarme en este dispositivo (14 días)", checked: true });
-  const formError = h("p", { class: "form-error", role: "alert", hidden: true });
+  const formError = formAlert();
   const submit = h("button", { type: "submit", class: "btn primary" }, "Crear mi cuenta");
 
   // Debounced live validation once a field has been left or typed in a while.
@@ -54,18 +54,17 @@ export default function registro(root, { navigate, params }) {
   policy.input.addEventListener("change", () => { if (policy.checked) policy.setError(""); });
 
   const form = h("form", { novalidate: true, class: "card form" },
-    Object.values(fields).map((f) => f.el), policy.el, remember.el, formError, submit);
+    Object.values(fields).map((f) => f.el), policy.el, remember.el, formError.el, submit);
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    formError.hidden = true;
+    formError.clear();
     const bad = Object.values(fields).filter((f) => !f.validate());
     const policyMsg = checkPolicy(policy.checked);
     policy.setError(policyMsg);
     if (bad.length || policyMsg) {
       (bad[0]?.input || policy.input).focus();
-      formError.textContent = "Revisa los datos marcados e inténtalo de nuevo.";
-      formError.hidden = false;
+      formError.show("Revisa los datos marcados e inténtalo de nuevo.");
       return;
     }
     const body = {
@@ -78,18 +77,12 @@ export default function registro(root, { navigate, params }) {
       try {
         await pb.collection("users").create(body);
       } catch (err) {
-        const errs = fieldErrors(err);
-        let first = null;
-        for (const [k, msg] of Object.entries(errs)) {
-          const f = k === "data_policy_accepted" ? policy : fields[k];
-          if (f) { f.setError(msg); first = first || f; }
-        }
-        if (errs.ref) {
+        const { first, errors } = showFieldErrors(err, { ...fields, data_policy_accepted: policy });
+        if (errors.ref) {
           ref = "";
           showInvite(null, "El enlace de invitación ya no es válido. Puedes registrarte igual, sin quien te invitó: envía el formulario de nuevo.");
         }
-        formError.textContent = message(err, "No pudimos crear tu cuenta. Inténtalo de nuevo.");
-        formError.hidden = false;
+        formError.fail(err, "No pudimos crear tu cuenta. Inténtalo de nuevo.");
         (first?.input || submit).focus();
         return;
       }

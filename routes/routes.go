@@ -3,7 +3,6 @@
 package routes
 
 import (
-	"log/slog"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -24,9 +23,6 @@ type Deps struct {
 	RefreshCooldown time.Duration
 	// Now is the clock cooldowns are measured on. Default time.Now.
 	Now func() time.Time
-	// Logger reports failures an operator must act on (a full disk).
-	// Default nil: the app's logger, which lives in the data directory.
-	Logger *slog.Logger
 }
 
 // DefaultRefreshCooldown is the cooldown used when Deps leaves it zero.
@@ -36,8 +32,6 @@ const DefaultRefreshCooldown = 30 * time.Second
 func Register(app core.App, deps Deps) {
 	ref := newRefresher(deps)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.Bind(clientErrors())
-		se.Router.Bind(storageErrors(deps.Logger))
 		bindReferrals(se)
 		bindCensusStatus(se, deps.Worker)
 		bindCensusRefresh(se, ref)

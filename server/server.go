@@ -65,8 +65,9 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 		}
 	}
 	var queue hooks.Enqueuer
-	if s.Worker != nil {
-		queue, deps.Worker, deps.Queue = s.Worker, s.Worker, s.Worker
+	if w := s.Worker; w != nil {
+		queue, deps.Queue = w, w
+		deps.Worker = routes.StatusFunc(func() any { return w.Status() })
 	}
 	if o.waker != nil {
 		deps.Queue = o.waker

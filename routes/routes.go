@@ -1,5 +1,6 @@
 // Package routes holds Padrón's custom HTTP endpoints beside PocketBase's
-// own; each file is one endpoint family, bound on OnServe.
+// own, each file one endpoint family bound on OnServe, and the referidos
+// view's realtime feed; all of them ask the collections' own rules.
 package routes
 
 import (

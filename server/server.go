@@ -38,9 +38,10 @@ type Server struct {
 }
 
 // Build binds Padrón onto app as cfg says, changed by opts (tests only;
-// the binary passes none). The worker starts when app serves and stops
-// (letting in-flight checks finish) when it terminates; other commands
-// (superuser, migrate) never start it. cfg must be valid
+// the binary passes none). The worker Build makes starts when app serves
+// and stops (letting in-flight checks finish) when it terminates; other
+// commands (superuser, migrate) never start it; one given WithWorker is
+// run by its caller. cfg must be valid
 // (config.Config.Validate). Build is the only place the record hooks are
 // registered, so every test of the whole server runs the binary's wiring.
 func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {

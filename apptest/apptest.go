@@ -14,7 +14,6 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/padron/padron/config"
-	"github.com/padron/padron/hooks"
 	_ "github.com/padron/padron/migrations" // registers the schema
 	"github.com/padron/padron/server"
 )
@@ -52,8 +51,8 @@ func Seeded(t testing.TB) Cast {
 	return cast
 }
 
-// NewBareApp clones the seeded data dir into a fresh app with no Padrón hooks
-// bound, for tests that bind their own (e.g. with a real enqueuer).
+// NewBareApp clones the seeded data dir into a fresh app with nothing of
+// Padrón's bound (no hooks, no routes), for tests of a single part.
 func NewBareApp(t testing.TB) *tests.TestApp {
 	t.Helper()
 	Seeded(t)
@@ -73,12 +72,13 @@ func NewApp(t testing.TB) *tests.TestApp {
 	return NewAppWith(t, cfg)
 }
 
-// NewAppWith is NewBareApp wired by server.Build from cfg, for tests that
-// need other settings than NewApp's.
-func NewAppWith(t testing.TB, cfg config.Config) *tests.TestApp {
+// NewAppWith is NewBareApp wired by server.Build from cfg and opts, for
+// tests that need other settings than NewApp's (a pinned clock, a counting
+// queue, a worker of their own).
+func NewAppWith(t testing.TB, cfg config.Config, opts ...server.Option) *tests.TestApp {
 	t.Helper()
 	app := NewBareApp(t)
-	if _, err := server.Build(app, cfg); err != nil {
+	if _, err := server.Build(app, cfg, opts...); err != nil {
 		app.Cleanup()
 		t.Fatalf("apptest: build server: %v", err)
 	}
@@ -96,7 +96,11 @@ func build() (string, Cast, error) {
 	if err != nil {
 		return "", Cast{}, err
 	}
-	hooks.Register(app, nil)
+	// The binary's hooks (each user gets a cedula_info), no worker.
+	if _, err := server.Build(app, config.Default(), server.WithoutWorker()); err != nil {
+		app.Cleanup()
+		return "", Cast{}, err
+	}
 
 	var c Cast
 	if c, err = seed(app); err != nil {

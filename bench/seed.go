@@ -10,7 +10,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/hooks"
+	"github.com/padron/padron/config"
+	padron "github.com/padron/padron/server"
 )
 
 // Seeded identities' shared secrets.
@@ -62,7 +63,10 @@ func seedDataDir(dataDir string, pop population, hash *string) (seeded, error) {
 	if err := app.RunAllMigrations(); err != nil {
 		return seeded{}, fmt.Errorf("seed %s: migrations: %w", dataDir, err)
 	}
-	hooks.Register(app, nil) // cedula_info comes with each user, as in the server
+	// The server's own wiring, so cedula_info comes with each user.
+	if _, err := padron.Build(app, config.Default(), padron.WithoutWorker()); err != nil {
+		return seeded{}, fmt.Errorf("seed %s: wire: %w", dataDir, err)
+	}
 	out, err := seed(app, pop, hash)
 	if err != nil {
 		return seeded{}, fmt.Errorf("seed %s: %w", dataDir, err)

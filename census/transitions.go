@@ -59,13 +59,36 @@ func Reset(app core.App, userID string) error {
 	return nil
 }
 
+// InFlightError says a check of a record is already pending or processing,
+// so no other is queued.
+type InFlightError struct{ State string }
+
+func (e *InFlightError) Error() string { return "check already " + e.State }
+
 // Queue asks for a check of info now, unless one is already in flight; it
 // reports whether it queued one. The previous answer stays visible until
 // the new one replaces it. It does not wake the worker: callers that batch
 // wake it once after the commit.
 func Queue(app core.App, info *core.Record, now time.Time) (bool, error) {
-	if IsInFlight(info.GetString("status")) {
+	err := QueueUnless(app, info, now, nil)
+	if _, inFlight := errors.AsType[*InFlightError](err); inFlight {
 		return false, nil
+	}
+	return err == nil, err
+}
+
+// QueueUnless is Queue for a caller with a condition of its own (the API's
+// cooldown): a check in flight is an *InFlightError, and only when there is
+// none is unless asked why info may not be queued now (nil: no condition).
+// Its refusal is returned as it is, and nothing is saved.
+func QueueUnless(app core.App, info *core.Record, now time.Time, unless func(*core.Record) error) error {
+	if st := info.GetString("status"); IsInFlight(st) {
+		return &InFlightError{State: st}
+	}
+	if unless != nil {
+		if err := unless(info); err != nil {
+			return err
+		}
 	}
 	info.Set("status", StatusPending)
 	info.Set("attempts", 0)
@@ -78,13 +101,13 @@ func Queue(app core.App, info *core.Record, now time.Time) (bool, error) {
 	// it replaces.
 	stamped, err := types.ParseDateTime(now.UTC())
 	if err != nil {
-		return false, fmt.Errorf("queue check %s: %w", info.Id, err)
+		return fmt.Errorf("queue check %s: %w", info.Id, err)
 	}
 	info.SetRaw("updated", stamped)
 	if err := app.Save(info); err != nil {
-		return false, fmt.Errorf("queue check %s: %w", info.Id, err)
+		return fmt.Errorf("queue check %s: %w", info.Id, err)
 	}
-	return true, nil
+	return nil
 }
 
 // Claim takes the most overdue due check for owner with a compare-and-set,

@@ -188,3 +188,44 @@ func TestStoreFailureRetriesOrEnds(t *testing.T) {
 		})
 	}
 }
+
+// TestQueueUnless: a check in flight is refused as *InFlightError before
+// the caller's condition is asked; the condition's refusal comes back as it
+// is and nothing is saved; with no refusal the record is queued.
+func TestQueueUnless(t *testing.T) {
+	t.Parallel()
+	app, c := newApp(t)
+	errCooling := errors.New("cooling down")
+	asked := 0
+	refuse := func(*core.Record) error { asked++; return errCooling }
+
+	pending := infoOf(t, app, c.MemberA.ID) // every seeded record starts pending
+	var inFlight *census.InFlightError
+	if err := census.QueueUnless(app, pending, t0, refuse); !errors.As(err, &inFlight) || inFlight.State != census.StatusPending {
+		t.Fatalf("pending record: err %v, want *InFlightError{pending}", err)
+	}
+	if asked != 0 {
+		t.Errorf("condition asked %d times for a record in flight", asked)
+	}
+
+	answered := infoOf(t, app, c.MemberA.ID)
+	answered.Set("status", census.StatusActive)
+	if err := app.Save(answered); err != nil {
+		t.Fatal(err)
+	}
+	if err := census.QueueUnless(app, answered, t0, refuse); !errors.Is(err, errCooling) {
+		t.Fatalf("refused: err %v, want the condition's", err)
+	}
+	if got := infoOf(t, app, c.MemberA.ID).GetString("status"); got != census.StatusActive {
+		t.Errorf("refused record saved as %q", got)
+	}
+	if err := census.QueueUnless(app, answered, t0, func(*core.Record) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := infoOf(t, app, c.MemberA.ID).GetString("status"); got != census.StatusPending {
+		t.Errorf("queued record is %q, want pending", got)
+	}
+	if queued, err := census.Queue(app, infoOf(t, app, c.MemberA.ID), t0); queued || err != nil {
+		t.Errorf("Queue of a record in flight: %v, %v; want false, nil", queued, err)
+	}
+}

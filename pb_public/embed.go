@@ -1,6 +1,6 @@
 // Package pbpublic embeds the web app, so the binary serves it from any
 // working directory and the Docker image needs no files beside it;
-// routes.ServePublic prefers a pb_public directory on disk when one exists.
+// webapp.Serve prefers a pb_public directory on disk when one exists.
 package pbpublic
 
 import (

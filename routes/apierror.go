@@ -2,18 +2,13 @@ package routes
 
 import (
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/padron/padron/apierrors"
 )
 
-// apiError builds PocketBase's error body {"status","message","data"} with a
-// Spanish message for people and a stable English data.code for scripts.
-// PocketBase's own constructors would rewrite data, so it is built directly.
-func apiError(status int, code, message string, extra map[string]any) *router.ApiError {
-	data := map[string]any{"code": code}
-	for k, v := range extra {
-		data[k] = v
-	}
-	return &router.ApiError{Status: status, Message: message, Data: data}
-}
+// apiError is apierrors.New: Padrón's error body with a Spanish message and
+// a stable English data.code.
+var apiError = apierrors.New
 
 // Spanish messages and codes shared by the census and referidos endpoints.
 var (

@@ -20,8 +20,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/apptest"
-	"github.com/padron/padron/hooks"
-	"github.com/padron/padron/routes"
+	"github.com/padron/padron/config"
+	"github.com/padron/padron/server"
 	"github.com/padron/padron/worker"
 )
 
@@ -45,12 +45,11 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	// A real worker (never started: no lookups run) so bulk refreshes take
 	// the production path: hooks-off saves, background announcements.
 	app := apptest.NewBareApp(b)
-	hooks.Register(app, nil)
 	w, err := worker.New(app, nil, worker.Config{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := routes.Register(app, routes.Deps{Queue: w}); err != nil {
+	if _, err := server.Build(app, config.Default(), server.WithoutWorker(), server.WithWaker(w)); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = w.Stop(context.Background()); app.Cleanup() })

@@ -186,6 +186,7 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 			return err
 		}
 		now := r.now()
+		coolingDown := r.coolingDown(now)
 		for _, id := range ids {
 			item := BulkItem{ID: id}
 			info := infos[id]
@@ -195,18 +196,17 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 			case !all && census.IsSettled(info.GetString("status")):
 				item.Outcome, item.State = OutcomeFinal, info.GetString("status")
 			default:
-				var inFlight *InFlightError
+				var inFlight *census.InFlightError
 				var cool *CooldownError
-				gerr := r.gate(info, now)
+				err := census.QueueUnless(writer, info, now, coolingDown)
 				switch {
-				case errors.As(gerr, &inFlight):
+				case errors.As(err, &inFlight):
 					item.Outcome, item.State = OutcomeInFlight, inFlight.State
-				case errors.As(gerr, &cool):
+				case errors.As(err, &cool):
 					item.Outcome, item.RetryAfter = OutcomeCooldown, cool.RetryAfterSeconds()
+				case err != nil:
+					return fmt.Errorf("bulk refresh %s: %w", id, err)
 				default:
-					if _, err := census.Queue(writer, info, now); err != nil {
-						return fmt.Errorf("bulk refresh %s: %w", id, err)
-					}
 					queued = append(queued, info.Id)
 					item.Outcome = OutcomeQueued
 				}

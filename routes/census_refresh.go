@@ -8,6 +8,8 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/padron/padron/census"
 )
 
 // refreshBodyLimit caps the single refresh's body: it takes none.
@@ -52,7 +54,7 @@ func (r *refresher) serveOne(e *core.RequestEvent, who caller, userID string) er
 
 // refreshHTTPError turns a refresh refusal into its HTTP answer.
 func refreshHTTPError(e *core.RequestEvent, err error) error {
-	var inFlight *InFlightError
+	var inFlight *census.InFlightError
 	var cool *CooldownError
 	switch {
 	case errors.As(err, &inFlight):

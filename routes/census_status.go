@@ -8,12 +8,13 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/worker"
 )
 
 // WorkerStatus is what superusers see of the census worker and its queue.
 type WorkerStatus struct {
-	Worker *worker.Status `json:"worker"`
+	// Worker is the worker's own report (a worker.Status), null when this
+	// process runs no worker.
+	Worker any            `json:"worker"`
 	Queue  map[string]int `json:"queue"` // cedula_info records by status
 }
 
@@ -21,8 +22,7 @@ func bindCensusStatus(se *core.ServeEvent, w StatusReporter) {
 	se.Router.GET("/api/census/worker", func(e *core.RequestEvent) error {
 		out := WorkerStatus{Queue: map[string]int{}}
 		if w != nil {
-			st := w.Status()
-			out.Worker = &st
+			out.Worker = w.Status()
 		}
 		var rows []struct {
 			Status string `db:"status"`
@@ -43,7 +43,15 @@ func bindCensusStatus(se *core.ServeEvent, w StatusReporter) {
 	}).Bind(apis.RequireSuperuserAuth())
 }
 
-// StatusReporter is the part of the worker the status endpoint needs.
+// StatusReporter is the part of the worker the status endpoint needs: its
+// state as a value ready for JSON, so routes depends on neither the worker
+// nor its scheduler. server adapts *worker.Worker with StatusFunc.
 type StatusReporter interface {
-	Status() worker.Status
+	Status() any
 }
+
+// StatusFunc turns a function into a StatusReporter.
+type StatusFunc func() any
+
+// Status calls f.
+func (f StatusFunc) Status() any { return f() }

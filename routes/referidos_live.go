@@ -2,7 +2,7 @@ package routes
 
 import (
 	"encoding/json"
-	"github.com/padron/padron/schema"
+	"net/http"
 	"sync"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -10,26 +10,32 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/routine"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
+
+	"github.com/padron/padron/schema"
 )
 
-// bindReferidosLive gives the `referidos` view realtime events. PocketBase
+// BindReferidosLive gives the `referidos` view realtime events. PocketBase
 // sends events only for saved records, and a view's rows are never saved:
-// so when a users row with a referrer is created, renamed, moved or
-// deleted, the referrer (and superusers) subscribed to "referidos/*" get
-// the view's row, exactly the fields the view exposes. The rule is the
-// view's own: referred_by = the subscriber. Checked in memory, no query.
-func bindReferidosLive(app core.App) {
-	// Ids make binding twice (ServePublic called again) replace, not repeat.
+// so when a users row is created, renamed, moved to another referrer or
+// deleted, the clients subscribed to the view get its row, exactly the
+// fields the view exposes. Who gets it is the view's own rule, evaluated by
+// PocketBase as its realtime API does (the list rule for "referidos/*", the
+// view rule for "referidos/{id}"), read at event time: a rule edited in the
+// dashboard changes the feed at once. A row leaving someone's view (a
+// delete, a move) is checked before the change, while it is still there.
+// Binding twice replaces the hooks (they have ids): events never double.
+func BindReferidosLive(app core.App) {
 	app.OnRecordAfterCreateSuccess(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{
 		Id: "padronReferidosLiveCreate",
 		Func: func(e *core.RecordEvent) error {
-			broadcastReferido(e.App, "create", e.Record, e.Record.GetString("referred_by"))
+			send(referidoMessages(e.App, "create", e.Record.Id))
 			return e.Next()
 		},
 	})
-	// What a referido looked like before an update: the after-success hook
-	// runs once the row is committed, when its original may be gone.
-	var before sync.Map // *core.Record -> referidoState
+
+	// A change's messages computed before it (a row leaving a view), kept
+	// until it commits or fails.
+	var before sync.Map // *core.Record -> referidoChange
 	app.OnRecordUpdate(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveBefore", Func: func(e *core.RecordEvent) error {
 		orig := e.Record.Original()
 		if orig.Id == "" { // a record built in Go and saved twice has no original
@@ -37,7 +43,16 @@ func bindReferidosLive(app core.App) {
 				orig = fresh
 			}
 		}
-		before.Store(e.Record, referidoState{referrer: orig.GetString("referred_by"), name: orig.GetString("name")})
+		change := referidoChange{
+			moved:   orig.GetString("referred_by") != e.Record.GetString("referred_by"),
+			renamed: orig.GetString("name") != e.Record.GetString("name"),
+		}
+		if change.moved {
+			change.leaving = referidoMessages(e.App, "delete", e.Record.Id)
+		}
+		if change.moved || change.renamed {
+			before.Store(e.Record, change)
+		}
 		return e.Next()
 	}})
 	app.OnRecordAfterUpdateError(schema.UsersCollection).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "padronReferidosLiveError", Func: func(e *core.RecordErrorEvent) error {
@@ -49,60 +64,107 @@ func bindReferidosLive(app core.App) {
 		if !ok {
 			return e.Next()
 		}
-		was := v.(referidoState)
-		now := e.Record.GetString("referred_by")
-		switch {
-		case now != was.referrer:
-			broadcastReferido(e.App, "delete", e.Record, was.referrer)
-			broadcastReferido(e.App, "create", e.Record, now)
-		case e.Record.GetString("name") != was.name:
-			broadcastReferido(e.App, "update", e.Record, now)
+		change := v.(referidoChange)
+		if change.moved {
+			send(change.leaving)
+			send(referidoMessages(e.App, "create", e.Record.Id))
+		} else {
+			send(referidoMessages(e.App, "update", e.Record.Id))
 		}
 		return e.Next()
 	}})
+
+	var deleting sync.Map // *core.Record -> []referidoMessage
+	app.OnRecordDelete(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveDeleting", Func: func(e *core.RecordEvent) error {
+		if msgs := referidoMessages(e.App, "delete", e.Record.Id); len(msgs) > 0 {
+			deleting.Store(e.Record, msgs)
+		}
+		return e.Next()
+	}})
+	app.OnRecordAfterDeleteError(schema.UsersCollection).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "padronReferidosLiveDeleteError", Func: func(e *core.RecordErrorEvent) error {
+		deleting.Delete(e.Record)
+		return e.Next()
+	}})
 	app.OnRecordAfterDeleteSuccess(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveDelete", Func: func(e *core.RecordEvent) error {
-		broadcastReferido(e.App, "delete", e.Record, e.Record.GetString("referred_by"))
+		if v, ok := deleting.LoadAndDelete(e.Record); ok {
+			send(v.([]referidoMessage))
+		}
 		return e.Next()
 	}})
 }
 
-type referidoState struct{ referrer, name string }
+// referidoChange is what an update of a users row does to the view.
+type referidoChange struct {
+	moved, renamed bool
+	leaving        []referidoMessage // "delete" for those who saw the row before a move
+}
 
-func broadcastReferido(app core.App, action string, user *core.Record, referrer string) {
-	if referrer == "" {
-		return
-	}
+// referidoMessage is one event for one client.
+type referidoMessage struct {
+	client subscriptions.Client
+	msg    subscriptions.Message
+}
+
+// referidoMessages are the events action makes of userID's row in the
+// referidos view, one per subscription whose rule shows the row to its
+// client, as PocketBase's realtime decides it for saved records. None when
+// nobody subscribes to the view or the row is not in it. The row is read
+// through app, so inside a transaction it is the transaction's view.
+func referidoMessages(app core.App, action, userID string) []referidoMessage {
 	clients := app.SubscriptionsBroker().Clients()
 	if len(clients) == 0 {
-		return
+		return nil
 	}
 	view, err := app.FindCachedCollectionByNameOrId(schema.ReferidosCollection)
 	if err != nil {
-		return
+		return nil
 	}
-	row := core.NewRecord(view)
-	row.Id = user.Id
-	row.Set("name", user.GetString("name"))
-	row.Set("created", user.GetRaw("created"))
-	row.Set("referred_by", referrer)
-	data, err := json.Marshal(map[string]any{"action": action, "record": row})
-	if err != nil {
-		return
+	rules := map[string]*string{
+		view.Name + "/*?":              view.ListRule,
+		view.Id + "/*?":                view.ListRule,
+		view.Name + "/" + userID + "?": view.ViewRule,
+		view.Id + "/" + userID + "?":   view.ViewRule,
 	}
-	prefixes := []string{view.Name + "/*?", view.Id + "/*?", view.Name + "/" + user.Id + "?", view.Id + "/" + user.Id + "?"}
+	var (
+		row  *core.Record
+		data []byte
+		out  []referidoMessage
+	)
 	for _, client := range clients {
-		subs := client.Subscriptions(prefixes...)
-		if len(subs) == 0 {
-			continue
-		}
 		auth, _ := client.Get(apis.RealtimeClientAuthKey).(*core.Record)
-		if auth == nil || !(auth.IsSuperuser() || (auth.Collection().Name == schema.UsersCollection && auth.Id == referrer)) {
-			continue
+		for prefix, rule := range rules {
+			subs := client.Subscriptions(prefix)
+			if len(subs) == 0 {
+				continue
+			}
+			if row == nil {
+				if row, err = app.FindRecordById(view, userID); err != nil {
+					return nil // not (or no longer) in the view
+				}
+				if data, err = json.Marshal(map[string]any{"action": action, "record": row}); err != nil {
+					return nil
+				}
+			}
+			for sub, opts := range subs {
+				req := &core.RequestInfo{
+					Context: core.RequestInfoContextRealtime,
+					Method:  http.MethodGet,
+					Query:   opts.Query,
+					Headers: opts.Headers,
+					Auth:    auth,
+				}
+				if ok, _ := app.CanAccessRecord(row, req, rule); ok {
+					out = append(out, referidoMessage{client: client, msg: subscriptions.Message{Name: sub, Data: data}})
+				}
+			}
 		}
-		for sub := range subs {
-			msg := subscriptions.Message{Name: sub, Data: data}
-			c := client
-			routine.FireAndForget(func() { c.Send(msg) })
-		}
+	}
+	return out
+}
+
+// send delivers messages without waiting on slow clients.
+func send(msgs []referidoMessage) {
+	for _, m := range msgs {
+		routine.FireAndForget(func() { m.client.Send(m.msg) })
 	}
 }

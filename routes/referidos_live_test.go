@@ -20,7 +20,7 @@ func TestReferidosViewRealtime(t *testing.T) {
 	c := apptest.Seeded(t)
 	app := apptest.NewApp(t) // as the binary: the web app and its referidos feed bound
 	defer app.Cleanup()
-	routes.ServePublic(app, "") // bound twice on purpose: events must not double
+	routes.BindReferidosLive(app) // bound twice on purpose: events must not double
 	srv := apptest.Serve(t, app)
 
 	memberA := connect(t, srv.URL, "memberA", c.MemberA.Token, "referidos/*", "users/*", "cedula_info/*")
@@ -107,4 +107,74 @@ func countKey(evs []sseEvent, key string) int {
 		}
 	}
 	return n
+}
+
+// TestReferidosFeedFollowsTheRule: the feed asks the view's own rule. Under
+// the shipped rule a referido moved from one referrer to another leaves the
+// first one's feed and enters the second's; once a superuser rewrites the
+// rule (here: grandparents see their referidos' referidos), the feed
+// follows at once, with no restart.
+func TestReferidosFeedFollowsTheRule(t *testing.T) {
+	t.Parallel()
+	c := apptest.Seeded(t)
+	app := apptest.NewApp(t)
+	defer app.Cleanup()
+	srv := apptest.Serve(t, app)
+	deadline := time.Now().Add(10 * time.Second)
+
+	memberA := connect(t, srv.URL, "memberA", c.MemberA.Token, "referidos/*")
+	memberB := connect(t, srv.URL, "memberB", c.MemberB.Token, "referidos/*")
+	leaderA := connect(t, srv.URL, "leaderA", c.LeaderA.Token, "referidos/*")
+
+	users, err := app.FindCollectionByNameOrId("users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(name, ced, referrer string) *core.Record {
+		t.Helper()
+		r := core.NewRecord(users)
+		r.Set("name", name)
+		r.Set("cedula", ced)
+		r.Set("phone", "3157654321")
+		r.Set("role", "member")
+		r.Set("referred_by", referrer)
+		r.SetPassword(apptest.Password)
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+
+	// The shipped rule: referred_by = @request.auth.id.
+	movido := add("Movido Referido", "61000001", c.MemberA.ID)
+	memberA.waitFor(t, []string{"referidos/* create " + movido.Id + " "}, deadline)
+	movido.Set("referred_by", c.MemberB.ID)
+	if err := app.Save(movido); err != nil {
+		t.Fatal(err)
+	}
+	memberA.waitFor(t, []string{"referidos/* delete " + movido.Id + " "}, deadline)
+	memberB.waitFor(t, []string{"referidos/* create " + movido.Id + " "}, deadline)
+
+	// A superuser rewrites the view's list rule, as in the dashboard.
+	view, err := app.FindCollectionByNameOrId("referidos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := "referred_by.referred_by = @request.auth.id"
+	view.ListRule = &rule
+	if err := app.Save(view); err != nil {
+		t.Fatal(err)
+	}
+	nieto := add("Nieto Referido", "61000002", c.MemberA.ID) // LeaderA's grandchild
+	bisnieto := add("Bisnieto Referido", "61000003", nieto.Id)
+	leaderA.waitFor(t, []string{"referidos/* create " + nieto.Id + " "}, deadline)
+	memberA.waitFor(t, []string{"referidos/* create " + bisnieto.Id + " "}, deadline) // sent after nieto's
+	memberA.drain()
+	leaderA.drain()
+	if n := countKey(memberA.snapshot(), "referidos/* create "+nieto.Id+" "); n != 0 {
+		t.Errorf("memberA still got their own referido under the new rule (%d times)", n)
+	}
+	if n := countKey(leaderA.snapshot(), "referidos/* create "+movido.Id+" "); n != 0 {
+		t.Errorf("leaderA got MemberA's referido under the shipped rule (%d times)", n)
+	}
 }

@@ -31,11 +31,6 @@ var (
 	ErrNoRecord = errors.New("no census record")
 )
 
-// InFlightError says a check of the record is already pending or processing.
-type InFlightError struct{ State string }
-
-func (e *InFlightError) Error() string { return "check already " + e.State }
-
 // CooldownError says the record was checked too recently to check again.
 type CooldownError struct{ Wait time.Duration }
 
@@ -79,17 +74,18 @@ func lastCheck(info *core.Record) time.Time {
 	return last
 }
 
-// gate says why info may not be queued now, or nil if it may.
-func (r *refresher) gate(info *core.Record, now time.Time) error {
-	if st := info.GetString("status"); census.IsInFlight(st) {
-		return &InFlightError{State: st}
-	}
-	if r.cooldown != RefreshCooldownOff {
-		if wait := lastCheck(info).Add(r.cooldown).Sub(now); wait > 0 {
-			return &CooldownError{Wait: wait}
+// coolingDown is the API's own condition for queueing a record at now,
+// asked by census.QueueUnless once no check is in flight (census owns that
+// rule): a *CooldownError while the record was checked too recently.
+func (r *refresher) coolingDown(now time.Time) func(*core.Record) error {
+	return func(info *core.Record) error {
+		if r.cooldown != RefreshCooldownOff {
+			if wait := lastCheck(info).Add(r.cooldown).Sub(now); wait > 0 {
+				return &CooldownError{Wait: wait}
+			}
 		}
+		return nil
 	}
-	return nil
 }
 
 // refreshable is userID's census record when who may ask for a new check
@@ -131,10 +127,7 @@ func (r *refresher) refreshOne(app core.App, who caller, userID string) (*core.R
 			return err
 		}
 		now := r.now()
-		if err := r.gate(info, now); err != nil {
-			return err
-		}
-		if _, err := census.Queue(tx, info, now); err != nil {
+		if err := census.QueueUnless(tx, info, now, r.coolingDown(now)); err != nil {
 			return fmt.Errorf("refresh %s: %w", userID, err)
 		}
 		queued = info

@@ -1,9 +1,9 @@
 // Package routes holds Padrón's custom HTTP endpoints beside PocketBase's
-// own; each file is one endpoint family, bound on OnServe.
+// own, each file one endpoint family bound on OnServe, and the referidos
+// view's realtime feed; all of them ask the collections' own rules.
 package routes
 
 import (
-	"log/slog"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -25,9 +25,6 @@ type Deps struct {
 	RefreshCooldown time.Duration
 	// Now is the clock cooldowns are measured on. Default time.Now.
 	Now func() time.Time
-	// Logger reports failures an operator must act on (a full disk).
-	// Default nil: the app's logger, which lives in the data directory.
-	Logger *slog.Logger
 }
 
 // Register binds every custom endpoint to app's router when it serves; it
@@ -38,8 +35,6 @@ func Register(app core.App, deps Deps) error {
 	}
 	ref := newRefresher(deps)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.Bind(clientErrors())
-		se.Router.Bind(storageErrors(deps.Logger))
 		bindReferrals(se)
 		bindCensusStatus(se, deps.Worker)
 		bindCensusRefresh(se, ref)

@@ -10,8 +10,8 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/padron/padron/apptest"
-	"github.com/padron/padron/hooks"
-	"github.com/padron/padron/routes"
+	"github.com/padron/padron/config"
+	"github.com/padron/padron/server"
 )
 
 // t0 is the pinned "now" of the refresh endpoints: an hour ahead of the
@@ -30,22 +30,17 @@ func (w *wakes) Wake() { w.n.Add(1) }
 
 func (w *wakes) Announce(ids []string) { w.announced.Add(int32(len(ids))) }
 
-// setup is a seeded app with Padrón's hooks and routes bound with a pinned
-// clock and a counting queue.
+// setup is a seeded app wired as the binary wires it (server.Build, no
+// worker), with a pinned clock and, when q is not nil, a counting queue.
 func setup(t testing.TB, q *wakes) *tests.TestApp {
 	t.Helper()
-	app := apptest.NewBareApp(t)
-	hooks.Register(app, nil)
-	deps := routes.Deps{Now: func() time.Time { return t0 }}
+	opts := []server.Option{server.WithoutWorker(), server.WithClock(func() time.Time { return t0 })}
 	if q != nil {
 		q.n.Store(0)
 		q.announced.Store(0)
-		deps.Queue = q
+		opts = append(opts, server.WithWaker(q))
 	}
-	if err := routes.Register(app, deps); err != nil {
-		t.Fatal(err)
-	}
-	return app
+	return apptest.NewAppWith(t, config.Default(), opts...)
 }
 
 func auth(p apptest.Person) map[string]string { return map[string]string{"Authorization": p.Token} }

@@ -1,7 +1,8 @@
 // Package server is Padrón's composition root: from one config.Config it
-// binds the record hooks, the API routes, the census worker with its lookup
-// engine and the web app onto a PocketBase app, so the binary and every
-// whole-system test run the very same server.
+// binds the record hooks, the API's error answers, the API routes, the
+// referidos live feed, the census worker with its lookup engine and the web
+// app onto a PocketBase app, so the binary and every test of the whole
+// server run the very same server.
 package server
 
 import (
@@ -13,11 +14,13 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/padron/padron/apierrors"
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/hooks"
 	_ "github.com/padron/padron/migrations" // registers the data model
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/webapp"
 	"github.com/padron/padron/worker"
 )
 
@@ -26,38 +29,57 @@ import (
 type Server struct {
 	// Config is the configuration the server was built from.
 	Config config.Config
-	// Worker runs the census checks; nil when Config.Worker is false.
+	// Worker runs the census checks; nil when Config.Worker is false or
+	// WithoutWorker was given; the caller's own with WithWorker.
 	Worker *worker.Worker
-	// Engine looks cédulas up on the registrar; nil when Config.Worker is
-	// false. Chromium starts only with its first lookup.
+	// Engine looks cédulas up on the registrar; nil unless Build made the
+	// worker. Chromium starts only with its first lookup.
 	Engine *scraper.Engine
 }
 
-// Build binds Padrón onto app as cfg says. The worker starts when app
-// serves and stops (letting in-flight checks finish) when it terminates;
-// other commands (superuser, migrate) never start it. cfg must be valid
-// (config.Config.Validate).
-func Build(app core.App, cfg config.Config) (*Server, error) {
+// Build binds Padrón onto app as cfg says, changed by opts (tests only;
+// the binary passes none). The worker Build makes starts when app serves
+// and stops (letting in-flight checks finish) when it terminates; other
+// commands (superuser, migrate) never start it; one given WithWorker is
+// run by its caller. cfg must be valid
+// (config.Config.Validate). Build is the only place the record hooks are
+// registered, so every test of the whole server runs the binary's wiring.
+func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
 	s := &Server{Config: cfg}
 	checkDataDir(app)
 	log := slog.New(newAppLogHandler(app, os.Stderr))
 
-	deps := routes.Deps{RefreshCooldown: cfg.RefreshCooldown, Logger: log}
-	var queue hooks.Enqueuer
-	if cfg.Worker {
+	deps := routes.Deps{RefreshCooldown: cfg.RefreshCooldown, Now: o.now}
+	switch {
+	case o.worker != nil:
+		s.Worker = o.worker
+	case cfg.Worker && !o.noWorker:
 		if err := s.buildWorker(app, log); err != nil {
 			return nil, err
 		}
-		queue, deps.Worker, deps.Queue = s.Worker, s.Worker, s.Worker
+	}
+	var queue hooks.Enqueuer
+	if w := s.Worker; w != nil {
+		queue, deps.Queue = w, w
+		deps.Worker = routes.StatusFunc(func() any { return w.Status() })
+	}
+	if o.waker != nil {
+		deps.Queue = o.waker
 	}
 	hooks.Register(app, queue)
+	apierrors.Bind(app, log)
 	if err := routes.Register(app, deps); err != nil {
 		return nil, err
 	}
-	routes.ServePublic(app, cfg.PublicDir)
+	routes.BindReferidosLive(app)
+	webapp.Serve(app, cfg.PublicDir)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		noInstaller(se)

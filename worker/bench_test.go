@@ -13,7 +13,8 @@ import (
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/hooks"
+	"github.com/padron/padron/config"
+	"github.com/padron/padron/server"
 	"github.com/padron/padron/worker"
 )
 
@@ -30,7 +31,9 @@ func benchApp(b *testing.B, n int) (*tests.TestApp, []string) {
 	b.Helper()
 	app := apptest.NewBareApp(b)
 	b.Cleanup(app.Cleanup)
-	hooks.Register(app, nil)
+	if _, err := server.Build(app, config.Default(), server.WithoutWorker()); err != nil {
+		b.Fatal(err)
+	}
 	users, _ := app.FindCollectionByNameOrId("users")
 	ids := make([]string, 0, n)
 	err := app.RunInTransaction(func(tx core.App) error {

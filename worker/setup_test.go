@@ -18,7 +18,8 @@ import (
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/census"
-	"github.com/padron/padron/hooks"
+	"github.com/padron/padron/config"
+	"github.com/padron/padron/server"
 	"github.com/padron/padron/worker"
 )
 
@@ -103,8 +104,9 @@ type env struct {
 	cast  apptest.Cast
 }
 
-// setup builds an app whose hooks enqueue into a worker driven by a fake
-// clock; cfg tweaks the worker config. The worker is not started.
+// setup builds an app wired by server.Build whose hooks enqueue into a
+// worker driven by a fake clock; cfg tweaks the worker config. The worker
+// is not started.
 func setup(t *testing.T, cfg func(*worker.Config)) *env {
 	t.Helper()
 	app := apptest.NewBareApp(t)
@@ -123,7 +125,10 @@ func setup(t *testing.T, cfg func(*worker.Config)) *env {
 		t.Fatal(err)
 	}
 	e.w = w
-	hooks.Register(app, w)
+	// The whole server as the binary wires it, around this worker.
+	if _, err := server.Build(app, config.Default(), server.WithWorker(w)); err != nil {
+		t.Fatal(err)
+	}
 	return e
 }
 

@@ -1,4 +1,4 @@
-package routes
+package apierrors
 
 import (
 	"errors"
@@ -92,7 +92,7 @@ func storageErrors(log *slog.Logger) *hook.Handler[*core.RequestEvent] {
 			}
 			l.Error("storage: the data directory refused a write; free space or make it writable",
 				"kind", kind, "dir", e.App.DataDir(), "method", e.Request.Method, "path", e.Request.URL.Path, "err", rootCause(err))
-			return apiError(status, kind, storageMessages[kind], nil)
+			return New(status, kind, storageMessages[kind], nil)
 		},
 	}
 }

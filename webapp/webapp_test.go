@@ -1,4 +1,4 @@
-package routes_test
+package webapp_test
 
 import (
 	"compress/gzip"
@@ -15,7 +15,7 @@ import (
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/config"
-	"github.com/padron/padron/routes"
+	"github.com/padron/padron/webapp"
 )
 
 // publicApp is the server as the binary builds it, with --public-dir dir
@@ -61,7 +61,7 @@ func get(t *testing.T, url string, header ...string) (*http.Response, string) {
 	return res, string(b)
 }
 
-func TestServePublicEmbedded(t *testing.T) {
+func TestServeEmbedded(t *testing.T) {
 	t.Parallel()
 	app := publicApp(t, filepath.Join(t.TempDir(), "missing")) // as a binary run from another directory
 	defer app.Cleanup()
@@ -72,7 +72,7 @@ func TestServePublicEmbedded(t *testing.T) {
 		t.Fatalf("GET /: %d %.200s", res.StatusCode, body)
 	}
 	for h, want := range map[string]string{
-		"Content-Security-Policy": routes.ContentSecurityPolicy,
+		"Content-Security-Policy": webapp.ContentSecurityPolicy,
 		"X-Content-Type-Options":  "nosniff",
 		"Referrer-Policy":         "same-origin",
 		"Cache-Control":           "no-cache",
@@ -82,7 +82,7 @@ func TestServePublicEmbedded(t *testing.T) {
 			t.Errorf("GET / %s = %q, want %q", h, got, want)
 		}
 	}
-	if strings.Contains(routes.ContentSecurityPolicy, "unsafe-inline") || strings.Contains(body, "<script>") {
+	if strings.Contains(webapp.ContentSecurityPolicy, "unsafe-inline") || strings.Contains(body, "<script>") {
 		t.Error("inline script allowed or present")
 	}
 	m := versionRe.FindStringSubmatch(body)
@@ -157,7 +157,7 @@ func TestServePublicEmbedded(t *testing.T) {
 	}
 }
 
-func TestServePublicFromDisk(t *testing.T) {
+func TestServeFromDisk(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, content string) {
@@ -201,73 +201,5 @@ func TestServePublicFromDisk(t *testing.T) {
 	}
 	if _, js := get(t, srv.URL+"/assets/"+m2[1]+"/js/main.js"); !strings.Contains(js, "2;") {
 		t.Errorf("edited file not served: %q", js)
-	}
-}
-
-func TestSpanishErrors(t *testing.T) {
-	t.Parallel()
-	c := apptest.Seeded(t)
-	factory := func(t testing.TB) *tests.TestApp { return apptest.NewApp(t) }
-	scenarios := []tests.ApiScenario{
-		{
-			Name: "wrong password", Method: http.MethodPost, URL: "/api/collections/users/auth-with-password",
-			Body:           strings.NewReader(`{"identity":"20.000.001","password":"nope-nope"}`),
-			ExpectedStatus: 400, ExpectedContent: []string{`"message":"Cédula o contraseña incorrectas."`},
-		},
-		{
-			Name: "unknown cédula", Method: http.MethodPost, URL: "/api/collections/users/auth-with-password",
-			Body:           strings.NewReader(`{"identity":"99999999","password":"nope-nope"}`),
-			ExpectedStatus: 400, ExpectedContent: []string{`"message":"Cédula o contraseña incorrectas."`},
-		},
-		{
-			Name: "someone else's record", Method: http.MethodGet, URL: "/api/collections/users/records/" + c.MemberB.ID,
-			Headers: auth(c.MemberA), ExpectedStatus: 404, ExpectedContent: []string{`"message":"No encontramos lo que buscas."`},
-		},
-		{
-			Name: "wrong current password", Method: http.MethodPatch, URL: "/api/collections/users/records/" + c.MemberA.ID,
-			Headers:        auth(c.MemberA),
-			Body:           strings.NewReader(`{"oldPassword":"no-es-esta","password":"nueva-clave-1","passwordConfirm":"nueva-clave-1"}`),
-			ExpectedStatus: 400,
-			ExpectedContent: []string{`"oldPassword":{"code":"validation_invalid_old_password","message":"La contraseña actual no es correcta."}`,
-				`"message":"No pudimos guardar los cambios. Revisa los datos marcados."`},
-		},
-		{
-			Name: "expired or forged session", Method: http.MethodPost, URL: "/api/collections/users/auth-refresh",
-			Headers: map[string]string{"Authorization": "not-a-token"}, ExpectedStatus: 401,
-			ExpectedContent: []string{`"message":"Tu sesión terminó. Inicia sesión de nuevo."`},
-		},
-		{
-			Name: "the dashboard's paths stay as PocketBase says", Method: http.MethodGet, URL: "/api/settings",
-			ExpectedStatus: 401, ExpectedContent: []string{`"message":"The request requires valid record authorization token."`},
-		},
-	}
-	for _, s := range scenarios {
-		s.TestAppFactory = factory
-		s.Test(t)
-	}
-}
-
-func TestSpanishRateLimit(t *testing.T) {
-	t.Parallel()
-	app := apptest.NewApp(t)
-	defer app.Cleanup()
-	srv := apptest.Serve(t, app)
-	var last *http.Response
-	var body []byte
-	for i := 0; i < 25; i++ { // the rule allows 20 a minute
-		res, err := http.Post(srv.URL+"/api/collections/users/auth-with-password", "application/json",
-			strings.NewReader(`{"identity":"123","password":"x"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ = io.ReadAll(res.Body)
-		res.Body.Close()
-		last = res
-		if res.StatusCode == 429 {
-			break
-		}
-	}
-	if last.StatusCode != 429 || !strings.Contains(string(body), "Demasiados intentos") {
-		t.Fatalf("after 25 logins: %d %s", last.StatusCode, body)
 	}
 }

@@ -1,4 +1,4 @@
-package routes
+package apierrors
 
 import (
 	"strings"
@@ -65,11 +65,11 @@ var spanishFieldMessages = map[string]string{
 	"validation_invalid_email":        "Ingresa un correo electrónico válido.",
 }
 
-// bindSpanishErrors wraps every request so PocketBase's errors (auth,
-// not found, rate limit, validation) reach the app's people in Spanish with
+// spanishErrors wraps every request so PocketBase's errors (auth, not
+// found, rate limit, validation) reach the app's people in Spanish with
 // their status codes unchanged. It runs outside the rate limiter.
-func bindSpanishErrors(se *core.ServeEvent) {
-	se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+func spanishErrors() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
 		Id:       SpanishErrorsMiddlewareID,
 		Priority: -1035, // after PocketBase's activity logger (-1040), before panic recovery and the rate limiter
 		Func: func(e *core.RequestEvent) error {
@@ -79,7 +79,7 @@ func bindSpanishErrors(se *core.ServeEvent) {
 			}
 			return translateError(err)
 		},
-	})
+	}
 }
 
 func appAPIPath(p string) bool {

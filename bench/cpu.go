@@ -16,6 +16,9 @@ import (
 type cpuUse struct {
 	Server, Chromium, Bench, Others float64 // %
 	Load1                           float64 // 1-minute load average at the end
+	// ServerTime is the CPU time the server process used, which unlike a
+	// rate does not change with what else runs on the machine.
+	ServerTime time.Duration
 }
 
 // note prints the parts that are not the headline figure.
@@ -113,7 +116,7 @@ func (m *cpuMeter) stop() cpuUse {
 	end, self := readSysTicks(), selfTicks()
 	total := float64(end.total - m.startSys.total)
 	if total <= 0 {
-		return cpuUse{Load1: loadAverage()}
+		return cpuUse{Load1: loadAverage(), ServerTime: time.Duration(m.server) * time.Second / userHZ}
 	}
 	busy := float64(end.busy - m.startSys.busy)
 	pct := func(t float64) float64 { return 100 * t / total }
@@ -122,6 +125,8 @@ func (m *cpuMeter) stop() cpuUse {
 		Chromium: pct(float64(m.chromium)),
 		Bench:    pct(float64(self - m.startSelf)),
 		Load1:    loadAverage(),
+		// /proc counts in USER_HZ, 100 per second on every Linux.
+		ServerTime: time.Duration(m.server) * time.Second / userHZ,
 	}
 	u.Others = max(0, pct(busy)-u.Server-u.Chromium-u.Bench)
 	return u
@@ -186,6 +191,10 @@ func loadAverage() float64 {
 	fmt.Sscan(string(b), &l)
 	return l
 }
+
+// userHZ is the unit of /proc's CPU times (sysconf(_SC_CLK_TCK)), fixed
+// at 100 by the kernel's ABI.
+const userHZ = 100
 
 // cpuInterval is how often a meter samples the server's process tree:
 // short enough that a renderer's lost last interval is small.

@@ -71,6 +71,15 @@ func runRegistration(ctx context.Context, c *client, s *server, sz registrationS
 	sec.addMs("login p95", percentile(durs, 0.95), "")
 	loginCPU := meter.stop()
 	sec.add("registrations/s ÷ logins/s", regRate/loginRate, "x", "both cost one bcrypt: goal ≥ 0.9")
+	if s != nil {
+		perReg := regCPU.ServerTime / time.Duration(sz.registrations)
+		perLogin := loginCPU.ServerTime / time.Duration(sz.logins)
+		sec.addMs("server CPU per registration", perReg, "the server process's CPU time; steadier than a rate on a busy machine")
+		sec.addMs("server CPU per login", perLogin, "")
+		if perLogin > 0 {
+			sec.add("server CPU per registration ÷ per login", float64(perReg)/float64(perLogin), "x", "")
+		}
+	}
 	sec.addCPU("during registrations", regCPU)
 	sec.addCPU("during plain creates", createCPU)
 	sec.addCPU("during logins", loginCPU)

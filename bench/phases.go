@@ -102,6 +102,7 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	realtime.add("events delivered", float64(rt.delivered), "", "each change to its member and their leader")
 	realtime.addMs("delivery latency p50", rt.p50, "record's updated stamp → client read")
 	realtime.addMs("delivery latency p99", rt.p99, "target < 100 ms")
+	realtime.add("slow deliveries late for every client", float64(rt.slowEverywhere), "", fmt.Sprintf("of the %d at p99 or slower: every client of the state got it after half the p99 (the save or its broadcast was late, not one stream)", rt.slow))
 	realtime.add("events a client may not see", float64(rt.foreign), "", "must be 0 (incl. members whose record did not change)")
 	realtime.add("events a client missed", float64(rt.missing), "", "must be 0: member and leader see the same changes")
 	realtime.add("duplicate deliveries", float64(rt.duplicates), "", "the same state twice to one client")

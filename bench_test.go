@@ -79,6 +79,19 @@ func TestBenchQuick(t *testing.T) {
 	if f, ok := figure(bench.SectionRealtime, "events delivered"); !ok || f.Value == 0 {
 		t.Errorf("realtime delivered %v events (found %v)", f.Value, ok)
 	}
+	// Every measured section says how busy the machine was.
+	for _, section := range []string{bench.SectionPipeline, bench.SectionRegistration, bench.SectionRealtime, bench.SectionAPI} {
+		for _, name := range []string{"load average (1 min)", "CPU of other processes"} {
+			if f, ok := figure(section, name); !ok || f.Value < 0 || (name == "CPU of other processes" && (f.Value > 100 || !strings.Contains(f.Note, "server"))) {
+				t.Errorf("%s: %q = %+v (found %v)", section, name, f, ok)
+			}
+		}
+	}
+	for _, name := range []string{"registrations/s ÷ logins/s", "server CPU per registration", "server CPU per login"} {
+		if f, ok := figure(bench.SectionRegistration, name); !ok || f.Value <= 0 {
+			t.Errorf("registration %q = %v (found %v), want > 0", name, f.Value, ok)
+		}
+	}
 	checkLeftNothing(t, tmp)
 }
 

@@ -20,13 +20,15 @@ func (r *runner) apiServer(ctx context.Context) (api, registration Section, err 
 	c := newClient(s.base)
 
 	r.progress("api: referidos list, stats, CSV and bulk refresh for a leader with %d referidos", sz.apiReferidos)
+	meter := meterCPU(s, cpuInterval)
 	if api, err = runAPI(ctx, c, seed.leaders[0], sz.apiSamples); err != nil {
 		return api, registration, fmt.Errorf("bench: API: %w", err)
 	}
+	api.addCPU("during the section", meter.stop())
 	api.Setup += "; server as in production (worker on, 5 s pacing)"
 
 	r.progress("registration: %d registrations, %d plain creates, %d logins, %d at once", sz.regs, sz.creates, sz.logins, sz.conc)
-	registration, err = runRegistration(ctx, c, registrationSizes{
+	registration, err = runRegistration(ctx, c, s, registrationSizes{
 		registrations: sz.regs, creates: sz.creates, logins: sz.logins, conc: sz.conc, firstCed: regCedulas,
 	}, seed)
 	if err != nil {
@@ -55,7 +57,9 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	idle := sample(s)
 	r.progress("pipeline: %d registrations, instant captchas, pacing off", sz.pipelineN)
 	peaks := samplePeaks(s, 200*time.Millisecond)
+	meter := meterCPU(s, cpuInterval)
 	fast, err := runPipeline(ctx, c, pipelineRun{n: sz.pipelineN, conc: sz.pipelineConc, firstCed: pipelineCedulas, superToken: seed.superToken})
+	fastCPU := meter.stop()
 	busy := peaks.stop()
 	if err != nil {
 		return pipeline, realtime, memory, fmt.Errorf("bench: pipeline: %w", err)
@@ -65,6 +69,7 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	pipeline.add(label+": validations/min", fast.perMinute, "/min", fmt.Sprintf("all %d final in %s", sz.pipelineN, fast.wall.Round(100*time.Millisecond)))
 	pipeline.addMs(label+": register→final p50", fast.p50, "")
 	pipeline.addMs(label+": register→final p95", fast.p95, "")
+	pipeline.addCPU("during the fast pass", fastCPU)
 
 	// The rest of the lookups with nobody listening, so the memory after
 	// them is theirs alone, not that of the realtime clients.
@@ -85,7 +90,9 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	cooled := time.Now().Add(fastCooldown)
 
 	r.progress("realtime: %d subscribers, %d checks", sz.rtLeaders*(1+sz.rtPerLeader), sz.rtLeaders*sz.rtRefresh)
+	meter = meterCPU(s, cpuInterval)
 	rt, err := runRealtime(ctx, c, seed, sz.rtRefresh, cooled, perCheck)
+	rtCPU := meter.stop()
 	if err != nil {
 		return pipeline, realtime, memory, fmt.Errorf("bench: realtime: %w", err)
 	}
@@ -95,10 +102,12 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	realtime.add("events delivered", float64(rt.delivered), "", "each change to its member and their leader")
 	realtime.addMs("delivery latency p50", rt.p50, "record's updated stamp → client read")
 	realtime.addMs("delivery latency p99", rt.p99, "target < 100 ms")
+	realtime.add("slow deliveries late for every client", float64(rt.slowEverywhere), "", fmt.Sprintf("of the %d at p99 or slower: every client of the state got it after half the p99 (the save or its broadcast was late, not one stream)", rt.slow))
 	realtime.add("events a client may not see", float64(rt.foreign), "", "must be 0 (incl. members whose record did not change)")
 	realtime.add("events a client missed", float64(rt.missing), "", "must be 0: member and leader see the same changes")
 	realtime.add("duplicate deliveries", float64(rt.duplicates), "", "the same state twice to one client")
 	realtime.add("events with a stale updated stamp", float64(rt.stale), "", "must be 0: an event older than one the client already has; not in the latency")
+	realtime.addCPU("during the section", rtCPU)
 
 	memFig := func(state string, m memSample, note string) {
 		memory.add("server "+state, mib(m.server.RSS), "MiB", note)
@@ -142,7 +151,9 @@ func (r *runner) pacedServer(ctx context.Context, pipeline *Section) (err error)
 	defer r.stopServer(s, &err)
 	c := newClient(s.base)
 	r.progress("pipeline: %d registrations, %s captchas, %s pacing", sz.pacedN, sz.captcha, sz.pacing)
+	meter := meterCPU(s, cpuInterval)
 	slow, err := runPipeline(ctx, c, pipelineRun{n: sz.pacedN, conc: sz.pipelineConc, pacing: sz.pacing, captcha: sz.captcha, firstCed: pacedCedulas, superToken: seed.superToken})
+	slowCPU := meter.stop()
 	if err != nil {
 		return fmt.Errorf("bench: paced pipeline: %w", err)
 	}
@@ -152,5 +163,6 @@ func (r *runner) pacedServer(ctx context.Context, pipeline *Section) (err error)
 	pipeline.add(label+": share of the pacing limit", 100*slow.perMinute/limit, "%", fmt.Sprintf("pacing allows %.0f/min", limit))
 	pipeline.addMs(label+": register→final p50", slow.p50, "")
 	pipeline.addMs(label+": register→final p95", slow.p95, "")
+	pipeline.addCPU("during the paced pass", slowCPU)
 	return nil
 }

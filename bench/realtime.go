@@ -43,6 +43,10 @@ type realtimeResult struct {
 	duplicates                   int // states a client got more than once
 	stale                        int // events whose updated stamp predates the refresh
 	took                         time.Duration
+	// The deliveries at p99 or slower: how many, and how many of them were
+	// late for every client of their state (the save or the broadcast was
+	// late) rather than for one stream while another got it in time.
+	slow, slowEverywhere int
 }
 
 // runRealtime connects every seeded leader (to cedula_info/*) and member
@@ -166,6 +170,11 @@ func runRealtime(ctx context.Context, c *client, seed seeded, perLeader int, not
 	res.took = time.Since(start)
 
 	var lat []time.Duration
+	type delivery struct {
+		key string
+		lat time.Duration
+	}
+	var deliveries []delivery
 	changes := map[string]bool{}
 	for _, s := range subs {
 		seen := map[string]bool{}
@@ -185,6 +194,7 @@ func runRealtime(ctx context.Context, c *client, seed seeded, perLeader int, not
 				continue
 			}
 			lat = append(lat, ev.At.Sub(ev.Stamp))
+			deliveries = append(deliveries, delivery{ev.key(), ev.At.Sub(ev.Stamp)})
 		}
 	}
 	for _, ml := range quiet {
@@ -192,6 +202,20 @@ func runRealtime(ctx context.Context, c *client, seed seeded, perLeader int, not
 	}
 	res.changes = len(changes)
 	res.p50, res.p99 = percentile(lat, 0.50), percentile(lat, 0.99)
+	first := map[string]time.Duration{} // each state's quickest delivery
+	for _, d := range deliveries {
+		if f, ok := first[d.key]; !ok || d.lat < f {
+			first[d.key] = d.lat
+		}
+	}
+	for _, d := range deliveries {
+		if d.lat >= res.p99 && res.p99 > 0 {
+			res.slow++
+			if first[d.key] >= res.p99/2 {
+				res.slowEverywhere++
+			}
+		}
+	}
 	return res, nil
 }
 

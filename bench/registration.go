@@ -15,9 +15,11 @@ type registrationSizes struct {
 
 // runRegistration times registrations, plain PocketBase creates and logins,
 // each at sz.conc requests at once, on the same server.
-func runRegistration(ctx context.Context, c *client, sz registrationSizes, seed seeded) (Section, error) {
+// s, if set, is the server, whose CPU and its Chromium's each part meters.
+func runRegistration(ctx context.Context, c *client, s *server, sz registrationSizes, seed seeded) (Section, error) {
 	sec := Section{Name: SectionRegistration, Setup: fmt.Sprintf("%d at once over loopback HTTP, rate limiter off", sz.conc)}
 
+	meter := meterCPU(s, cpuInterval)
 	wall, durs, err := runConcurrent(ctx, sz.registrations, sz.conc, func(ctx context.Context, i int) (time.Duration, error) {
 		start := time.Now()
 		_, err := register(ctx, c, fmt.Sprint(sz.firstCed+i))
@@ -30,6 +32,9 @@ func runRegistration(ctx context.Context, c *client, sz registrationSizes, seed 
 	sec.add("registrations/s", regRate, "/s", fmt.Sprintf("%d registrations: user, cedula_info, queued check, bcrypt hash", sz.registrations))
 	sec.addMs("registration p50", percentile(durs, 0.50), "")
 	sec.addMs("registration p95", percentile(durs, 0.95), "")
+	regCPU := meter.stop()
+
+	meter = meterCPU(s, cpuInterval)
 
 	wall, _, err = runConcurrent(ctx, sz.creates, sz.conc, func(ctx context.Context, i int) (time.Duration, error) {
 		body := map[string]any{"title": "registro de prueba", "n": i}
@@ -42,6 +47,7 @@ func runRegistration(ctx context.Context, c *client, sz registrationSizes, seed 
 	createRate := float64(sz.creates) / wall.Seconds()
 	sec.add("plain PocketBase creates/s", createRate, "/s", fmt.Sprintf("%d superuser creates in a collection with no hooks; PocketBase publishes ~2,000/s on 2 vCPU", sz.creates))
 	sec.add("registrations/s ÷ plain creates/s", 100*regRate/createRate, "%", "")
+	createCPU := meter.stop()
 
 	var people []person
 	for _, l := range seed.leaders {
@@ -50,6 +56,7 @@ func runRegistration(ctx context.Context, c *client, sz registrationSizes, seed 
 	if len(people) == 0 {
 		return sec, fmt.Errorf("logins: no seeded users")
 	}
+	meter = meterCPU(s, cpuInterval)
 	wall, durs, err = runConcurrent(ctx, sz.logins, sz.conc, func(ctx context.Context, i int) (time.Duration, error) {
 		body := map[string]any{"identity": people[i%len(people)].cedula, "password": password}
 		d, _, err := c.do(ctx, http.MethodPost, "/api/collections/users/auth-with-password", "", body, http.StatusOK, nil)
@@ -58,8 +65,23 @@ func runRegistration(ctx context.Context, c *client, sz registrationSizes, seed 
 	if err != nil {
 		return sec, fmt.Errorf("logins: %w", err)
 	}
-	sec.add("logins/s", float64(sz.logins)/wall.Seconds(), "/s", fmt.Sprintf("%d logins by cédula (bcrypt check)", sz.logins))
+	loginRate := float64(sz.logins) / wall.Seconds()
+	sec.add("logins/s", loginRate, "/s", fmt.Sprintf("%d logins by cédula (bcrypt check)", sz.logins))
 	sec.addMs("login p50", percentile(durs, 0.50), "")
 	sec.addMs("login p95", percentile(durs, 0.95), "")
+	loginCPU := meter.stop()
+	sec.add("registrations/s ÷ logins/s", regRate/loginRate, "x", "both cost one bcrypt: goal ≥ 0.9")
+	if s != nil {
+		perReg := regCPU.ServerTime / time.Duration(sz.registrations)
+		perLogin := loginCPU.ServerTime / time.Duration(sz.logins)
+		sec.addMs("server CPU per registration", perReg, "the server process's CPU time; steadier than a rate on a busy machine")
+		sec.addMs("server CPU per login", perLogin, "")
+		if perLogin > 0 {
+			sec.add("server CPU per registration ÷ per login", float64(perReg)/float64(perLogin), "x", "")
+		}
+	}
+	sec.addCPU("during registrations", regCPU)
+	sec.addCPU("during plain creates", createCPU)
+	sec.addCPU("during logins", loginCPU)
 	return sec, nil
 }

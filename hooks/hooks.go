@@ -17,6 +17,7 @@ type Enqueuer interface {
 // records still get their pending cedula_info, nobody checks them.
 func Register(app core.App, q Enqueuer) {
 	bindUserValidation(app)
+	bindSingleHash(app)
 	bindCedulaInfoLifecycle(app, q)
 	bindCedulaLogin(app)
 }

@@ -106,7 +106,8 @@ func validateRegistration(e *core.RecordRequestEvent) error {
 			}
 		}
 	}
-	checkPersonFields(e.App, rec, body, errs, true)
+	plain, held := heldPassword(e.RequestEvent, rec)
+	checkPersonFields(e.App, rec, body, plain, errs, true)
 
 	if !super {
 		if !rawTrue(body[bodyPolicyAccepted]) {
@@ -141,6 +142,9 @@ func validateRegistration(e *core.RecordRequestEvent) error {
 	if len(errs) > 0 {
 		return e.BadRequestError(msgInvalidForm, errs)
 	}
+	if held && plain != "" {
+		rec.SetPassword(plain) // the registration's one bcrypt (bindSingleHash)
+	}
 	return e.Next()
 }
 
@@ -163,7 +167,8 @@ func validateProfileUpdate(e *core.RecordRequestEvent) error {
 			}
 		}
 	}
-	checkPersonFields(e.App, e.Record, body, errs, false)
+	plain, _ := heldPassword(e.RequestEvent, e.Record)
+	checkPersonFields(e.App, e.Record, body, plain, errs, false)
 	if len(errs) == 0 {
 		checkUnique(e.App, e.Record, errs, false)
 	}
@@ -181,11 +186,12 @@ func setOnce(errs validation.Errors, field string, err error) {
 	}
 }
 
-// checkPersonFields normalises name, cédula, phone, email, password and goal
-// in place and records a Spanish message for each one that is invalid. On an
-// update only fields that changed are checked. Fields that already have an
-// error (a wrong type) are left alone.
-func checkPersonFields(app core.App, rec *core.Record, body map[string]any, errs validation.Errors, isNew bool) {
+// checkPersonFields normalises name, cédula, phone, email and goal in place,
+// checks the plain password (empty: none sent) and records a Spanish
+// message for each one that is invalid. On an update only fields that
+// changed are checked. Fields that already have an error (a wrong type)
+// are left alone.
+func checkPersonFields(app core.App, rec *core.Record, body map[string]any, plain string, errs validation.Errors, isNew bool) {
 	orig := rec.Original()
 	check := func(field string) bool {
 		return errs[field] == nil && (isNew || rec.GetRaw(field) != orig.GetRaw(field))
@@ -220,10 +226,10 @@ func checkPersonFields(app core.App, rec *core.Record, body map[string]any, errs
 			errs[core.FieldNameEmail] = errEmailInvalid
 		}
 	}
-	if pw, ok := rec.GetRaw(core.FieldNamePassword).(*core.PasswordFieldValue); ok && pw.Plain != "" && errs[core.FieldNamePassword] == nil {
-		if n := len(pw.Plain); n < 8 || n > 71 {
+	if plain != "" && errs[core.FieldNamePassword] == nil {
+		if n := len(plain); n < 8 || n > 71 {
 			errs[core.FieldNamePassword] = errPasswordLength
-		} else if rawText(body[core.FieldNamePassword+"Confirm"]) != pw.Plain {
+		} else if rawText(body[core.FieldNamePassword+"Confirm"]) != plain {
 			setOnce(errs, core.FieldNamePassword+"Confirm", errPasswordConfirm)
 		}
 	}

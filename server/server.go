@@ -16,6 +16,7 @@ import (
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/hooks"
 	_ "github.com/padron/padron/migrations" // registers the data model
+	"github.com/padron/padron/realtimeguard"
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/scraper"
 	"github.com/padron/padron/worker"
@@ -54,6 +55,13 @@ func Build(app core.App, cfg config.Config) (*Server, error) {
 		queue, deps.Worker, deps.Queue = s.Worker, s.Worker, s.Worker
 	}
 	hooks.Register(app, queue)
+	if err := realtimeguard.Bind(app, realtimeguard.Config{
+		MaxSubscriptions: cfg.RealtimeMaxSubscriptions,
+		MaxPerIP:         cfg.RealtimeMaxPerIP,
+		MaxPerUser:       cfg.RealtimeMaxPerUser,
+	}); err != nil {
+		return nil, err
+	}
 	routes.Register(app, deps)
 	routes.ServePublic(app, cfg.PublicDir)
 

@@ -19,4 +19,5 @@ func Register(app core.App, q Enqueuer) {
 	bindUserValidation(app)
 	bindCedulaInfoLifecycle(app, q)
 	bindCedulaLogin(app)
+	bindListGuard(app)
 }

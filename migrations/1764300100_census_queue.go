@@ -7,8 +7,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// schema.AttemptsCollection is the superuser-only history of every census attempt.
-
 func init() {
 	m.Register(upCensusQueue, downCensusQueue)
 }

@@ -7,13 +7,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// schema.ReferidosCollection is the view through which every user, member or
-// leader, reads the people they referred: name and registration date only.
-// The users rows and cedula_info of referidos stay leaders-only.
-
-// schema.SessionDays is how long a "Recordarme" session lasts without use: the
-// users' auth token duration (the web app refreshes it on every visit).
-
 const referidosRule = `referred_by = @request.auth.id`
 
 func init() {

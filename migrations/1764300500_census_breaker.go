@@ -7,10 +7,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// schema.BreakerCollection holds the census worker's block breaker, one row, so a
-// server restarted during a block keeps cooling off instead of hammering
-// the registrar again.
-
 func init() {
 	m.Register(upCensusBreaker, downCensusBreaker)
 }

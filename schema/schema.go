@@ -9,11 +9,11 @@ const (
 	UsersCollection = "users"
 	// CedulaInfoCollection holds one census record per user, the check's queue state included.
 	CedulaInfoCollection = "cedula_info"
-	// AttemptsCollection keeps each lookup attempt and its evidence for superusers.
+	// AttemptsCollection is the superuser-only history of every census attempt, evidence included.
 	AttemptsCollection = "census_attempts"
-	// BreakerCollection persists the block breaker so a restart does not reset it.
+	// BreakerCollection holds the block breaker's one row, so a restart during a block keeps cooling off.
 	BreakerCollection = "census_breaker"
-	// ReferidosCollection is the view that shows members their direct referidos' names and dates.
+	// ReferidosCollection is the view through which every user reads the people they referred: name and date only.
 	ReferidosCollection = "referidos"
 )
 
@@ -28,6 +28,6 @@ const (
 const (
 	// DefaultReferralGoal is how many referidos a new user aims for.
 	DefaultReferralGoal = 10
-	// SessionDays is how long a "Recordarme" login lasts.
+	// SessionDays is how long an unused "Recordarme" session lasts: the users' auth token duration.
 	SessionDays = 14
 )

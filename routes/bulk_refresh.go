@@ -204,7 +204,7 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 				case errors.As(gerr, &cool):
 					item.Outcome, item.RetryAfter = OutcomeCooldown, cool.RetryAfterSeconds()
 				default:
-					if _, err := census.Queue(writer, info, now); err != nil {
+					if _, err := census.Queue(writer, info, now, census.Request{Kind: census.KindRefresh, By: who.id}); err != nil {
 						return fmt.Errorf("bulk refresh %s: %w", id, err)
 					}
 					queued = append(queued, info.Id)

@@ -134,7 +134,7 @@ func (r *refresher) refreshOne(app core.App, who caller, userID string) (*core.R
 		if err := r.gate(info, now); err != nil {
 			return err
 		}
-		if _, err := census.Queue(tx, info, now); err != nil {
+		if _, err := census.Queue(tx, info, now, census.Request{Kind: census.KindRefresh, By: who.id}); err != nil {
 			return fmt.Errorf("refresh %s: %w", userID, err)
 		}
 		queued = info

@@ -20,4 +20,5 @@ func Register(app core.App, q Enqueuer) {
 	bindCedulaInfoLifecycle(app, q)
 	bindCedulaLogin(app)
 	bindListGuard(app)
+	bindPasswordPrecheck(app)
 }

@@ -109,7 +109,7 @@ func TestClientValidationMirrorsServer(t *testing.T) {
 	ok("checkPassword", "ocho-car")
 	bad("checkPassword", "al menos 8", "siete77")
 	bad("checkPassword", "al menos 8", strings.Repeat("ñ", 7)) // 14 bytes, 7 characters
-	ok("checkPassword", strings.Repeat("ñ", 36))                 // 72 bytes
+	ok("checkPassword", strings.Repeat("ñ", 36))               // 72 bytes
 	bad("checkPassword", "hasta 72 bytes", strings.Repeat("ñ", 37))
 	ok("checkGoal", "0")
 	ok("checkGoal", "100000")

@@ -244,6 +244,11 @@ func checkPersonFields(app core.App, rec *core.Record, body map[string]any, errs
 			setOnce(errs, core.FieldNamePassword+"Confirm", errPasswordConfirm)
 		}
 	}
+	if check("referred_by") {
+		if err := checkReferrer(app, rec); err != nil {
+			errs["referred_by"] = err
+		}
+	}
 	if check("referral_goal") {
 		g := rec.GetFloat("referral_goal")
 		if g < 0 || g > 100000 || g != float64(int64(g)) {

@@ -21,4 +21,5 @@ func Register(app core.App, q Enqueuer) {
 	bindCedulaLogin(app)
 	bindListGuard(app)
 	bindPasswordPrecheck(app)
+	bindMailGuard(app)
 }

@@ -22,4 +22,5 @@ func Register(app core.App, q Enqueuer) {
 	bindListGuard(app)
 	bindPasswordPrecheck(app)
 	bindMailGuard(app)
+	bindClaimValidation(app)
 }

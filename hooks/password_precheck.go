@@ -10,7 +10,8 @@ import (
 	"github.com/padron/padron/schema"
 )
 
-// bindPasswordPrecheck refuses a users create or update whose password
+// bindPasswordPrecheck refuses a users (or cédula claim) create or update
+// whose password
 // bcrypt cannot take (over 72 bytes) with the field's Spanish message
 // before PocketBase reads it: PocketBase hashes the password while loading
 // the form and then fails with a bare "Failed to create record.", before
@@ -26,7 +27,7 @@ func bindPasswordPrecheck(app core.App) {
 				return e.Next()
 			}
 			col, err := e.App.FindCachedCollectionByNameOrId(name)
-			if err != nil || col.Name != schema.UsersCollection {
+			if err != nil || (col.Name != schema.UsersCollection && col.Name != schema.ClaimsCollection) {
 				return e.Next()
 			}
 			info, err := e.RequestInfo()

@@ -44,6 +44,7 @@ func Register(app core.App, deps Deps) {
 		bindBulkRefresh(se, ref)
 		bindReferidosStats(se)
 		bindReferidosExport(se)
+		bindClaims(se)
 		bindOpenAPI(se)
 		return se.Next()
 	})

@@ -206,6 +206,8 @@ func (r *runner) startServer(ctx context.Context, name string, pop population, e
 		"PADRON_PUBLIC_DIR":    filepath.Join(dir, "no-frontend"),
 		"PADRON_PACING_JITTER": "0s",
 		"PADRON_SOURCE":        "wsp",
+		// Every simulated subscriber connects from loopback: one address.
+		"PADRON_REALTIME_MAX_PER_IP": "100000",
 	}
 	for k, v := range env {
 		full[k] = v

@@ -23,29 +23,32 @@ var answerFields = []string{
 // stamp formats t the way PocketBase stores dates, so raw SQL can compare them.
 func stamp(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout) }
 
-// Create gives a new user their record, pending, so a user never exists
-// without one; app is the transaction that creates the user.
-func Create(app core.App, userID string) (*core.Record, error) {
+// Create gives a new user their record, pending as a first check queued
+// for whoever invited them, so a user never exists without one; app is the
+// transaction that creates the user.
+func Create(app core.App, user *core.Record) (*core.Record, error) {
 	col, err := app.FindCachedCollectionByNameOrId(schema.CedulaInfoCollection)
 	if err != nil {
 		return nil, fmt.Errorf("cedula_info collection: %w", err)
 	}
 	info := core.NewRecord(col)
-	info.Set("user", userID)
+	info.Set("user", user.Id)
 	info.Set("status", StatusPending)
+	setRequest(info, FirstCheck(user))
 	if err := app.Save(info); err != nil {
-		return nil, fmt.Errorf("create cedula_info for user %s: %w", userID, err)
+		return nil, fmt.Errorf("create cedula_info for user %s: %w", user.Id, err)
 	}
 	return info, nil
 }
 
 // Reset forgets the answer about a user's previous cédula: the record goes
-// back to pending with no attempts. A user without a record gets one.
-func Reset(app core.App, userID string) error {
-	info, err := app.FindFirstRecordByData(schema.CedulaInfoCollection, "user", userID)
+// back to pending with no attempts, as a first check. A user without a
+// record gets one.
+func Reset(app core.App, user *core.Record) error {
+	info, err := app.FindFirstRecordByData(schema.CedulaInfoCollection, "user", user.Id)
 	if err != nil {
 		// A user from before cedula_info existed, or one whose row was deleted.
-		_, err := Create(app, userID)
+		_, err := Create(app, user)
 		return err
 	}
 	for _, f := range answerFields {
@@ -53,8 +56,9 @@ func Reset(app core.App, userID string) error {
 	}
 	info.Set("status", StatusPending)
 	info.Set("attempts", 0)
+	setRequest(info, FirstCheck(user))
 	if err := app.Save(info); err != nil {
-		return fmt.Errorf("reset cedula_info for user %s: %w", userID, err)
+		return fmt.Errorf("reset cedula_info for user %s: %w", user.Id, err)
 	}
 	return nil
 }
@@ -65,12 +69,12 @@ type InFlightError struct{ State string }
 
 func (e *InFlightError) Error() string { return "check already " + e.State }
 
-// Queue asks for a check of info now, unless one is already in flight; it
-// reports whether it queued one. The previous answer stays visible until
-// the new one replaces it. It does not wake the worker: callers that batch
-// wake it once after the commit.
-func Queue(app core.App, info *core.Record, now time.Time) (bool, error) {
-	err := QueueUnless(app, info, now, nil)
+// Queue asks for a check of info now, for req's kind and requester, unless
+// one is already in flight; it reports whether it queued one. The previous
+// answer stays visible until the new one replaces it. It does not wake the
+// worker: callers that batch wake it once after the commit.
+func Queue(app core.App, info *core.Record, now time.Time, req Request) (bool, error) {
+	err := QueueUnless(app, info, now, req, nil)
 	if _, inFlight := errors.AsType[*InFlightError](err); inFlight {
 		return false, nil
 	}
@@ -81,7 +85,7 @@ func Queue(app core.App, info *core.Record, now time.Time) (bool, error) {
 // cooldown): a check in flight is an *InFlightError, and only when there is
 // none is unless asked why info may not be queued now (nil: no condition).
 // Its refusal is returned as it is, and nothing is saved.
-func QueueUnless(app core.App, info *core.Record, now time.Time, unless func(*core.Record) error) error {
+func QueueUnless(app core.App, info *core.Record, now time.Time, req Request, unless func(*core.Record) error) error {
 	if st := info.GetString("status"); IsInFlight(st) {
 		return &InFlightError{State: st}
 	}
@@ -90,6 +94,7 @@ func QueueUnless(app core.App, info *core.Record, now time.Time, unless func(*co
 			return err
 		}
 	}
+	setRequest(info, req)
 	info.Set("status", StatusPending)
 	info.Set("attempts", 0)
 	info.Set("next_attempt_at", nil)
@@ -110,22 +115,46 @@ func QueueUnless(app core.App, info *core.Record, now time.Time, unless func(*co
 	return nil
 }
 
-// Claim takes the most overdue due check for owner with a compare-and-set,
-// so two claimers never take the same one, holding it until now+lease; then
-// it re-saves the record through app so realtime subscribers see
+// Claim takes the next due check for owner with a compare-and-set, so two
+// claimers never take the same one, holding it until now+lease; then it
+// re-saves the record through app so realtime subscribers see
 // "processing". It returns nil when nothing is due.
+//
+// The order is fair (see Kind): first checks before refreshes before
+// revalidations; within a kind, the requester served longest ago goes
+// next, so requesters take turns and one leader's bulk refresh of 500 does
+// not hold back another's five; a requester's own checks go most overdue
+// first.
 func Claim(app core.App, owner string, now time.Time, lease time.Duration) (*core.Record, error) {
 	var id string
 	err := app.NonconcurrentDB().NewQuery(`
 		UPDATE {{cedula_info}}
-		SET [[status]] = {:processing}, [[lease_owner]] = {:owner}, [[lease_until]] = {:until}
+		SET [[status]] = {:processing}, [[lease_owner]] = {:owner}, [[lease_until]] = {:until}, [[claimed_at]] = {:now}
 		WHERE [[id]] = (
-			SELECT [[id]] FROM {{cedula_info}}
-			WHERE [[status]] = {:pending} AND ([[next_attempt_at]] = '' OR [[next_attempt_at]] <= {:now})
+			WITH [[due]] AS (
+				SELECT [[id]], [[queued_by]], [[next_attempt_at]], [[requested_at]],
+					CASE [[queue_kind]] WHEN {:first} THEN 0 WHEN {:revalidate} THEN 2 ELSE 1 END AS [[rank]]
+				FROM {{cedula_info}}
+				WHERE [[status]] = {:pending} AND ([[next_attempt_at]] = '' OR [[next_attempt_at]] <= {:now})
+			),
+			[[top]] AS (SELECT MIN([[rank]]) AS [[rank]] FROM [[due]]),
+			[[who]] AS (
+				SELECT [[r.queued_by]] FROM (
+					SELECT [[queued_by]], MIN([[requested_at]]) AS [[oldest]] FROM [[due]]
+					WHERE [[rank]] = (SELECT [[rank]] FROM [[top]]) GROUP BY [[queued_by]]
+				) [[r]]
+				ORDER BY (SELECT IFNULL(MAX([[x.claimed_at]]), '') FROM {{cedula_info}} [[x]] WHERE [[x.queued_by]] = [[r.queued_by]]),
+					[[r.oldest]]
+				LIMIT 1
+			)
+			SELECT [[id]] FROM [[due]]
+			WHERE [[rank]] = (SELECT [[rank]] FROM [[top]]) AND [[queued_by]] = (SELECT [[queued_by]] FROM [[who]])
 			ORDER BY [[next_attempt_at]], [[requested_at]]
 			LIMIT 1
 		) AND [[status]] = {:pending}
 		RETURNING [[id]]`).Bind(dbx.Params{
+		"first":      string(KindFirst),
+		"revalidate": string(KindRevalidate),
 		"processing": StatusProcessing,
 		"pending":    StatusPending,
 		"owner":      owner,

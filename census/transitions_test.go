@@ -34,6 +34,15 @@ func infoOf(t *testing.T, app core.App, userID string) *core.Record {
 	return r
 }
 
+func userOf(t *testing.T, app core.App, id string) *core.Record {
+	t.Helper()
+	r, err := app.FindRecordById(schema.UsersCollection, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // claimUser claims checks until it holds userID's, releasing the others.
 func claimUser(t *testing.T, app core.App, userID string) *core.Record {
 	t.Helper()
@@ -114,7 +123,7 @@ func TestAnswerQueueAndReset(t *testing.T) {
 		t.Fatalf("answered record: %v", info.FieldsData())
 	}
 
-	queued, err := census.Queue(app, info, t0.Add(time.Minute))
+	queued, err := census.Queue(app, info, t0.Add(time.Minute), census.Request{})
 	if err != nil || !queued {
 		t.Fatalf("queue an answered record: %v, %v", queued, err)
 	}
@@ -123,7 +132,7 @@ func TestAnswerQueueAndReset(t *testing.T) {
 		!info.GetDateTime("requested_at").Time().Equal(t0.Add(time.Minute)) || info.GetString("mesa") != "7" {
 		t.Fatalf("queued record (the old answer stays visible): %v", info.FieldsData())
 	}
-	if queued, err := census.Queue(app, info, t0.Add(2*time.Minute)); err != nil || queued {
+	if queued, err := census.Queue(app, info, t0.Add(2*time.Minute), census.Request{}); err != nil || queued {
 		t.Fatalf("queued a check already in flight: %v, %v", queued, err)
 	}
 
@@ -134,14 +143,14 @@ func TestAnswerQueueAndReset(t *testing.T) {
 	}
 	answered := infoOf(t, app, c.MemberA.ID).GetDateTime("updated").Time()
 	later := answered.Add(time.Minute)
-	if queued, err := census.Queue(app.UnsafeWithoutHooks(), infoOf(t, app, c.MemberA.ID), later); err != nil || !queued {
+	if queued, err := census.Queue(app.UnsafeWithoutHooks(), infoOf(t, app, c.MemberA.ID), later, census.Request{}); err != nil || !queued {
 		t.Fatalf("queue with hooks off: %v, %v", queued, err)
 	}
 	if got := infoOf(t, app, c.MemberA.ID).GetDateTime("updated").Time(); !got.Equal(later) {
 		t.Fatalf("queued with hooks off: updated %v, want %v (after the answer's %v)", got, later, answered)
 	}
 
-	if err := census.Reset(app, c.MemberA.ID); err != nil {
+	if err := census.Reset(app, userOf(t, app, c.MemberA.ID)); err != nil {
 		t.Fatal(err)
 	}
 	info = infoOf(t, app, c.MemberA.ID)
@@ -201,7 +210,7 @@ func TestQueueUnless(t *testing.T) {
 
 	pending := infoOf(t, app, c.MemberA.ID) // every seeded record starts pending
 	var inFlight *census.InFlightError
-	if err := census.QueueUnless(app, pending, t0, refuse); !errors.As(err, &inFlight) || inFlight.State != census.StatusPending {
+	if err := census.QueueUnless(app, pending, t0, census.Request{}, refuse); !errors.As(err, &inFlight) || inFlight.State != census.StatusPending {
 		t.Fatalf("pending record: err %v, want *InFlightError{pending}", err)
 	}
 	if asked != 0 {
@@ -213,13 +222,13 @@ func TestQueueUnless(t *testing.T) {
 	if err := app.Save(answered); err != nil {
 		t.Fatal(err)
 	}
-	if err := census.QueueUnless(app, answered, t0, refuse); !errors.Is(err, errCooling) {
+	if err := census.QueueUnless(app, answered, t0, census.Request{}, refuse); !errors.Is(err, errCooling) {
 		t.Fatalf("refused: err %v, want the condition's", err)
 	}
 	if got := infoOf(t, app, c.MemberA.ID).GetString("status"); got != census.StatusActive {
 		t.Errorf("refused record saved as %q", got)
 	}
-	if err := census.QueueUnless(app, answered, t0, func(*core.Record) error { return nil }); err != nil {
+	if err := census.QueueUnless(app, answered, t0, census.Request{}, func(*core.Record) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if got := infoOf(t, app, c.MemberA.ID).GetString("status"); got != census.StatusPending {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/realtimeguard"
 	"github.com/padron/padron/registrar"
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/tokens"
@@ -131,6 +132,19 @@ type Config struct {
 	// routes.RefreshCooldownDefault (30s). Env PADRON_REFRESH_COOLDOWN.
 	RefreshCooldown time.Duration
 
+	// RealtimeMaxSubscriptions is how many topics one realtime connection
+	// may hold, 1 to 1000. Default realtimeguard.MaxSubscriptionsDefault
+	// (50). Env PADRON_REALTIME_MAX_SUBSCRIPTIONS.
+	RealtimeMaxSubscriptions int
+	// RealtimeMaxPerIP is how many realtime connections one address may keep
+	// open, 1 to 100000. Default realtimeguard.MaxPerIPDefault (100).
+	// Env PADRON_REALTIME_MAX_PER_IP.
+	RealtimeMaxPerIP int
+	// RealtimeMaxPerUser is how many connections of one account may hold
+	// subscriptions, 1 to 1000. Default realtimeguard.MaxPerUserDefault (10).
+	// Env PADRON_REALTIME_MAX_PER_USER.
+	RealtimeMaxPerUser int
+
 	// envErr is the first PADRON_* value Bind could not use; Validate
 	// reports it, so a bad variable is never silently replaced.
 	envErr error
@@ -168,6 +182,10 @@ func Default() Config {
 		RevalidateAfter:     worker.RevalidateAfterDefault,
 		RefreshCooldown:     routes.RefreshCooldownDefault,
 		PublicDir:           DefaultPublicDir,
+
+		RealtimeMaxSubscriptions: realtimeguard.MaxSubscriptionsDefault,
+		RealtimeMaxPerIP:         realtimeguard.MaxPerIPDefault,
+		RealtimeMaxPerUser:       realtimeguard.MaxPerUserDefault,
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/realtimeguard"
 	"github.com/padron/padron/registrar"
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/tokens"
@@ -72,6 +73,9 @@ func (c *Config) settings() []setting {
 		{"attempt-retention", "PADRON_ATTEMPT_RETENTION", "how long attempt history is kept", durAtLeast(&c.AttemptRetention, worker.AttemptRetentionMin)},
 		{"revalidate-after", "PADRON_REVALIDATE_AFTER", "age at which answers are checked again", durOffOrAtLeast(&c.RevalidateAfter, worker.RevalidateAfterMin, "never")},
 		{"public-dir", "PADRON_PUBLIC_DIR", "static frontend directory served at /", nonEmpty(&c.PublicDir, "a directory path, not empty")},
+		{"realtime-max-subscriptions", "PADRON_REALTIME_MAX_SUBSCRIPTIONS", "topics one realtime connection may hold", intIn(&c.RealtimeMaxSubscriptions, realtimeguard.MaxSubscriptionsMin, realtimeguard.MaxSubscriptionsMax)},
+		{"realtime-max-per-ip", "PADRON_REALTIME_MAX_PER_IP", "realtime connections one address may keep open", intIn(&c.RealtimeMaxPerIP, realtimeguard.MaxPerIPMin, realtimeguard.MaxPerIPMax)},
+		{"realtime-max-per-user", "PADRON_REALTIME_MAX_PER_USER", "connections of one account that may hold subscriptions", intIn(&c.RealtimeMaxPerUser, realtimeguard.MaxPerUserMin, realtimeguard.MaxPerUserMax)},
 		{"refresh-cooldown", "PADRON_REFRESH_COOLDOWN", "minimum time between API-requested checks of one record", durIn(&c.RefreshCooldown, routes.RefreshCooldownMin, routes.RefreshCooldownMax)},
 	}
 }

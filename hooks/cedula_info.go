@@ -12,7 +12,7 @@ func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
 	// a user never exists without one (and a failed insert leaves neither).
 	app.OnRecordCreateExecute(schema.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
 		return inTransaction(e, func(txApp core.App) error {
-			_, err := census.Create(txApp, e.Record.Id)
+			_, err := census.Create(txApp, e.Record)
 			return err
 		})
 	})
@@ -23,7 +23,7 @@ func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
 			return e.Next()
 		}
 		return inTransaction(e, func(txApp core.App) error {
-			return census.Reset(txApp, e.Record.Id)
+			return census.Reset(txApp, e.Record)
 		})
 	})
 

@@ -20,4 +20,8 @@ func Register(app core.App, q Enqueuer) {
 	bindSingleHash(app)
 	bindCedulaInfoLifecycle(app, q)
 	bindCedulaLogin(app)
+	bindListGuard(app)
+	bindPasswordPrecheck(app)
+	bindMailGuard(app)
+	bindClaimValidation(app)
 }

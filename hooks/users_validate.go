@@ -17,6 +17,13 @@ import (
 // bump it when the policy text changes so records show which one was accepted.
 const PolicyVersion = "2026-11"
 
+// Password length: people count characters; bcrypt takes at most 72 bytes,
+// and a letter with a tilde takes two.
+const (
+	passwordMinChars = 8
+	passwordMaxBytes = 72
+)
+
 // Body keys the registration form sends that are not record fields.
 const (
 	bodyPolicyAccepted = "data_policy_accepted"
@@ -48,7 +55,8 @@ var (
 	errCedulaTaken     = validation.NewError("cedula_taken", "Esta cédula ya está registrada. Si es tuya, inicia sesión.")
 	errEmailInvalid    = validation.NewError("email_invalid", "Ingresa un correo electrónico válido o déjalo vacío.")
 	errEmailTaken      = validation.NewError("email_taken", "Este correo ya está registrado.")
-	errPasswordLength  = validation.NewError("password_length", "La contraseña debe tener entre 8 y 71 caracteres.")
+	errPasswordShort   = validation.NewError("password_length", "La contraseña debe tener al menos 8 caracteres.")
+	errPasswordLong    = validation.NewError("password_length", "La contraseña puede tener hasta 72 bytes: cada letra sin tilde cuenta uno y las letras con tilde cuentan doble (ñ, á).")
 	errPasswordConfirm = validation.NewError("password_mismatch", "Las contraseñas no coinciden.")
 	errOldPassword     = validation.NewError("old_password_invalid", "Envía tu contraseña actual como texto.")
 	errGoalInvalid     = validation.NewError("referral_goal_invalid", "La meta de referidos debe ser un número entero entre 0 y 100000.")
@@ -227,10 +235,18 @@ func checkPersonFields(app core.App, rec *core.Record, body map[string]any, plai
 		}
 	}
 	if plain != "" && errs[core.FieldNamePassword] == nil {
-		if n := len(plain); n < 8 || n > 71 {
-			errs[core.FieldNamePassword] = errPasswordLength
-		} else if rawText(body[core.FieldNamePassword+"Confirm"]) != plain {
+		switch {
+		case passwordChars(plain) < passwordMinChars:
+			errs[core.FieldNamePassword] = errPasswordShort
+		case len(plain) > passwordMaxBytes:
+			errs[core.FieldNamePassword] = errPasswordLong
+		case rawText(body[core.FieldNamePassword+"Confirm"]) != plain:
 			setOnce(errs, core.FieldNamePassword+"Confirm", errPasswordConfirm)
+		}
+	}
+	if check("referred_by") {
+		if err := checkReferrer(app, rec); err != nil {
+			errs["referred_by"] = err
 		}
 	}
 	if check("referral_goal") {

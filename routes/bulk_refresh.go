@@ -198,7 +198,7 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 			default:
 				var inFlight *census.InFlightError
 				var cool *CooldownError
-				err := census.QueueUnless(writer, info, now, coolingDown)
+				err := census.QueueUnless(writer, info, now, census.Request{Kind: census.KindRefresh, By: who.id}, coolingDown)
 				switch {
 				case errors.As(err, &inFlight):
 					item.Outcome, item.State = OutcomeInFlight, inFlight.State

@@ -2,6 +2,7 @@ package routes_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -144,8 +145,10 @@ func TestRateLimitSpellings(t *testing.T) {
 		name, rule, action, body string
 	}{
 		// A wrong login and an empty registration are refused by the
-		// handler (400) but count against the limit all the same.
-		{"login", "users:auth", "auth-with-password", `{"identity":"999","password":"equivocada"}`},
+		// handler (400) but count against the limit all the same. Each
+		// login names another account (N is the request's number), so the
+		// per-account lock never answers first.
+		{"login", "users:auth", "auth-with-password", `{"identity":"99N","password":"equivocada"}`},
 		{"registration", "users:create", "records", `{}`},
 	}
 	for _, r := range routes {
@@ -156,9 +159,12 @@ func TestRateLimitSpellings(t *testing.T) {
 				defer app.Cleanup()
 				srv := apptest.Serve(t, app)
 				limit := ruleOf(t, app.Settings().RateLimits.Rules, r.rule).MaxRequests
+				sent := 0
 				post := func(spelling string) int {
+					sent++
+					body := strings.ReplaceAll(r.body, "N", strconv.Itoa(sent))
 					res, err := http.Post(srv.URL+"/api/collections/"+spelling+"/"+r.action,
-						"application/json", strings.NewReader(r.body))
+						"application/json", strings.NewReader(body))
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -127,7 +127,7 @@ func (r *refresher) refreshOne(app core.App, who caller, userID string) (*core.R
 			return err
 		}
 		now := r.now()
-		if err := census.QueueUnless(tx, info, now, r.coolingDown(now)); err != nil {
+		if err := census.QueueUnless(tx, info, now, census.Request{Kind: census.KindRefresh, By: who.id}, r.coolingDown(now)); err != nil {
 			return fmt.Errorf("refresh %s: %w", userID, err)
 		}
 		queued = info

@@ -41,6 +41,7 @@ func Register(app core.App, deps Deps) error {
 		bindBulkRefresh(se, ref)
 		bindReferidosStats(se)
 		bindReferidosExport(se)
+		bindClaims(se)
 		bindOpenAPI(se)
 		return se.Next()
 	})

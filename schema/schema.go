@@ -13,6 +13,8 @@ const (
 	AttemptsCollection = "census_attempts"
 	// BreakerCollection holds the block breaker's one row, so a restart during a block keeps cooling off.
 	BreakerCollection = "census_breaker"
+	// ClaimsCollection holds cédula disputes: someone says a registered cédula is theirs.
+	ClaimsCollection = "cedula_claims"
 	// ReferidosCollection is the view through which every user reads the people they referred: name and date only.
 	ReferidosCollection = "referidos"
 )

@@ -18,6 +18,7 @@ import (
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/hooks"
 	_ "github.com/padron/padron/migrations" // registers the data model
+	"github.com/padron/padron/realtimeguard"
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/scraper"
 	"github.com/padron/padron/webapp"
@@ -74,6 +75,13 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 		deps.Queue = o.waker
 	}
 	hooks.Register(app, queue)
+	if err := realtimeguard.Bind(app, realtimeguard.Config{
+		MaxSubscriptions: cfg.RealtimeMaxSubscriptions,
+		MaxPerIP:         cfg.RealtimeMaxPerIP,
+		MaxPerUser:       cfg.RealtimeMaxPerUser,
+	}); err != nil {
+		return nil, err
+	}
 	apierrors.Bind(app, log)
 	if err := routes.Register(app, deps); err != nil {
 		return nil, err

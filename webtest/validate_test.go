@@ -107,8 +107,10 @@ func TestClientValidationMirrorsServer(t *testing.T) {
 	bad("checkPhone", "10 dígitos", "300 123 456x")
 	bad("checkPhone", "10 dígitos", "3+001234567")
 	ok("checkPassword", "ocho-car")
-	bad("checkPassword", "entre 8 y 71", "siete77")
-	bad("checkPassword", "entre 8 y 71", strings.Repeat("ñ", 36)) // 72 bytes
+	bad("checkPassword", "al menos 8", "siete77")
+	bad("checkPassword", "al menos 8", strings.Repeat("ñ", 7)) // 14 bytes, 7 characters
+	ok("checkPassword", strings.Repeat("ñ", 36))               // 72 bytes
+	bad("checkPassword", "hasta 72 bytes", strings.Repeat("ñ", 37))
 	ok("checkGoal", "0")
 	ok("checkGoal", "100000")
 	bad("checkGoal", "entre 0 y 100000", "100001")

@@ -145,7 +145,7 @@ func BenchmarkEnqueue1000InOneTransaction(b *testing.B) {
 		b.StartTimer()
 		err := app.RunInTransaction(func(tx core.App) error {
 			for _, r := range infos {
-				if _, err := census.Queue(tx, r, time.Now()); err != nil {
+				if _, err := census.Queue(tx, r, time.Now(), census.Request{Kind: census.KindRefresh}); err != nil {
 					return err
 				}
 			}

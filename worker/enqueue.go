@@ -23,7 +23,7 @@ func (w *Worker) Enqueue(app core.App, userIDs ...string) error {
 		return fmt.Errorf("find cedula_info of %d users: %w", len(userIDs), err)
 	}
 	for _, info := range infos {
-		if _, err := census.Queue(app, info, w.cfg.Clock.Now()); err != nil {
+		if _, err := census.Queue(app, info, w.cfg.Clock.Now(), census.Request{Kind: census.KindFirst}); err != nil {
 			return err
 		}
 	}

@@ -81,7 +81,7 @@ func (w *Worker) Revalidate(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			break
 		}
-		queued, err := census.Queue(w.app, info, w.cfg.Clock.Now())
+		queued, err := census.Queue(w.app, info, w.cfg.Clock.Now(), census.Request{Kind: census.KindRevalidate})
 		if err != nil {
 			return n, err
 		}

@@ -95,10 +95,16 @@ export function checkPhone(raw) {
   return "";
 }
 
-/** The server counts bytes (bcrypt's limit), not characters. */
+/**
+ * As the server counts: at least 8 characters, at most 72 bytes (bcrypt's
+ * limit; a letter with a tilde takes two).
+ */
 export function checkPassword(pw) {
-  const n = new TextEncoder().encode(String(pw || "")).length;
-  if (n < 8 || n > 71) return "La contraseña debe tener entre 8 y 71 caracteres.";
+  const s = String(pw || "");
+  if ([...s].length < 8) return "La contraseña debe tener al menos 8 caracteres.";
+  if (new TextEncoder().encode(s).length > 72) {
+    return "La contraseña puede tener hasta 72 bytes: cada letra sin tilde cuenta uno y las letras con tilde cuentan doble (ñ, á).";
+  }
   return "";
 }
 

@@ -1,0 +1,152 @@
+package routes
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/padron/padron/schema"
+)
+
+// ClaimResolution is the answer to a superuser's resolution of a cédula
+// claim.
+type ClaimResolution struct {
+	Claim  string `json:"claim"`
+	Status string `json:"status"`
+	// NewUser is the claimant's new account, when the cédula was handed over.
+	NewUser string `json:"new_user,omitempty"`
+}
+
+func bindClaims(se *core.ServeEvent) {
+	se.Router.POST("/api/cedula-claims/{id}/transfer", transferClaim).Bind(apis.RequireSuperuserAuth())
+	se.Router.POST("/api/cedula-claims/{id}/reject", rejectClaim).Bind(apis.RequireSuperuserAuth())
+}
+
+// claimNote is the optional body of a resolution.
+type claimNote struct {
+	Note string `json:"note"`
+}
+
+// transferClaim hands a claimed cédula to its claimant in one transaction:
+// the account that held it is closed (deleted, kept as it was on the
+// claim), and the claimant becomes a member with the password they chose,
+// whose census check starts as a new registration's does.
+func transferClaim(e *core.RequestEvent) error {
+	var body claimNote
+	if err := e.BindBody(&body); err != nil {
+		return apiError(http.StatusBadRequest, "invalid_body", "No pudimos leer los datos enviados.", nil)
+	}
+	var res ClaimResolution
+	err := e.App.RunInTransaction(func(tx core.App) error {
+		claim, err := openClaim(tx, e.Request.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		ced := claim.GetString("cedula")
+		holder, err := tx.FindFirstRecordByData(schema.UsersCollection, "cedula", ced)
+		if err == nil {
+			claim.Set("replaced", map[string]any{
+				"id": holder.Id, "name": holder.GetString("name"), "phone": holder.GetString("phone"),
+				"email": holder.Email(), "role": holder.GetString("role"), "referred_by": holder.GetString("referred_by"),
+				"created": holder.GetString("created"),
+			})
+			if err := tx.Delete(holder); err != nil {
+				return fmt.Errorf("close the account holding the cédula: %w", err)
+			}
+		}
+		users, err := tx.FindCachedCollectionByNameOrId(schema.UsersCollection)
+		if err != nil {
+			return err
+		}
+		u := core.NewRecord(users)
+		u.Set("name", claim.GetString("name"))
+		u.Set("cedula", ced)
+		u.Set("phone", claim.GetString("phone"))
+		if email := claim.GetString("email"); email != "" {
+			u.SetEmail(email)
+		}
+		u.Set("role", schema.RoleMember)
+		u.Set("referral_goal", schema.DefaultReferralGoal)
+		u.Set("data_policy_version", claim.GetString("data_policy_version"))
+		u.Set("data_policy_accepted_at", claim.GetString("created"))
+		pw, _ := claim.GetRaw("password").(*core.PasswordFieldValue)
+		if pw == nil || pw.Hash == "" {
+			return errors.New("the claim has no password")
+		}
+		u.SetRaw("password", &core.PasswordFieldValue{Hash: pw.Hash})
+		if err := tx.Save(u); err != nil {
+			return fmt.Errorf("register the claimant: %w", err)
+		}
+		resolve(claim, "transferred", body.Note)
+		claim.Set("new_user", u.Id)
+		if err := tx.Save(claim); err != nil {
+			return fmt.Errorf("resolve the claim: %w", err)
+		}
+		res = ClaimResolution{Claim: claim.Id, Status: "transferred", NewUser: u.Id}
+		return nil
+	})
+	if err != nil {
+		return claimError(err)
+	}
+	return e.JSON(http.StatusOK, res)
+}
+
+// rejectClaim closes a claim without changing any account.
+func rejectClaim(e *core.RequestEvent) error {
+	var body claimNote
+	if err := e.BindBody(&body); err != nil {
+		return apiError(http.StatusBadRequest, "invalid_body", "No pudimos leer los datos enviados.", nil)
+	}
+	var res ClaimResolution
+	err := e.App.RunInTransaction(func(tx core.App) error {
+		claim, err := openClaim(tx, e.Request.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		resolve(claim, "rejected", body.Note)
+		res = ClaimResolution{Claim: claim.Id, Status: "rejected"}
+		return tx.Save(claim)
+	})
+	if err != nil {
+		return claimError(err)
+	}
+	return e.JSON(http.StatusOK, res)
+}
+
+func errClaimNotFound() *router.ApiError {
+	return apiError(http.StatusNotFound, "claim_not_found", "Este reclamo no existe.", nil)
+}
+
+func errClaimResolved() *router.ApiError {
+	return apiError(http.StatusConflict, "claim_resolved", "Este reclamo ya fue resuelto.", nil)
+}
+
+func openClaim(tx core.App, id string) (*core.Record, error) {
+	claim, err := tx.FindRecordById(schema.ClaimsCollection, id)
+	if err != nil {
+		return nil, errClaimNotFound()
+	}
+	if claim.GetString("status") != "open" {
+		return nil, errClaimResolved()
+	}
+	return claim, nil
+}
+
+func resolve(claim *core.Record, status, note string) {
+	claim.Set("status", status)
+	claim.Set("resolution_note", note)
+	claim.Set("resolved_at", time.Now().UTC())
+}
+
+func claimError(err error) error {
+	var api *router.ApiError
+	if errors.As(err, &api) {
+		return api
+	}
+	return fmt.Errorf("resolve cédula claim: %w", err)
+}

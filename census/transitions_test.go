@@ -234,7 +234,7 @@ func TestQueueUnless(t *testing.T) {
 	if got := infoOf(t, app, c.MemberA.ID).GetString("status"); got != census.StatusPending {
 		t.Errorf("queued record is %q, want pending", got)
 	}
-	if queued, err := census.Queue(app, infoOf(t, app, c.MemberA.ID), t0); queued || err != nil {
+	if queued, err := census.Queue(app, infoOf(t, app, c.MemberA.ID), t0, census.Request{}); queued || err != nil {
 		t.Errorf("Queue of a record in flight: %v, %v; want false, nil", queued, err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/pacing"
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/scraper"
 	"github.com/padron/padron/tokens"
@@ -84,12 +85,12 @@ type Config struct {
 	// leases that expired, 10ms to 24h; new work wakes it at once anyway.
 	// Default worker.DefaultTick (2s). Env PADRON_WORKER_TICK.
 	WorkerTick time.Duration
-	// Pacing is the minimum gap between two lookups on the registrar, 0 or
-	// more. Default worker.DefaultPacing (5s). Env PADRON_PACING.
-	Pacing time.Duration
-	// PacingJitter is the random extra added to each gap, 0 or more.
-	// Default worker.DefaultPacingJitter (1s). Env PADRON_PACING_JITTER.
-	PacingJitter time.Duration
+	// Pacing is the registrar's pacing, owned by package pacing: Gap is the
+	// minimum gap between two page loads and between two form posts on the
+	// registrar, Jitter the random extra added to each, both 0 or more.
+	// Default pacing.Default() (5s plus up to 1s). Env PADRON_PACING,
+	// PADRON_PACING_JITTER.
+	Pacing pacing.Config
 	// RetryDelays are the waits before the 2nd, 3rd, ... attempt of a
 	// transient failure, at least one, each 0 or more; MaxAttempts (1 to
 	// 100) counts the first one too. Defaults worker.DefaultRetryDelays()
@@ -151,8 +152,7 @@ func Default() Config {
 		Worker:              true,
 		Concurrency:         worker.DefaultConcurrency,
 		WorkerTick:          worker.DefaultTick,
-		Pacing:              worker.DefaultPacing,
-		PacingJitter:        worker.DefaultPacingJitter,
+		Pacing:              pacing.Default(),
 		RetryDelays:         worker.DefaultRetryDelays(),
 		MaxAttempts:         worker.DefaultMaxAttempts,
 		BreakerThreshold:    worker.DefaultBreakerThreshold,

@@ -24,7 +24,7 @@ func TestEndToEndRegistrationsReachTheirAnswers(t *testing.T) {
 	cfg.MaxAttempts = 3
 	cfg.RetryDelays = []time.Duration{200 * time.Millisecond}
 	cfg.BreakerThreshold = 100
-	cfg.Pacing, cfg.PacingJitter = pacing, 0
+	cfg.Pacing.Gap, cfg.Pacing.Jitter = pacing, 0
 	cfg.LookupTimeout = 5 * time.Second // < the slow fixture's 8 s
 	x := newStack(t, cfg)
 
@@ -126,7 +126,7 @@ func TestEndToEndBreakerOpensAndCloses(t *testing.T) {
 	cfg.RetryDelays = []time.Duration{50 * time.Millisecond}
 	cfg.BreakerThreshold = 2
 	cfg.BreakerCooloff, cfg.BreakerMaxCooloff = time.Second, 2*time.Second
-	cfg.Pacing, cfg.PacingJitter = 0, 0
+	cfg.Pacing.Gap, cfg.Pacing.Jitter = 0, 0
 	ceds := []string{"90000001", "90000002", "90000003"}
 	for _, ced := range ceds {
 		reg.SetFixture(fakeregistrar.Fixture{Cedula: ced, Case: fakeregistrar.CaseBlocked})

@@ -16,6 +16,7 @@ import (
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/hooks"
 	_ "github.com/padron/padron/migrations" // registers the data model
+	"github.com/padron/padron/pacing"
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/scraper"
 	"github.com/padron/padron/worker"
@@ -74,8 +75,10 @@ func (s *Server) buildWorker(app core.App, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	pacer := worker.NewPacer(s.Config.Pacing, s.Config.PacingJitter, nil)
-	engCfg.Gate = pacer
+	// One gate paces the engine's requests, sizes its token pipeline and
+	// shows in the worker's status.
+	gate := pacing.New(s.Config.Pacing, nil)
+	engCfg.Gate = gate
 	// The token pipeline buys captchas for the worker's claimed and due
 	// checks; the worker is built after the engine it drives.
 	var demand atomic.Pointer[worker.Worker]
@@ -90,7 +93,7 @@ func (s *Server) buildWorker(app core.App, log *slog.Logger) error {
 		return fmt.Errorf("census engine: %w", err)
 	}
 	wcfg := s.Config.WorkerConfig(log)
-	wcfg.Pacer, wcfg.Tokens = pacer, engine
+	wcfg.Pacing, wcfg.Tokens = gate, engine
 	w, err := worker.New(app, engine, wcfg)
 	if err != nil {
 		return fmt.Errorf("census worker: %w", err)

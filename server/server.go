@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -79,15 +78,9 @@ func (s *Server) buildWorker(app core.App, log *slog.Logger) error {
 	// shows in the worker's status.
 	gate := pacing.New(s.Config.Pacing, nil)
 	engCfg.Gate = gate
-	// The token pipeline buys captchas for the worker's claimed and due
-	// checks; the worker is built after the engine it drives.
-	var demand atomic.Pointer[worker.Worker]
-	engCfg.Tokens.Demand = func(most int) int {
-		if w := demand.Load(); w != nil {
-			return w.Demand(most)
-		}
-		return 0
-	}
+	// The token pipeline buys captchas for the due checks the worker would
+	// claim, read from the database: the engine needs no worker.
+	engCfg.Tokens.Demand = worker.Demand(app, nil, log.With("component", "census-engine"))
 	engine, err := scraper.New(engCfg)
 	if err != nil {
 		return fmt.Errorf("census engine: %w", err)
@@ -98,7 +91,6 @@ func (s *Server) buildWorker(app core.App, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("census worker: %w", err)
 	}
-	demand.Store(w)
 	w.Bind(app, engine)
 	s.Worker, s.Engine = w, engine
 	return nil

@@ -17,6 +17,7 @@ import (
 
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/pacing"
 	"github.com/padron/padron/realtimeguard"
 	"github.com/padron/padron/registrar"
 	"github.com/padron/padron/routes"
@@ -90,12 +91,12 @@ type Config struct {
 	// leases that expired, 10ms to 24h; new work wakes it at once anyway.
 	// Default worker.TickDefault (2s). Env PADRON_WORKER_TICK.
 	WorkerTick time.Duration
-	// Pacing is the minimum gap between two lookups on the registrar, 0 or
-	// more. Default worker.DefaultPacing (5s). Env PADRON_PACING.
-	Pacing time.Duration
-	// PacingJitter is the random extra added to each gap, 0 or more.
-	// Default worker.DefaultPacingJitter (1s). Env PADRON_PACING_JITTER.
-	PacingJitter time.Duration
+	// Pacing is the registrar's pacing, owned by package pacing: Gap is the
+	// minimum gap between two page loads and between two form posts on the
+	// registrar, Jitter the random extra added to each, both 0 or more.
+	// Default pacing.Default() (5s plus up to 1s). Env PADRON_PACING,
+	// PADRON_PACING_JITTER.
+	Pacing pacing.Config
 	// RetryDelays are the waits before the 2nd, 3rd, ... attempt of a
 	// transient failure, at least one, each 0 or more; MaxAttempts (1 to
 	// 100) counts the first one too. Defaults worker.RetryDelaysDefault()
@@ -171,8 +172,7 @@ func Default() Config {
 		Worker:              true,
 		Concurrency:         worker.ConcurrencyDefault,
 		WorkerTick:          worker.TickDefault,
-		Pacing:              worker.DefaultPacing,
-		PacingJitter:        worker.DefaultPacingJitter,
+		Pacing:              pacing.Default(),
 		RetryDelays:         worker.RetryDelaysDefault(),
 		MaxAttempts:         worker.MaxAttemptsDefault,
 		BreakerThreshold:    worker.BreakerThresholdDefault,

@@ -30,8 +30,8 @@ func TestPrecedence(t *testing.T) {
 	if c.Source != "elecciones" {
 		t.Errorf("env should set source, got %q", c.Source)
 	}
-	if c.Pacing != 7*time.Second {
-		t.Errorf("flag should win over env, got %v", c.Pacing)
+	if c.Pacing.Gap != 7*time.Second {
+		t.Errorf("flag should win over env, got %v", c.Pacing.Gap)
 	}
 	if len(c.RetryDelays) != 3 || c.RetryDelays[2] != 3*time.Second {
 		t.Errorf("retry delays = %v", c.RetryDelays)

@@ -154,8 +154,8 @@ func TestLoadSkipsWhatIsNotOurs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	if c.Pacing != 2*time.Second || c.Concurrency != 3 {
-		t.Errorf("pacing %v concurrency %d, want 2s and 3", c.Pacing, c.Concurrency)
+	if c.Pacing.Gap != 2*time.Second || c.Concurrency != 3 {
+		t.Errorf("pacing %v concurrency %d, want 2s and 3", c.Pacing.Gap, c.Concurrency)
 	}
 	if _, err := load(t, nil, "serve", "--help", "--pacing=oops"); err != nil {
 		t.Errorf("after --help: %v, want nothing reported (cobra shows help)", err)
@@ -177,7 +177,7 @@ func TestAcceptedEdges(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 	want := Default()
-	want.Concurrency, want.BrowserPool, want.Pacing, want.RetryDelays = 64, 1, 0, []time.Duration{0, 30 * time.Second}
+	want.Concurrency, want.BrowserPool, want.Pacing.Gap, want.RetryDelays = 64, 1, 0, []time.Duration{0, 30 * time.Second}
 	want.RevalidateAfter, want.LookupTimeout, want.CaptchaURL = 0, 10*time.Minute, "http://127.0.0.1:1/captcha"
 	want.ChromiumPath, want.CaptchaKey, want.BreakerCooloff, want.MaxAttempts = "/opt/chrome", "k", time.Hour, 1
 	want.RefreshCooldown = time.Second

@@ -61,7 +61,7 @@ func chaosRun(t *testing.T, n int, seed uint64) {
 	cfg.LookupTimeout = lookupTimeout
 	cfg.BreakerThreshold = 3
 	cfg.BreakerCooloff, cfg.BreakerMaxCooloff = time.Second, 2*time.Second
-	cfg.Pacing, cfg.PacingJitter = 20*time.Millisecond, 0
+	cfg.Pacing.Gap, cfg.Pacing.Jitter = 20*time.Millisecond, 0
 	x := newStack(t, cfg)
 	x.app.Settings().RateLimits.Enabled = false // one client registers them all
 

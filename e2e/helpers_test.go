@@ -146,26 +146,21 @@ func waitUntil(t testing.TB, deadline time.Time, what string, cond func() bool) 
 	}
 }
 
-// lookupGaps are the gaps between consecutive lookup requests (page loads
-// and form posts) of different lookups, as the fake registrar received
-// them: a lookup's own requests follow each other at once, and the pacing
-// gap is between lookups.
-func lookupGaps(reg *fakeregistrar.Running) []time.Duration {
-	var starts, ends []time.Time
+// laneGaps are the gaps between consecutive lookup requests of one method,
+// as the fake registrar received them: page loads (GET) and form posts
+// (POST) are paced each in their own lane, so one lookup's page load may
+// come while another's post is answered, but two page loads, or two posts,
+// are never closer than the pacing gap (less the wire slack).
+func laneGaps(reg *fakeregistrar.Running, method string) []time.Duration {
+	var at []time.Time
 	for _, a := range reg.Arrivals() {
-		if !a.Lookup() {
-			continue
-		}
-		if a.Method == http.MethodGet { // a page load starts a lookup
-			starts = append(starts, a.At)
-			ends = append(ends, a.At)
-		} else if n := len(ends); n > 0 {
-			ends[n-1] = a.At
+		if a.Lookup() && a.Method == method {
+			at = append(at, a.At)
 		}
 	}
 	var gaps []time.Duration
-	for i := 1; i < len(starts); i++ {
-		gaps = append(gaps, starts[i].Sub(ends[i-1]))
+	for i := 1; i < len(at); i++ {
+		gaps = append(gaps, at[i].Sub(at[i-1]))
 	}
 	return gaps
 }

@@ -66,7 +66,7 @@ type pipelineRun struct {
 func runPipeline(b *testing.B, gap, solve time.Duration, checks int) pipelineRun {
 	reg, fc := startFakesWith(b, fakeregistrar.Config{}, fakecaptcha.Config{SolveDelay: solve})
 	cfg := fakeConfig(b, reg)
-	cfg.Pacing, cfg.PacingJitter = gap, 0
+	cfg.Pacing.Gap, cfg.Pacing.Jitter = gap, 0
 	cfg.CaptchaFirstPoll, cfg.CaptchaPollInterval = 50*time.Millisecond, 50*time.Millisecond
 	x := newStack(b, cfg)
 	// A campaign's long queue, not one visitor: registrations come faster

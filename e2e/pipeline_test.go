@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -24,7 +25,7 @@ func TestEndToEndRegistrationsReachTheirAnswers(t *testing.T) {
 	cfg.MaxAttempts = 3
 	cfg.RetryDelays = []time.Duration{200 * time.Millisecond}
 	cfg.BreakerThreshold = 100
-	cfg.Pacing, cfg.PacingJitter = pacing, 0
+	cfg.Pacing.Gap, cfg.Pacing.Jitter = pacing, 0
 	cfg.LookupTimeout = 5 * time.Second // < the slow fixture's 8 s
 	x := newStack(t, cfg)
 
@@ -85,15 +86,21 @@ func TestEndToEndRegistrationsReachTheirAnswers(t *testing.T) {
 	}
 
 	// Pacing where the registrar sees it: the fake's own arrival times.
-	// Between two lookups' requests there is at least the pacing gap, minus
-	// 5 %, however loaded the machine is.
-	gaps := lookupGaps(reg)
+	// Between two page loads, and between two form posts, there is at least
+	// the pacing gap, minus 5 %, however loaded the machine is.
+	gaps := laneGaps(reg, http.MethodGet)
 	if len(gaps) < len(want) {
-		t.Fatalf("only %d lookup gaps recorded", len(gaps))
+		t.Fatalf("only %d page-load gaps recorded", len(gaps))
 	}
-	t.Logf("lookups at the registrar: %d; gaps %v (pacing %v)", len(gaps)+1, rounded(gaps), pacing)
-	if shortest := slices.Min(gaps); shortest < pacing*95/100 {
-		t.Errorf("pacing violated at the registrar: two lookups %v apart, want ≥ %v", shortest, pacing*95/100)
+	posts := laneGaps(reg, http.MethodPost)
+	if len(posts) < len(want)-1 {
+		t.Fatalf("only %d form-post gaps recorded", len(posts))
+	}
+	t.Logf("lookups at the registrar: %d; page-load gaps %v, form-post gaps %v (pacing %v)", len(gaps)+1, rounded(gaps), rounded(posts), pacing)
+	for lane, g := range map[string][]time.Duration{"page loads": gaps, "form posts": posts} {
+		if shortest := slices.Min(g); shortest < pacing*95/100 {
+			t.Errorf("pacing violated at the registrar: two %s %v apart, want ≥ %v", lane, shortest, pacing*95/100)
+		}
 	}
 
 	// What the operator sees: every lookup went through the gate with a
@@ -126,7 +133,7 @@ func TestEndToEndBreakerOpensAndCloses(t *testing.T) {
 	cfg.RetryDelays = []time.Duration{50 * time.Millisecond}
 	cfg.BreakerThreshold = 2
 	cfg.BreakerCooloff, cfg.BreakerMaxCooloff = time.Second, 2*time.Second
-	cfg.Pacing, cfg.PacingJitter = 0, 0
+	cfg.Pacing.Gap, cfg.Pacing.Jitter = 0, 0
 	ceds := []string{"90000001", "90000002", "90000003"}
 	for _, ced := range ceds {
 		reg.SetFixture(fakeregistrar.Fixture{Cedula: ced, Case: fakeregistrar.CaseBlocked})

@@ -45,13 +45,14 @@ type Config struct {
 	// census.ErrCaptchaConfig, so a missing key shows up per check, not at startup.
 	Solver captcha.Solver
 	// Tokens tunes the pipeline that buys tokens from Solver ahead of need
-	// (its Gap should be the Gate's pacing, its Demand the queue's). Default:
-	// tokens' defaults with no Demand, so each lookup solves its own token
-	// when it asks.
+	// (its Demand should be the queue's; its Pacing defaults to Gate, when
+	// Gate has a Gap). Default: tokens' defaults with no Demand, so each
+	// lookup solves its own token when it asks.
 	Tokens tokens.Config
-	// Gate paces traffic to the site; waited on once per lookup, right
-	// before the page is requested (browser and context already up), after
-	// the lookup took its captcha token. Default nil: no pacing.
+	// Gate paces traffic to the site; waited on twice per lookup, right
+	// before the page is requested (browser and context already up, the
+	// captcha token taken) and right before the form is posted. Default
+	// nil: no pacing.
 	Gate Gate
 	// ChromiumPath is the browser binary. Default launcher.LookPath(); a
 	// browser is never downloaded.
@@ -154,6 +155,9 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Solver != nil {
 		if cfg.Tokens.Logger == nil {
 			cfg.Tokens.Logger = cfg.Logger
+		}
+		if p, ok := cfg.Gate.(tokens.Pace); ok && cfg.Tokens.Pacing == nil {
+			cfg.Tokens.Pacing = p // one gap for the gate and the pipeline
 		}
 		// The token needs only the sitekey and URL: it can be bought before
 		// the lookup that will use it.

@@ -16,6 +16,7 @@ import (
 	"github.com/padron/padron/cedula"
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/fakecaptcha"
+	"github.com/padron/padron/pacing"
 	"github.com/padron/padron/registrar"
 )
 
@@ -150,7 +151,7 @@ func TestLookupTimeout(t *testing.T) {
 // slowGate holds every lookup for delay, as the pacer does with a long queue.
 type slowGate struct{ delay atomic.Int64 }
 
-func (g *slowGate) Wait(ctx context.Context) (func(), error) {
+func (g *slowGate) Wait(ctx context.Context, _ pacing.Lane) (func(), error) {
 	t := time.NewTimer(time.Duration(g.delay.Load()))
 	defer t.Stop()
 	select {

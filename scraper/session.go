@@ -13,6 +13,8 @@ import (
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/go-rod/stealth"
+
+	"github.com/padron/padron/pacing"
 )
 
 // disposeTimeout bounds tearing down one lookup's incognito context.
@@ -38,6 +40,10 @@ type session struct {
 	target     *url.URL   // the endpoint whose POST reply we want
 	answers    chan answer
 	pageStatus atomic.Int32 // HTTP status of the latest main-frame document
+	turns      [2]func()    // the gate's turns out, by lane, until their answer (guarded by mu)
+	closed     bool         // no turn may be held any more (guarded by mu)
+	loads      int          // main-frame page loads let go (intercept's goroutine only)
+	posts      int          // answer posts let go (intercept's goroutine only)
 
 	dispose sync.Once
 }
@@ -93,8 +99,12 @@ func (s *session) preparePage(inc *rod.Browser, ua userAgent) error {
 	}
 	events := page.Event() // subscribe before anything can be paused
 	// Documents too: should the form ever post natively (no script), the
-	// answer arrives as a page instead of an AJAX reply.
+	// answer arrives as a page instead of an AJAX reply. Requests are
+	// paused too, so none the gate did not pace reaches the site (refuse).
 	err = proto.FetchEnable{Patterns: []*proto.FetchRequestPattern{
+		{ResourceType: proto.NetworkResourceTypeXHR, RequestStage: proto.FetchRequestStageRequest},
+		{ResourceType: proto.NetworkResourceTypeFetch, RequestStage: proto.FetchRequestStageRequest},
+		{ResourceType: proto.NetworkResourceTypeDocument, RequestStage: proto.FetchRequestStageRequest},
 		{ResourceType: proto.NetworkResourceTypeXHR, RequestStage: proto.FetchRequestStageResponse},
 		{ResourceType: proto.NetworkResourceTypeFetch, RequestStage: proto.FetchRequestStageResponse},
 		{ResourceType: proto.NetworkResourceTypeDocument, RequestStage: proto.FetchRequestStageResponse},
@@ -118,17 +128,30 @@ func (s *session) expect(endpoint string) error {
 	return nil
 }
 
-// intercept reads every paused reply until the page goes away: it notes
-// the page's own HTTP status, keeps the first POST reply from the expected
-// endpoint, and lets all of them go on to the page.
+// intercept handles every paused request and reply until the page goes
+// away. A request goes on unless the gate did not pace it (refuse). A reply:
+// it notes the page's own HTTP status, keeps the first POST reply from the
+// expected endpoint, ends the gate's turn of each (the site saw the
+// request), and lets all of them go on to the page.
 func (s *session) intercept(events <-chan *rod.Message) {
 	for msg := range events {
 		var e proto.FetchRequestPaused
 		if !msg.Load(&e) {
 			continue
 		}
-		if e.ResourceType == proto.NetworkResourceTypeDocument && e.FrameID == s.page.FrameID && e.ResponseStatusCode != nil {
-			s.pageStatus.Store(int32(*e.ResponseStatusCode))
+		if e.ResponseStatusCode == nil && e.ResponseErrorReason == "" { // request stage
+			if s.refuse(&e) {
+				_ = proto.FetchFailRequest{RequestID: e.RequestID, ErrorReason: proto.NetworkErrorReasonBlockedByClient}.Call(s.page)
+				continue
+			}
+			_ = proto.FetchContinueRequest{RequestID: e.RequestID}.Call(s.page)
+			continue
+		}
+		if e.ResourceType == proto.NetworkResourceTypeDocument && e.FrameID == s.page.FrameID {
+			if e.ResponseStatusCode != nil {
+				s.pageStatus.Store(int32(*e.ResponseStatusCode))
+			}
+			s.answered(pacing.PageLoad)
 		}
 		if s.wanted(e.Request) {
 			a := answer{failed: string(e.ResponseErrorReason)}
@@ -138,12 +161,57 @@ func (s *session) intercept(events <-chan *rod.Message) {
 			if a.failed == "" {
 				a.body, a.failed = s.body(e.RequestID)
 			}
+			s.answered(pacing.FormPost)
 			select {
 			case s.answers <- a:
 			default: // a second submit; the first reply counts
 			}
 		}
 		_ = proto.FetchContinueRequest{RequestID: e.RequestID}.Call(s.page)
+	}
+}
+
+// refuse reports whether a paused request must not reach the site because
+// the gate did not pace it: a lookup loads its page once and posts its form
+// once, so a second main-frame page load (a reload the answer asked for)
+// or a second post to the answer endpoint is refused. A redirect continues
+// the load that caused it.
+func (s *session) refuse(e *proto.FetchRequestPaused) bool {
+	switch {
+	case e.RedirectedRequestID != "":
+		return false
+	case s.wanted(e.Request):
+		s.posts++
+		return s.posts > 1
+	case e.ResourceType == proto.NetworkResourceTypeDocument && e.FrameID == s.page.FrameID:
+		s.loads++
+		return s.loads > 1
+	}
+	return false
+}
+
+// hold keeps the gate's turn for lane until its answer comes back or the
+// session closes.
+func (s *session) hold(lane pacing.Lane, done func()) {
+	s.mu.Lock()
+	closed := s.closed
+	if !closed {
+		s.turns[lane] = done
+	}
+	s.mu.Unlock()
+	if closed {
+		done()
+	}
+}
+
+// answered ends the gate's turn for lane, if one is out.
+func (s *session) answered(lane pacing.Lane) {
+	s.mu.Lock()
+	done := s.turns[lane]
+	s.turns[lane] = nil
+	s.mu.Unlock()
+	if done != nil {
+		done()
 	}
 }
 
@@ -187,6 +255,7 @@ func sameEndpoint(a, b *url.URL) bool {
 // that stops the watch once the lookup is over.
 func (s *session) watch(ctx context.Context, grace time.Duration) (stop func()) {
 	done := make(chan struct{})
+	var once sync.Once
 	go func() {
 		select {
 		case <-done:
@@ -201,11 +270,12 @@ func (s *session) watch(ctx context.Context, grace time.Duration) (stop func()) 
 			s.close()
 		}
 	}()
-	return func() { close(done) }
+	return func() { once.Do(func() { close(done) }) }
 }
 
-// close disposes of the incognito context, closing its page; safe to call
-// more than once and from the watchdog.
+// close disposes of the incognito context, closing its page, and then ends
+// the gate's turns still out: nothing more of this lookup can reach the
+// site. Safe to call more than once and from the watchdog.
 func (s *session) close() {
 	s.dispose.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), disposeTimeout)
@@ -213,9 +283,12 @@ func (s *session) close() {
 		_ = proto.TargetDisposeBrowserContext{BrowserContextID: s.ctxID}.Call(s.browser.rod.Context(ctx))
 		s.mu.Lock()
 		page := s.page
+		s.closed = true
 		s.mu.Unlock()
 		if page != nil {
 			s.browser.rod.RemoveState(page.TargetID) // Rod caches every page it opened
 		}
+		s.answered(pacing.PageLoad)
+		s.answered(pacing.FormPost)
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/padron/padron/chromiumtest"
 	"github.com/padron/padron/fakecaptcha"
 	"github.com/padron/padron/fakeregistrar"
+	"github.com/padron/padron/pacing"
 )
 
 // Cédulas of the fake registrar's default fixtures, one per case.
@@ -156,11 +157,11 @@ func (s tracingSolver) Solve(ctx context.Context, task captcha.Task) (captcha.To
 	return tok, err
 }
 
-// tracingGate records every wait.
+// tracingGate records every wait, by lane.
 type tracingGate struct{ tr *trace }
 
-func (g tracingGate) Wait(ctx context.Context) (func(), error) {
-	g.tr.add(ctx, "gate")
+func (g tracingGate) Wait(ctx context.Context, lane pacing.Lane) (func(), error) {
+	g.tr.add(ctx, "gate:"+lane.String())
 	return func() {}, nil
 }
 

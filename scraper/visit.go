@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/pacing"
 	"github.com/padron/padron/registrar"
 )
 
@@ -15,8 +16,8 @@ import (
 // the submit), submit it through the page's
 // own button and script, and parse the answer the script received.
 // ctx is the caller's; the browser's work gets LookupTimeout in all, the
-// wait at the Gate between opening the context and loading the page aside
-// (with many checks queued at the registrar's pace it may be long).
+// waits at the Gate (before the page load and before the form post) aside:
+// with many checks queued at the registrar's pace they may be long.
 func (e *Engine) visit(ctx context.Context, b *browser, ced string, token func(context.Context) (string, error)) (census.Result, error) {
 	start := time.Now()
 	octx, ocancel := context.WithTimeout(ctx, e.cfg.LookupTimeout)
@@ -27,30 +28,23 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced string, token func(c
 		return census.Result{}, err
 	}
 	ocancel()
-	// The gate's turn ends only once the context is gone: until then the
-	// page may still send requests (a reload the answer asked for).
-	endTurn := func() {}
-	defer func() {
-		s.close()
-		endTurn()
-	}()
+	defer s.close() // ends the gate's turns still out, too
 	opening := time.Since(start)
 
 	// Pace here, not earlier: launching or recycling the browser and opening
-	// the context take variable time, which must not eat into the gap.
-	if e.cfg.Gate != nil {
-		done, err := e.cfg.Gate.Wait(ctx)
-		if err != nil {
-			if ctx.Err() == nil {
-				return census.Result{}, census.Fail(census.ErrTransient, err, "pacing gate refused the lookup")
-			}
-			return census.Result{}, interrupted(ctx, "waiting for the pacing gate", err)
-		}
-		endTurn = done
+	// the context take variable time, which must not eat into the gap. The
+	// waits at the gate do not count against the lookup's budget either.
+	if err := e.pace(ctx, s, pacing.PageLoad); err != nil {
+		return census.Result{}, err
 	}
-	bctx, cancel := context.WithTimeout(ctx, e.cfg.LookupTimeout-opening)
-	defer cancel()
-	defer s.watch(bctx, watchdogGrace)()
+	budget := e.cfg.LookupTimeout - opening
+	phase := time.Now()
+	bctx, cancel := context.WithTimeout(ctx, budget)
+	stopWatch := s.watch(bctx, watchdogGrace)
+	defer func() {
+		stopWatch()
+		cancel()
+	}()
 	page := s.page.Context(bctx)
 
 	if err := page.Navigate(e.site.pageURL); err != nil {
@@ -78,6 +72,20 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced string, token func(c
 	if err := s.expect(endpoint); err != nil {
 		return census.Result{}, e.failure(ctx, bctx, s, nil, census.Fail(census.ErrSiteChanged, err, "the page's URL"))
 	}
+
+	// The form post takes its own turn, so this lookup's post and the next
+	// one's page load may overlap; the lookup's clock stops meanwhile.
+	stopWatch()
+	cancel()
+	budget -= time.Since(phase)
+	if err := e.pace(ctx, s, pacing.FormPost); err != nil {
+		return census.Result{}, err
+	}
+	bctx, cancelPost := context.WithTimeout(ctx, budget)
+	defer cancelPost()
+	stopWatch = s.watch(bctx, watchdogGrace)
+	page = s.page.Context(bctx)
+
 	value, err := token(ctx)
 	if err != nil {
 		return census.Result{}, err
@@ -101,6 +109,23 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced string, token func(c
 	}
 	res.Source, res.Raw = e.site.source, string(a.body)
 	return res, nil
+}
+
+// pace waits at the gate for lane and leaves the turn with s, which ends
+// it when the request's answer comes back or the session closes.
+func (e *Engine) pace(ctx context.Context, s *session, lane pacing.Lane) error {
+	if e.cfg.Gate == nil {
+		return nil
+	}
+	done, err := e.cfg.Gate.Wait(ctx, lane)
+	if err != nil {
+		if ctx.Err() == nil {
+			return census.Fail(census.ErrTransient, err, "pacing gate refused the %s", lane)
+		}
+		return interrupted(ctx, "waiting for the pacing gate", err)
+	}
+	s.hold(lane, done)
+	return nil
 }
 
 // failure turns what stopped a visit into the error Lookup returns: the

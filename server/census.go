@@ -13,8 +13,8 @@ import (
 )
 
 // EngineConfig translates the settings into the scraper's, captcha client
-// included, so callers can add what flags cannot carry (a pacing Gate)
-// before building the engine. Without a captcha key the Solver is nil:
+// included, so callers can add what flags cannot carry (the pacing Gate,
+// whose gap also sizes the token pipeline) before building the engine. Without a captcha key the Solver is nil:
 // every check then fails with census.ErrCaptchaConfig instead of the server
 // refusing to start.
 func EngineConfig(c *config.Config, logger *slog.Logger) (scraper.Config, error) {
@@ -30,7 +30,7 @@ func EngineConfig(c *config.Config, logger *slog.Logger) (scraper.Config, error)
 		PoolSize:         c.BrowserPool,
 		LookupTimeout:    c.LookupTimeout,
 		Logger:           logger,
-		Tokens:           tokens.Config{Gap: c.Pacing, Max: c.CaptchaMaxAhead},
+		Tokens:           tokens.Config{Max: c.CaptchaMaxAhead},
 	}
 	if c.CaptchaKey == "" {
 		return cfg, nil // serve warns once at startup (Config.Warnings)

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/hooks"
 	_ "github.com/padron/padron/migrations" // registers the data model
+	"github.com/padron/padron/pacing"
 	"github.com/padron/padron/realtimeguard"
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/scraper"
@@ -106,28 +106,23 @@ func (s *Server) buildWorker(app core.App, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	pacer := worker.NewPacer(s.Config.Pacing, s.Config.PacingJitter, nil)
-	engCfg.Gate = pacer
-	// The token pipeline buys captchas for the worker's claimed and due
-	// checks; the worker is built after the engine it drives.
-	var demand atomic.Pointer[worker.Worker]
-	engCfg.Tokens.Demand = func(most int) int {
-		if w := demand.Load(); w != nil {
-			return w.Demand(most)
-		}
-		return 0
-	}
+	// One gate paces the engine's requests, sizes its token pipeline and
+	// shows in the worker's status.
+	gate := pacing.New(s.Config.Pacing, nil)
+	engCfg.Gate = gate
+	// The token pipeline buys captchas for the due checks the worker would
+	// claim, read from the database: the engine needs no worker.
+	engCfg.Tokens.Demand = worker.Demand(app, nil, log.With("component", "census-engine"))
 	engine, err := scraper.New(engCfg)
 	if err != nil {
 		return fmt.Errorf("census engine: %w", err)
 	}
 	wcfg := WorkerConfig(&s.Config, log)
-	wcfg.Pacer, wcfg.Tokens = pacer, engine
+	wcfg.Pacing, wcfg.Tokens = gate, engine
 	w, err := worker.New(app, engine, wcfg)
 	if err != nil {
 		return fmt.Errorf("census worker: %w", err)
 	}
-	demand.Store(w)
 	w.Bind(app, engine)
 	s.Worker, s.Engine = w, engine
 	return nil

@@ -44,10 +44,10 @@ var ErrClosed = errors.New("token pipeline closed")
 // Config tunes a Pipeline; zero fields take the documented defaults, and
 // New refuses values out of range (Validate).
 type Config struct {
-	// Gap is the pacing gap: the gate lets at most one lookup, so one token,
-	// through per gap. Default 0: unpaced, every needed token is solved at
-	// once (up to Max).
-	Gap time.Duration
+	// Pacing is the registrar's pacing gate (*pacing.Gate), the one owner of
+	// the gap: it lets at most one lookup, so one token, through per Gap.
+	// Default nil: unpaced, every needed token is solved at once (up to Max).
+	Pacing Pace
 	// Max bounds the tokens solving or ready at once, the money at risk if
 	// the work goes away, MaxMin to MaxMax (1 to 256). Default MaxDefault (16).
 	Max int
@@ -73,6 +73,18 @@ type Config struct {
 	Clock clockwork.Clock
 	// Logger gets solve failures. Default: discards.
 	Logger *slog.Logger
+}
+
+// Pace is what the pipeline needs of the pacing: the gap between two
+// lookups' form posts, each spending one token.
+type Pace interface{ Gap() time.Duration }
+
+// gap is the pacing gap, 0 when unpaced.
+func (c Config) gap() time.Duration {
+	if c.Pacing == nil {
+		return 0
+	}
+	return c.Pacing.Gap()
 }
 
 func (c Config) withDefaults() Config {
@@ -290,7 +302,7 @@ func (p *Pipeline) plan() {
 	if len(p.inFlight) > 0 {
 		oldest = now.Sub(p.inFlight[0])
 	}
-	p.want = min(target(p.est.estimate(oldest), p.cfg.Gap, p.cfg.Max), need)
+	p.want = min(target(p.est.estimate(oldest), p.cfg.gap(), p.cfg.Max), need)
 	p.want = max(p.want, min(len(p.waiters), p.cfg.Max))
 	if now.Before(p.pauseUntil) {
 		return

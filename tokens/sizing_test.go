@@ -4,6 +4,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/padron/padron/pacing"
 )
 
 // TestTargetFormula pins the sizing rule: a solve must start solve/gap
@@ -38,7 +40,7 @@ func TestSizingFollowsSolveTime(t *testing.T) {
 	var demand atomic.Int64
 	demand.Store(1000)
 	p, f, clock := newTestPipeline(t, Config{
-		Gap: gap, Max: 16, InitialSolve: 2 * time.Second,
+		Pacing: pacing.New(pacing.Config{Gap: gap}, nil), Max: 16, InitialSolve: 2 * time.Second,
 		Demand: func(most int) int { return int(min(demand.Load(), int64(most))) },
 	})
 	const step = 100 * time.Millisecond
@@ -130,7 +132,7 @@ func TestSizingFollowsSolveTime(t *testing.T) {
 // token would.
 func TestNoDemandSolvesOnAsk(t *testing.T) {
 	t.Parallel()
-	p, f, clock := newTestPipeline(t, Config{Gap: time.Second, InitialSolve: 3 * time.Second})
+	p, f, clock := newTestPipeline(t, Config{Pacing: pacing.New(pacing.Config{Gap: time.Second}, nil), InitialSolve: 3 * time.Second})
 	p.plan()
 	if st := p.Status(); st.InFlight != 0 {
 		t.Fatalf("no demand, nobody waiting: %d solves started", st.InFlight)

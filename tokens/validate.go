@@ -23,7 +23,7 @@ func (c Config) Validate() error {
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"Gap", c.Gap}, {"Lifetime", c.Lifetime}, {"TakeMargin", c.TakeMargin}, {"InitialSolve", c.InitialSolve}, {"Tick", c.Tick}} {
+	}{{"Lifetime", c.Lifetime}, {"TakeMargin", c.TakeMargin}, {"InitialSolve", c.InitialSolve}, {"Tick", c.Tick}} {
 		if d.v < 0 {
 			return fmt.Errorf("tokens: %s %s is negative: want 0 (default) or more", d.name, d.v)
 		}

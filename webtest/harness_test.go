@@ -181,7 +181,7 @@ func newLiveEnv(t *testing.T) *env {
 	cfg.ChromiumPath = chromiumtest.Path(t)
 	cfg.Concurrency, cfg.BrowserPool = 2, 2
 	cfg.MaxAttempts = 1
-	cfg.Pacing, cfg.PacingJitter = 0, 0
+	cfg.Pacing.Gap, cfg.Pacing.Jitter = 0, 0
 
 	app := apptest.NewBareApp(t)
 	t.Cleanup(app.Cleanup) // terminates: stops the worker, closes Chromium

@@ -61,7 +61,8 @@ func TestBreakerSurvivesARestart(t *testing.T) {
 	// Work is due, but while open nothing is claimed and no token wanted.
 	e.clock.Advance(5 * time.Minute)
 	w2.Wake()
-	if d := w2.Demand(16); d != 0 {
+	demand := worker.Demand(e.app, e.clock, testLogger())
+	if d := demand(16); d != 0 {
 		t.Errorf("demand while open after restart: %d, want 0", d)
 	}
 	if got := total(); got != 2 {
@@ -69,7 +70,7 @@ func TestBreakerSurvivesARestart(t *testing.T) {
 	}
 	// At the same instant as before the restart, one probe is due.
 	e.clock.Advance(5*time.Minute + time.Second)
-	if d := w2.Demand(16); d != 1 {
+	if d := demand(16); d != 1 {
 		t.Errorf("demand after the cool-off: %d, want 1 (the probe)", d)
 	}
 	w2.Wake()
@@ -94,18 +95,19 @@ func TestDemandCountsDueChecks(t *testing.T) {
 	if queued < 4 {
 		t.Fatalf("seeded queue has %d due checks, want several", queued)
 	}
-	if d := e.w.Demand(100); d != 0 {
+	demand := worker.Demand(e.app, e.clock, testLogger())
+	if d := demand(100); d != 0 {
 		t.Errorf("demand before start: %d, want 0", d)
 	}
 	e.start(t)
 	waitFor(t, "two running", func() bool { return e.look.inFlight.Load() == 2 })
-	if d := e.w.Demand(100); d != queued-2 {
+	if d := demand(100); d != queued-2 {
 		t.Errorf("demand with 2 running: %d, want %d (the unclaimed ones)", d, queued-2)
 	}
-	if d := e.w.Demand(1); d != 1 {
+	if d := demand(1); d != 1 {
 		t.Errorf("demand limited to 1: %d", d)
 	}
 	close(e.look.hold)
 	e.waitIdle(t)
-	waitFor(t, "queue drained", func() bool { return e.w.Demand(100) == 0 })
+	waitFor(t, "queue drained", func() bool { return demand(100) == 0 })
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/pacing"
 	"github.com/padron/padron/tokens"
 )
 
@@ -141,9 +142,10 @@ type Config struct {
 	// land in the dashboard), taken when the worker starts.
 	Logger *slog.Logger
 
-	// Pacer is the gate the lookups go through, reported in Status (the
-	// pacing allowance used). Default nil: not reported.
-	Pacer *Pacer
+	// Pacing is the gate the lookups' requests go through, reported in
+	// Status (the pacing allowance used); the worker does not pace. Default
+	// nil: not reported.
+	Pacing *pacing.Gate
 	// Tokens is the captcha token pipeline, reported in Status. Default
 	// nil: not reported.
 	Tokens TokenReporter

@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/pacing"
 	"github.com/padron/padron/tokens"
 )
 
@@ -227,7 +228,7 @@ type Status struct {
 	// saved them with hooks off: the bulk refresh's fast path at work.
 	Announced uint64 `json:"announced"`
 	// Pacing is the registrar's pacing allowance used (nil if no pacer).
-	Pacing *PacingStatus `json:"pacing,omitempty"`
+	Pacing *pacing.Status `json:"pacing,omitempty"`
 	// Tokens is the captcha token pipeline (nil without a captcha service).
 	Tokens *tokens.Status `json:"tokens,omitempty"`
 }
@@ -242,8 +243,8 @@ func (w *Worker) Status() Status {
 		Breaker:     w.breaker.Status(),
 		Announced:   w.announced.Load(),
 	}
-	if w.cfg.Pacer != nil {
-		u := w.cfg.Pacer.Usage()
+	if w.cfg.Pacing != nil {
+		u := w.cfg.Pacing.Usage()
 		st.Pacing = &u
 	}
 	if w.cfg.Tokens != nil {

@@ -4,6 +4,7 @@ import (
 	"github.com/padron/padron/schema"
 	"net/http"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -16,11 +17,14 @@ type WorkerStatus struct {
 	// process runs no worker.
 	Worker any            `json:"worker"`
 	Queue  map[string]int `json:"queue"` // cedula_info records by status
+	// Waiting is the checks waiting in the queue (pending) by why they were
+	// queued (census.Kinds), in the order the worker serves them.
+	Waiting map[string]int `json:"waiting"`
 }
 
 func bindCensusStatus(se *core.ServeEvent, w StatusReporter) {
 	se.Router.GET("/api/census/worker", func(e *core.RequestEvent) error {
-		out := WorkerStatus{Queue: map[string]int{}}
+		out := WorkerStatus{Queue: map[string]int{}, Waiting: map[string]int{}}
 		if w != nil {
 			out.Worker = w.Status()
 		}
@@ -38,6 +42,24 @@ func bindCensusStatus(se *core.ServeEvent, w StatusReporter) {
 		}
 		for _, r := range rows {
 			out.Queue[r.Status] = r.N
+		}
+		var kinds []struct {
+			Kind string `db:"queue_kind"`
+			N    int    `db:"n"`
+		}
+		err = e.App.DB().Select("queue_kind", "count(*) as n").From(schema.CedulaInfoCollection).
+			Where(dbx.HashExp{"status": census.StatusPending}).GroupBy("queue_kind").All(&kinds)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		for _, k := range census.Kinds {
+			out.Waiting[string(k)] = 0
+		}
+		for _, k := range kinds {
+			if k.Kind == "" {
+				k.Kind = string(census.KindRefresh) // as census.Claim orders it
+			}
+			out.Waiting[k.Kind] += k.N
 		}
 		return e.JSON(http.StatusOK, out)
 	}).Bind(apis.RequireSuperuserAuth())

@@ -28,8 +28,17 @@ func (w *Worker) run(info *core.Record) {
 	}
 	cedula := user.GetString("cedula")
 
-	ctx, cancel := context.WithTimeout(w.runCtx, w.cfg.CheckTimeout)
+	tctx, cancel := context.WithTimeout(w.runCtx, w.cfg.CheckTimeout)
 	defer cancel()
+	ctx, stopCheck := context.WithCancelCause(tctx)
+	defer stopCheck(nil)
+	w.checks.Store(info.Id, stopCheck)
+	defer w.checks.Delete(info.Id)
+	if w.deleted(info.Id) { // deleted between the claim and now
+		w.breaker.Release()
+		w.log.Info("dropping a check whose user was deleted", "cedula_info", info.Id)
+		return
+	}
 	stopRenew := w.keepLease(ctx, info.Id)
 	defer stopRenew()
 
@@ -40,6 +49,11 @@ func (w *Worker) run(info *core.Record) {
 	if lerr != nil && w.runCtx.Err() != nil {
 		// Shutdown, not the registrar: no attempt is spent; Stop releases it.
 		w.breaker.Release()
+		return
+	}
+	if errors.Is(context.Cause(ctx), errUserDeleted) {
+		w.breaker.Release()
+		w.log.Info("lookup stopped: its user was deleted during the check", "cedula_info", info.Id)
 		return
 	}
 	if err := w.save(info.Id, cedula, res, lerr, elapsed); err != nil {

@@ -32,6 +32,7 @@ type script struct {
 	inFlight atomic.Int32
 	maxSeen  atomic.Int32
 	hold     chan struct{} // if non-nil, every lookup waits for it or ctx
+	stopped  sync.Map      // cédulas whose lookup ended by its ctx while held
 }
 
 type answer struct {
@@ -71,6 +72,7 @@ func (s *script) Lookup(ctx context.Context, cedula string) (census.Result, erro
 		select {
 		case <-s.hold:
 		case <-ctx.Done():
+			s.stopped.Store(cedula, true)
 			return census.Result{}, ctx.Err()
 		}
 	}

@@ -52,8 +52,9 @@ func TestUnreachableCaptchaServiceIsNamed(t *testing.T) {
 }
 
 // TestUserDeletedMidCheck deletes users whose checks are running: the
-// worker drops their results quietly (no ERROR log: a member leaving is
-// normal) and goes on with everyone else.
+// worker stops their lookups at once (before a captcha is spent on the
+// form), drops them quietly (no ERROR log: a member leaving is normal) and
+// goes on with everyone else.
 func TestUserDeletedMidCheck(t *testing.T) {
 	t.Parallel()
 	logs := &recordingHandler{}
@@ -66,7 +67,7 @@ func TestUserDeletedMidCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var deleted []string
+	var deleted, cedulas []string
 	for _, info := range running {
 		if info.GetString("status") != census.StatusProcessing {
 			continue
@@ -79,10 +80,19 @@ func TestUserDeletedMidCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 		deleted = append(deleted, user.Id)
+		cedulas = append(cedulas, user.GetString("cedula"))
 	}
 	if len(deleted) != 2 {
 		t.Fatalf("deleted %d users with running checks, want 2", len(deleted))
 	}
+	waitFor(t, "the deleted users' lookups stopped while the registrar still held them", func() bool {
+		for _, c := range cedulas {
+			if _, ok := e.look.stopped.Load(c); !ok {
+				return false
+			}
+		}
+		return true
+	})
 	close(e.look.hold)
 
 	waitFor(t, "every remaining check answered", func() bool {

@@ -45,6 +45,8 @@ type Worker struct {
 
 	breakerMu    sync.Mutex    // serialises saveBreaker
 	breakerSaved BreakerStatus // the latest snapshot persisted
+
+	checks sync.Map // cedula_info id → context.CancelCauseFunc of its running attempt
 }
 
 // New builds a worker that checks cédulas with lookup, refusing a cfg that
@@ -80,6 +82,7 @@ func New(app core.App, lookup census.Lookuper, cfg Config) (*Worker, error) {
 			}
 		})
 	w.breaker.OnChange(w.saveBreaker)
+	w.bindDeletions(app)
 	for range cfg.Concurrency {
 		w.slots <- struct{}{}
 	}

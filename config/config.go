@@ -132,6 +132,10 @@ type Config struct {
 	// requested through the API, 1s to 24h. Default
 	// routes.RefreshCooldownDefault (30s). Env PADRON_REFRESH_COOLDOWN.
 	RefreshCooldown time.Duration
+	// RefreshDailyLimit is how many times a day a member may ask for a new
+	// check of their own record, 1 to 1000. Default
+	// routes.RefreshDailyLimitDefault (5). Env PADRON_REFRESH_DAILY_LIMIT.
+	RefreshDailyLimit int
 
 	// RealtimeMaxSubscriptions is how many topics one realtime connection
 	// may hold, 1 to 1000. Default realtimeguard.MaxSubscriptionsDefault
@@ -181,6 +185,7 @@ func Default() Config {
 		AttemptRetention:    worker.AttemptRetentionDefault,
 		RevalidateAfter:     worker.RevalidateAfterDefault,
 		RefreshCooldown:     routes.RefreshCooldownDefault,
+		RefreshDailyLimit:   routes.RefreshDailyLimitDefault,
 		PublicDir:           DefaultPublicDir,
 
 		RealtimeMaxSubscriptions: realtimeguard.MaxSubscriptionsDefault,

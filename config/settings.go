@@ -77,6 +77,7 @@ func (c *Config) settings() []setting {
 		{"realtime-max-per-ip", "PADRON_REALTIME_MAX_PER_IP", "realtime connections one address may keep open", intIn(&c.RealtimeMaxPerIP, realtimeguard.MaxPerIPMin, realtimeguard.MaxPerIPMax)},
 		{"realtime-max-per-user", "PADRON_REALTIME_MAX_PER_USER", "connections of one account that may hold subscriptions", intIn(&c.RealtimeMaxPerUser, realtimeguard.MaxPerUserMin, realtimeguard.MaxPerUserMax)},
 		{"refresh-cooldown", "PADRON_REFRESH_COOLDOWN", "minimum time between API-requested checks of one record", durIn(&c.RefreshCooldown, routes.RefreshCooldownMin, routes.RefreshCooldownMax)},
+		{"refresh-daily-limit", "PADRON_REFRESH_DAILY_LIMIT", "own census checks a member may ask for a day", intIn(&c.RefreshDailyLimit, routes.RefreshDailyLimitMin, routes.RefreshDailyLimitMax)},
 	}
 }
 

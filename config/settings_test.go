@@ -51,6 +51,7 @@ var badValues = map[string][]string{
 	"attempt-retention":          {"0", "59m"},
 	"revalidate-after":           {"30m", "-1h", "1d"},
 	"public-dir":                 {""},
+	"refresh-daily-limit":        {"0", "1001", "cinco"},
 	"refresh-cooldown":           {"0", "999ms", "25h"},
 	"realtime-max-subscriptions": {"0", "1001", "fifty"},
 	"realtime-max-per-ip":        {"0", "100001", "-1"},

@@ -2,8 +2,10 @@ package routes
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -56,6 +58,7 @@ func (r *refresher) serveOne(e *core.RequestEvent, who caller, userID string) er
 func refreshHTTPError(e *core.RequestEvent, err error) error {
 	var inFlight *census.InFlightError
 	var cool *CooldownError
+	var daily *DailyLimitError
 	switch {
 	case errors.As(err, &inFlight):
 		return apiError(http.StatusConflict, "in_flight",
@@ -65,6 +68,13 @@ func refreshHTTPError(e *core.RequestEvent, err error) error {
 		e.Response.Header().Set("Retry-After", strconv.Itoa(secs))
 		return apiError(http.StatusTooManyRequests, "cooldown",
 			"Esta cédula se consultó hace muy poco. Inténtalo de nuevo en "+seconds(secs)+".",
+			map[string]any{"retry_after": secs})
+	case errors.As(err, &daily):
+		secs := daily.RetryAfterSeconds()
+		e.Response.Header().Set("Retry-After", strconv.Itoa(secs))
+		return apiError(http.StatusTooManyRequests, "daily_limit",
+			fmt.Sprintf("Ya pediste %d consultas de tu cédula hoy. Podrás pedir otra en %s; mientras tanto, el sistema la revisa automáticamente.",
+				daily.Limit, hoursOrMinutes(daily.Wait)),
 			map[string]any{"retry_after": secs})
 	case errors.Is(err, ErrNotAllowed):
 		return apiError(http.StatusForbidden, "not_allowed",
@@ -86,4 +96,20 @@ func seconds(n int) string {
 		return "1 segundo"
 	}
 	return strconv.Itoa(n) + " segundos"
+}
+
+// hoursOrMinutes says a wait the way a person reads it: "3 horas", "1 hora",
+// "25 minutos".
+func hoursOrMinutes(d time.Duration) string {
+	if h := int((d + time.Hour - 1) / time.Hour); d >= time.Hour {
+		if h == 1 {
+			return "1 hora"
+		}
+		return fmt.Sprintf("%d horas", h)
+	}
+	m := int((d + time.Minute - 1) / time.Minute)
+	if m <= 1 {
+		return "1 minuto"
+	}
+	return fmt.Sprintf("%d minutos", m)
 }

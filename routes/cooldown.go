@@ -26,5 +26,9 @@ func (d Deps) Validate() error {
 		return fmt.Errorf("routes: RefreshCooldown %s out of range: want 0 (default %s), RefreshCooldownOff or %s to %s",
 			c, RefreshCooldownDefault, RefreshCooldownMin, RefreshCooldownMax)
 	}
+	if l := d.RefreshDailyLimit; l != 0 && (l < RefreshDailyLimitMin || l > RefreshDailyLimitMax) {
+		return fmt.Errorf("routes: RefreshDailyLimit %d out of range: want 0 (default %d) or %d to %d",
+			l, RefreshDailyLimitDefault, RefreshDailyLimitMin, RefreshDailyLimitMax)
+	}
 	return nil
 }

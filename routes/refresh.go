@@ -46,11 +46,12 @@ func (e *CooldownError) RetryAfterSeconds() int {
 type refresher struct {
 	queue    Waker
 	cooldown time.Duration
+	daily    *dailyLimit
 	now      func() time.Time
 }
 
 func newRefresher(d Deps) *refresher {
-	r := &refresher{queue: d.Queue, cooldown: d.RefreshCooldown, now: d.Now}
+	r := &refresher{queue: d.Queue, cooldown: d.RefreshCooldown, daily: newDailyLimit(d.RefreshDailyLimit), now: d.Now}
 	if r.cooldown == 0 {
 		r.cooldown = RefreshCooldownDefault
 	}
@@ -127,8 +128,22 @@ func (r *refresher) refreshOne(app core.App, who caller, userID string) (*core.R
 			return err
 		}
 		now := r.now()
-		if err := census.QueueUnless(tx, info, now, census.Request{Kind: census.KindRefresh, By: who.id}, r.coolingDown(now)); err != nil {
+		own := userID == who.id && !who.superuser
+		unless := r.coolingDown(now)
+		if own {
+			cooling := unless
+			unless = func(info *core.Record) error {
+				if err := cooling(info); err != nil {
+					return err
+				}
+				return r.daily.check(who.id, now)
+			}
+		}
+		if err := census.QueueUnless(tx, info, now, census.Request{Kind: census.KindRefresh, By: who.id}, unless); err != nil {
 			return fmt.Errorf("refresh %s: %w", userID, err)
+		}
+		if own {
+			r.daily.note(who.id, now)
 		}
 		queued = info
 		return nil

@@ -23,6 +23,10 @@ type Deps struct {
 	// (1s to 24h). Default RefreshCooldownDefault (30s); RefreshCooldownOff
 	// turns the cooldown off.
 	RefreshCooldown time.Duration
+	// RefreshDailyLimit is how many times a day a member may ask for a new
+	// check of their own record, RefreshDailyLimitMin to
+	// RefreshDailyLimitMax. Default RefreshDailyLimitDefault (5).
+	RefreshDailyLimit int
 	// Now is the clock cooldowns are measured on. Default time.Now.
 	Now func() time.Time
 }

@@ -57,7 +57,7 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 	checkDataDir(app)
 	log := slog.New(newAppLogHandler(app, os.Stderr))
 
-	deps := routes.Deps{RefreshCooldown: cfg.RefreshCooldown, Now: o.now}
+	deps := routes.Deps{RefreshCooldown: cfg.RefreshCooldown, RefreshDailyLimit: cfg.RefreshDailyLimit, Now: o.now}
 	switch {
 	case o.worker != nil:
 		s.Worker = o.worker

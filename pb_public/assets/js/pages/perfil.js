@@ -134,15 +134,17 @@ export default async function perfil(root, { navigate }) {
     checkedAt.textContent = info?.fetched_at ? `Verificado ${ago(info.fetched_at)} (${formatDateTime(info.fetched_at)}).` : "Aún sin verificar.";
   }
   let counting = false;
+  let limitMsg = ""; // the server's words when the day's own checks are used up
   function renderButton() {
     const left = Math.ceil((until - Date.now()) / 1000);
+    if (left <= 0) limitMsg = "";
     if (left > 0 !== counting) {
       counting = left > 0;
-      announce.textContent = counting ? `Podrás consultar de nuevo en ${left} segundos.` : "Ya puedes consultar de nuevo.";
+      announce.textContent = counting ? limitMsg || `Podrás consultar de nuevo en ${left} segundos.` : "Ya puedes consultar de nuevo.";
     }
     if (left > 0) {
       refreshBtn.disabled = true;
-      cooldown.textContent = `Podrás consultar de nuevo en ${left} ${left === 1 ? "segundo" : "segundos"}.`;
+      cooldown.textContent = limitMsg || `Podrás consultar de nuevo en ${left} ${left === 1 ? "segundo" : "segundos"}.`;
       cooldown.dataset.left = String(left);
     } else {
       refreshBtn.disabled = inFlight(info?.status);
@@ -161,8 +163,10 @@ export default async function perfil(root, { navigate }) {
       toast("Consulta en cola. El resultado aparecerá aquí.", "ok");
     } catch (err) {
       const retry = err?.response?.data?.retry_after;
-      if (err?.status === 429 && retry) until = Date.now() + retry * 1000;
-      else toast(message(err), "warn");
+      if (err?.status === 429 && retry) {
+        until = Date.now() + retry * 1000;
+        if (err?.response?.data?.code === "daily_limit") limitMsg = message(err);
+      } else toast(message(err), "warn");
     }
     renderButton();
   });

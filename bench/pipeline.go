@@ -3,12 +3,12 @@ package bench
 import (
 	"context"
 	"fmt"
-	"github.com/padron/padron/schema"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 // pipelineRun is one pass of N registrations through the whole pipeline.

@@ -3,13 +3,13 @@ package bench
 import (
 	"context"
 	"fmt"
-	"github.com/padron/padron/schema"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 // listener is one realtime client and what it may see.

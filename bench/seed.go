@@ -2,7 +2,6 @@ package bench
 
 import (
 	"fmt"
-	"github.com/padron/padron/schema"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/config"
+	"github.com/padron/padron/schema"
 	padron "github.com/padron/padron/server"
 )
 

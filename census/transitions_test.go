@@ -2,7 +2,6 @@ package census_test
 
 import (
 	"errors"
-	"github.com/padron/padron/schema"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 var t0 = time.Date(2026, 3, 8, 8, 0, 0, 0, time.UTC)

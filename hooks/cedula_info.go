@@ -1,10 +1,10 @@
 package hooks
 
 import (
-	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {

@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"github.com/padron/padron/schema"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/cedula"
+	"github.com/padron/padron/schema"
 )
 
 // PolicyVersion is the data-processing policy a registrant accepts today;

@@ -3,12 +3,12 @@
 package migrations
 
 import (
-	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 // Rules shared by the users and cedula_info collections: a member sees only

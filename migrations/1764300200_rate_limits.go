@@ -1,9 +1,10 @@
 package migrations
 
 import (
-	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
+
+	"github.com/padron/padron/schema"
 )
 
 func init() {

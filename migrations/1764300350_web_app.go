@@ -1,10 +1,11 @@
 package migrations
 
 import (
-	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/padron/padron/schema"
 )
 
 const referidosRule = `referred_by = @request.auth.id`

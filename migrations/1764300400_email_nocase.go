@@ -2,13 +2,14 @@ package migrations
 
 import (
 	"fmt"
-	"github.com/padron/padron/schema"
 	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/dbutils"
+
+	"github.com/padron/padron/schema"
 )
 
 func init() {

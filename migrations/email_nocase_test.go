@@ -2,12 +2,13 @@ package migrations
 
 import (
 	"fmt"
-	"github.com/padron/padron/schema"
 	"testing"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+
+	"github.com/padron/padron/schema"
 )
 
 // Accounts that already share an email in another case keep it on the

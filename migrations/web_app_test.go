@@ -1,7 +1,6 @@
 package migrations_test
 
 import (
-	"github.com/padron/padron/schema"
 	"net/http"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/padron/padron/apptest"
 	_ "github.com/padron/padron/migrations"
+	"github.com/padron/padron/schema"
 )
 
 const grandchildID = "nietonietoniet1" // MemberA's referido, LeaderA's referido's referido

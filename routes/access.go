@@ -2,7 +2,6 @@ package routes
 
 import (
 	"fmt"
-	"github.com/padron/padron/schema"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -11,6 +10,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/search"
+
+	"github.com/padron/padron/schema"
 )
 
 // Who may see which user and census record is decided here by PocketBase's

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/padron/padron/schema"
 	"io"
 	"net/http"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/list"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 const (

@@ -1,7 +1,6 @@
 package routes
 
 import (
-	"github.com/padron/padron/schema"
 	"net/http"
 
 	"github.com/pocketbase/dbx"
@@ -9,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 // WorkerStatus is what superusers see of the census worker and its queue.

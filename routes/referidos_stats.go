@@ -2,7 +2,6 @@ package routes
 
 import (
 	"fmt"
-	"github.com/padron/padron/schema"
 	"net/http"
 	"sort"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 // readBodyLimit caps the body of the GET endpoints: they take none.

@@ -1,11 +1,12 @@
 package routes
 
 import (
-	"github.com/padron/padron/schema"
 	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/padron/padron/schema"
 )
 
 // ReferralInfo is what the registration page may learn about who invited the

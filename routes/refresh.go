@@ -4,12 +4,12 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"github.com/padron/padron/schema"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 // Waker is the part of the census worker a refresh request needs: a nudge

@@ -3,7 +3,6 @@ package webtest_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"github.com/padron/padron/schema"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/chromiumtest"
 	_ "github.com/padron/padron/migrations"
+	"github.com/padron/padron/schema"
 )
 
 // restartable is a Chromium with a profile on disk that survives a close,

@@ -1,8 +1,9 @@
 package worker
 
 import (
-	"github.com/padron/padron/schema"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/padron/padron/schema"
 )
 
 // Announce pushes the current state of cedula_info records to realtime

@@ -1,7 +1,6 @@
 package worker
 
 import (
-	"github.com/padron/padron/schema"
 	"regexp"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 // recordAttempt writes one census_attempts row; failures carry evidence (the

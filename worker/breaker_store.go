@@ -4,9 +4,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/padron/padron/schema"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/padron/padron/schema"
 )
 
 // breakerRowID is the one row of schema.BreakerCollection.

@@ -3,7 +3,6 @@ package worker
 import (
 	"errors"
 	"fmt"
-	"github.com/padron/padron/schema"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -11,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 // stamp formats t the way PocketBase stores dates, so raw SQL can compare them.

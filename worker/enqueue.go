@@ -2,13 +2,13 @@ package worker
 
 import (
 	"fmt"
-	"github.com/padron/padron/schema"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/list"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 // Enqueue schedules a census check for each user, in app's transaction if

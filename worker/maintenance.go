@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"fmt"
-	"github.com/padron/padron/schema"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
@@ -12,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/list"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 func (w *Worker) scheduleMaintenance() error {

@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"github.com/padron/padron/schema"
 	"math/rand/v2"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 // run performs one attempt of a claimed check and saves its outcome.

@@ -2,7 +2,6 @@ package worker_test
 
 import (
 	"context"
-	"github.com/padron/padron/schema"
 	"log/slog"
 	"strings"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 	"github.com/padron/padron/worker"
 )
 

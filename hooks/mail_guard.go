@@ -23,8 +23,7 @@ func bindMailGuard(app core.App) {
 			if e.Request.Method != http.MethodPost || e.App.Settings().SMTP.Enabled || !isMailAction(e.Request.URL.Path) {
 				return e.Next()
 			}
-			col, err := e.App.FindCachedCollectionByNameOrId(e.Request.PathValue("collection"))
-			if err != nil || col.Name != schema.UsersCollection {
+			if requestCollection(e) != schema.UsersCollection {
 				return e.Next()
 			}
 			return &router.ApiError{

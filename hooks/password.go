@@ -34,11 +34,7 @@ func holdPassword(e *core.RequestEvent) error {
 		return e.Next()
 	}
 	name := e.Request.PathValue("collection")
-	if name == "" {
-		return e.Next()
-	}
-	col, err := e.App.FindCachedCollectionByNameOrId(name)
-	if err != nil || col.Name != schema.UsersCollection || e.Request.URL.Path != "/api/collections/"+name+"/records" {
+	if requestCollection(e) != schema.UsersCollection || e.Request.URL.Path != "/api/collections/"+name+"/records" {
 		return e.Next()
 	}
 	info, err := e.RequestInfo()

@@ -22,12 +22,7 @@ func bindPasswordPrecheck(app core.App) {
 			if e.Request.Method != http.MethodPost && e.Request.Method != http.MethodPatch {
 				return e.Next()
 			}
-			name := e.Request.PathValue("collection")
-			if name == "" {
-				return e.Next()
-			}
-			col, err := e.App.FindCachedCollectionByNameOrId(name)
-			if err != nil || (col.Name != schema.UsersCollection && col.Name != schema.ClaimsCollection) {
+			if col := requestCollection(e); col != schema.UsersCollection && col != schema.ClaimsCollection {
 				return e.Next()
 			}
 			info, err := e.RequestInfo()

@@ -37,12 +37,12 @@ type claimNote struct {
 // claim), and the claimant becomes a member with the password they chose,
 // whose census check starts as a new registration's does.
 func transferClaim(e *core.RequestEvent) error {
-	var body claimNote
-	if err := e.BindBody(&body); err != nil {
-		return apiError(http.StatusBadRequest, "invalid_body", "No pudimos leer los datos enviados.", nil)
+	body, err := readClaimNote(e)
+	if err != nil {
+		return err
 	}
 	var res ClaimResolution
-	err := e.App.RunInTransaction(func(tx core.App) error {
+	err = e.App.RunInTransaction(func(tx core.App) error {
 		claim, err := openClaim(tx, e.Request.PathValue("id"))
 		if err != nil {
 			return err
@@ -98,12 +98,12 @@ func transferClaim(e *core.RequestEvent) error {
 
 // rejectClaim closes a claim without changing any account.
 func rejectClaim(e *core.RequestEvent) error {
-	var body claimNote
-	if err := e.BindBody(&body); err != nil {
-		return apiError(http.StatusBadRequest, "invalid_body", "No pudimos leer los datos enviados.", nil)
+	body, err := readClaimNote(e)
+	if err != nil {
+		return err
 	}
 	var res ClaimResolution
-	err := e.App.RunInTransaction(func(tx core.App) error {
+	err = e.App.RunInTransaction(func(tx core.App) error {
 		claim, err := openClaim(tx, e.Request.PathValue("id"))
 		if err != nil {
 			return err
@@ -116,6 +116,15 @@ func rejectClaim(e *core.RequestEvent) error {
 		return claimError(err)
 	}
 	return e.JSON(http.StatusOK, res)
+}
+
+// readClaimNote reads a resolution's optional body.
+func readClaimNote(e *core.RequestEvent) (claimNote, error) {
+	var body claimNote
+	if err := e.BindBody(&body); err != nil {
+		return body, apiError(http.StatusBadRequest, "invalid_body", "No pudimos leer los datos enviados.", nil)
+	}
+	return body, nil
 }
 
 func errClaimNotFound() *router.ApiError {

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/config"
 )
 
 // TestLoadRegistrationsWhileRealtimeListens fires registrations all at once
@@ -31,7 +32,10 @@ func TestLoadRegistrationsWhileRealtimeListens(t *testing.T) {
 	}
 	leaders := clients / 20
 
-	app := apptest.NewApp(t)
+	cfg := config.Default()
+	cfg.Worker = false
+	cfg.RealtimeMaxPerIP = clients + 1 // every listener connects from loopback
+	app := apptest.NewAppWith(t, cfg)
 	defer app.Cleanup()
 	app.Settings().RateLimits.Enabled = false // one client registers them all
 	srv := apptest.Serve(t, app)

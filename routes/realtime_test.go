@@ -70,6 +70,39 @@ func connect(t testing.TB, base, name, token string, topics ...string) *sseClien
 // as the JS SDK's POST /api/realtime does.
 func subscribe(t testing.TB, base, name, clientID, token string, topics []string) {
 	t.Helper()
+	if status := subscribeStatus(t, base, name, clientID, token, topics); status != http.StatusNoContent {
+		t.Fatalf("%s: subscribe status %d", name, status)
+	}
+}
+
+// refusedSubscription connects as token (empty: anonymous) and checks that
+// subscribing to topics is refused with want: the realtime guard.
+func refusedSubscription(t testing.TB, base, name, token string, want int, topics ...string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/realtime", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s: connect: %v", name, err)
+	}
+	defer res.Body.Close()
+	c := &sseClient{name: name, events: make(chan sseEvent, 256)}
+	connected := make(chan string, 1)
+	go c.read(bufio.NewReader(res.Body), connected)
+	select {
+	case id := <-connected:
+		if got := subscribeStatus(t, base, name, id, token, topics); got != want {
+			t.Errorf("%s: subscribing to %v answered %d, want %d", name, topics, got, want)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: no PB_CONNECT", name)
+	}
+}
+
+// subscribeStatus is subscribe's HTTP status.
+func subscribeStatus(t testing.TB, base, name, clientID, token string, topics []string) int {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"clientId": clientID, "subscriptions": topics})
 	sub, _ := http.NewRequest(http.MethodPost, base+"/api/realtime", strings.NewReader(string(body)))
 	sub.Header.Set("Content-Type", "application/json")
@@ -81,9 +114,7 @@ func subscribe(t testing.TB, base, name, clientID, token string, topics []string
 		t.Fatalf("%s: subscribe: %v", name, err)
 	}
 	sres.Body.Close()
-	if sres.StatusCode != http.StatusNoContent {
-		t.Fatalf("%s: subscribe status %d", name, sres.StatusCode)
-	}
+	return sres.StatusCode
 }
 
 // read parses the SSE stream until it ends.
@@ -247,12 +278,14 @@ func TestRealtimeNeverLeaks(t *testing.T) {
 
 	expand := "cedula_info?options=" + url.QueryEscape(`{"query":{"expand":"user,user.referred_by"}}`)
 	topics := []string{"cedula_info", "users"}
+	// Anonymous clients may not even subscribe (the realtime guard).
+	refusedSubscription(t, srv.URL, "anonymous", "", http.StatusForbidden, topics...)
+	refusedSubscription(t, srv.URL, "anonymous", "", http.StatusForbidden, expand)
 	clients := map[string]*sseClient{
 		"memberA":   connect(t, srv.URL, "memberA", c.MemberA.Token, expand, "users"),
 		"leaderA":   connect(t, srv.URL, "leaderA", c.LeaderA.Token, topics...),
 		"leaderB":   connect(t, srv.URL, "leaderB", c.LeaderB.Token, topics...),
 		"loner":     connect(t, srv.URL, "loner", c.Loner.Token, topics...),
-		"anonymous": connect(t, srv.URL, "anonymous", "", topics...),
 		"superuser": connect(t, srv.URL, "superuser", c.Superuser.Token, topics...),
 		// A leader naming another leader's record explicitly gets nothing either.
 		"leaderA-direct": connect(t, srv.URL, "leaderA-direct", c.LeaderA.Token,

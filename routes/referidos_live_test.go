@@ -1,6 +1,7 @@
 package routes_test
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func TestReferidosViewRealtime(t *testing.T) {
 	memberA := connect(t, srv.URL, "memberA", c.MemberA.Token, "referidos/*", "users/*", "cedula_info/*")
 	memberB := connect(t, srv.URL, "memberB", c.MemberB.Token, "referidos/*", "users/*", "cedula_info/*")
 	leaderA := connect(t, srv.URL, "leaderA", c.LeaderA.Token, "referidos/*", "users/*", "cedula_info/*")
-	anon := connect(t, srv.URL, "anonymous", "", "referidos/*", "users/*", "cedula_info/*")
+	refusedSubscription(t, srv.URL, "anonymous", "", http.StatusForbidden, "referidos/*", "users/*", "cedula_info/*")
 	super := connect(t, srv.URL, "superuser", c.Superuser.Token, "referidos/*")
 
 	users, err := app.FindCollectionByNameOrId("users")
@@ -77,7 +78,7 @@ func TestReferidosViewRealtime(t *testing.T) {
 	save(ana)
 	leaderA.waitFor(t, []string{"referidos/* update " + c.MemberA.ID + " "}, deadline)
 
-	for _, cl := range []*sseClient{memberA, memberB, leaderA, anon, super} {
+	for _, cl := range []*sseClient{memberA, memberB, leaderA, super} {
 		cl.drain()
 		cl.mu.Lock()
 		got := slices.Clone(cl.got)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -112,7 +113,24 @@ func (s *Server) buildWorker(app core.App, log *slog.Logger) error {
 	engCfg.Gate = gate
 	// The token pipeline buys captchas for the due checks the worker would
 	// claim, read from the database: the engine needs no worker.
-	engCfg.Tokens.Demand = worker.Demand(app, nil, log.With("component", "census-engine"))
+	// Only while the app serves: before, its migrations may not have run
+	// (the tables are not there); after, its database is closing.
+	demand := worker.Demand(app, nil, log.With("component", "census-engine"))
+	var serving atomic.Bool
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		serving.Store(true)
+		return se.Next()
+	})
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		serving.Store(false)
+		return e.Next()
+	})
+	engCfg.Tokens.Demand = func(limit int) int {
+		if !serving.Load() {
+			return 0
+		}
+		return demand(limit)
+	}
 	engine, err := scraper.New(engCfg)
 	if err != nil {
 		return fmt.Errorf("census engine: %w", err)

@@ -91,7 +91,7 @@ func TestServeEmbedded(t *testing.T) {
 	}
 	v := m[1]
 
-	for path, want := range map[string]int{"/inicio": 200, "/registro": 200, "/referidos/": 200, "/no-existe": 404, "/assets": 404, "/embed.go": 404} {
+	for path, want := range map[string]int{"/inicio": 200, "/registro": 200, "/reclamo": 200, "/referidos/": 200, "/no-existe": 404, "/assets": 404, "/embed.go": 404} {
 		res, body := get(t, srv.URL+path)
 		if res.StatusCode != want || !strings.Contains(body, `<main id="main"`) {
 			t.Errorf("GET %s: %d, want %d with the app shell", path, res.StatusCode, want)

@@ -21,7 +21,7 @@ func TestPageWeight(t *testing.T) {
 		path string
 		who  *apptest.Person
 	}{
-		{"/ingreso", nil}, {"/registro?ref=" + e.cast.LeaderA.ReferralCode, nil}, {"/politica-de-datos", nil},
+		{"/ingreso", nil}, {"/registro?ref=" + e.cast.LeaderA.ReferralCode, nil}, {"/reclamo?cedula=20000001", nil}, {"/politica-de-datos", nil},
 		{"/inicio", &e.cast.MemberA}, {"/perfil", &e.cast.MemberA}, {"/referidos", &e.cast.LeaderA},
 	} {
 		tb := open(t, e.srv.URL, "", 390)

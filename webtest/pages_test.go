@@ -93,6 +93,7 @@ func TestEveryPage(t *testing.T) {
 		{name: "ingreso", path: "/ingreso", text: "Ingresar"},
 		{name: "registro-ref", path: "/registro?ref=" + c.LeaderA.ReferralCode, ready: ".invited", text: "Lucía"},
 		{name: "registro-ref-desconocido", path: "/registro?ref=NOEXISTE", ready: ".note", text: "No reconocemos"},
+		{name: "reclamo", path: "/reclamo?cedula=20.000.001", text: "Reportar una cédula"},
 		{name: "politica", path: "/politica-de-datos", text: "Versión"},
 		{name: "404", path: "/no-existe", text: "Página no encontrada"},
 		{name: "inicio-miembro", path: "/inicio", who: &c.MemberA, ready: "[data-testid=ref-count]", text: "MEDELLIN"},
@@ -126,7 +127,7 @@ func TestEveryPage(t *testing.T) {
 	}
 
 	// The server answers 404 for unknown paths, 200 for the app's routes.
-	for path, want := range map[string]int{"/no-existe": 404, "/inicio": 200, "/registro": 200, "/": 200} {
+	for path, want := range map[string]int{"/no-existe": 404, "/inicio": 200, "/registro": 200, "/reclamo": 200, "/": 200} {
 		res, err := http.Get(e.srv.URL + path)
 		if err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import { h, replace } from "./dom.js";
 import { pb, loggedIn, isSuperuser, refresh, logout } from "./session.js";
 import { resetLive } from "./live.js";
 import registro from "./pages/registro.js";
+import reclamo from "./pages/reclamo.js";
 import ingreso from "./pages/ingreso.js";
 import inicio from "./pages/inicio.js";
 import perfil from "./pages/perfil.js";
@@ -13,6 +14,7 @@ import notFound from "./pages/notfound.js";
 
 const routes = {
   "/registro": { render: registro, guest: true },
+  "/reclamo": { render: reclamo, guest: true },
   "/ingreso": { render: ingreso, guest: true },
   "/inicio": { render: inicio, auth: true },
   "/perfil": { render: perfil, auth: true },

@@ -1,19 +1,21 @@
 // Shared pieces of the interface: form fields with their errors, toasts,
 // the copy button, status badges, the administrator's card.
-import { h } from "./dom.js";
+import { h, replace } from "./dom.js";
 import { statusInfo } from "./census.js";
 import { message, fieldErrors } from "./session.js";
 
 let uid = 0;
 
 /**
- * errorLine is a field's error line: set(msg) shows msg under the field and
- * marks the input invalid for assistive technology; set("") clears both.
+ * errorLine is a field's error line: set(msg) shows msg (text, or nodes
+ * such as a message with links) under the field and marks the input
+ * invalid for assistive technology; set("") clears both.
  */
 function errorLine(id, input) {
   const el = h("p", { id, class: "field-error", hidden: true });
   const set = (msg) => {
-    el.textContent = msg || "";
+    if (msg instanceof Node || Array.isArray(msg)) replace(el, msg);
+    else el.textContent = msg || "";
     el.hidden = !msg;
     if (msg) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
@@ -43,10 +45,14 @@ export function field(opts) {
     input, error.el);
   const f = {
     el: wrap, input, touched: false,
+    // validated is the value last checked: leaving a field unchanged keeps
+    // its error, the server's included (and the links in it clickable).
+    validated: undefined,
     get value() { return input.value; },
     set value(v) { input.value = v; },
     setError: error.set,
     validate() {
+      f.validated = input.value;
       const msg = opts.check ? opts.check(input.value) : "";
       f.setError(msg);
       return !msg;

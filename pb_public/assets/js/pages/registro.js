@@ -1,6 +1,7 @@
 // Registro: by a leader's link (/r/CODE → /registro?ref=CODE) or without
 // one. Live validation mirrors the server's; the server's per-field errors
-// land on their fields. On success the person is logged in.
+// land on their fields; a taken cédula's links to Ingreso and to the claim
+// form (/reclamo). On success the person is logged in.
 import { h, replace, debounce } from "../dom.js";
 import { field, checkbox, title, busy, formAlert, showFieldErrors } from "../ui.js";
 import { pb, login } from "../session.js";
@@ -42,11 +43,15 @@ export default function registro(root, { navigate, params }) {
   const formError = formAlert();
   const submit = h("button", { type: "submit", class: "btn primary" }, "Crear mi cuenta");
 
-  // Debounced live validation once a field has been left or typed in a while.
+  // Debounced live validation once a field has been left or typed in a while;
+  // submitting validates at once and cancels what is pending, so a late
+  // check cannot clear the server's answer.
+  const pending = [];
   for (const f of Object.values(fields)) {
     const later = debounce(() => { if (f.touched) f.validate(); }, 400);
+    pending.push(later);
     f.input.addEventListener("input", () => { if (f.value) f.touched = true; later(); });
-    f.input.addEventListener("blur", () => { if (f.value) { f.touched = true; f.validate(); } });
+    f.input.addEventListener("blur", () => { if (f.value && f.value !== f.validated) { f.touched = true; f.validate(); } });
   }
   fields.password.input.addEventListener("input", () => {
     if (fields.passwordConfirm.touched) fields.passwordConfirm.validate();
@@ -58,6 +63,7 @@ export default function registro(root, { navigate, params }) {
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
+    pending.forEach((later) => later.cancel());
     formError.clear();
     const bad = Object.values(fields).filter((f) => !f.validate());
     const policyMsg = checkPolicy(policy.checked);
@@ -78,6 +84,9 @@ export default function registro(root, { navigate, params }) {
         await pb.collection("users").create(body);
       } catch (err) {
         const { first, errors } = showFieldErrors(err, { ...fields, data_policy_accepted: policy });
+        if (errors.cedula && err?.response?.data?.cedula?.code === "cedula_taken") {
+          fields.cedula.setError(takenError(errors.cedula, body.cedula));
+        }
         if (errors.ref) {
           ref = "";
           showInvite(null, "El enlace de invitación ya no es válido. Puedes registrarte igual, sin quien te invitó: envía el formulario de nuevo.");
@@ -123,4 +132,19 @@ export default function registro(root, { navigate, params }) {
       }
     });
   }
+}
+
+const LOGIN = "inicia sesión";
+
+/**
+ * takenError is the server's message for a taken cédula with the ways out
+ * as links: log in, or report that someone else registered it (the claim
+ * form, with the cédula typed). It tells no more than the server did.
+ */
+function takenError(msg, typed) {
+  const at = msg.indexOf(LOGIN);
+  const text = at < 0 ? [msg]
+    : [msg.slice(0, at), h("a", { href: "/ingreso" }, LOGIN), msg.slice(at + LOGIN.length)];
+  return [...text, h("br"),
+    h("a", { href: `/reclamo?cedula=${encodeURIComponent(String(typed).trim())}` }, "¿Es tu cédula? Repórtalo")];
 }

@@ -72,3 +72,46 @@ func TestCollectionByIDNotStored(t *testing.T) {
 		}
 	}
 }
+
+// TestETagPerEncoding: the gzipped and the plain body of an asset have
+// different ETags (a cache must never take one for the other), both vary
+// on Accept-Encoding, and a conditional request holding either gets 304
+// with the ETag it holds.
+func TestETagPerEncoding(t *testing.T) {
+	t.Parallel()
+	app := apptest.NewApp(t)
+	defer app.Cleanup()
+	srv := apptest.Serve(t, app)
+	_, shell := get(t, srv.URL+"/")
+	m := versionRe.FindStringSubmatch(shell)
+	if m == nil {
+		t.Fatalf("no versioned main.js in the shell: %.300s", shell)
+	}
+	url := srv.URL + "/assets/" + m[1] + "/js/main.js"
+
+	gz, _ := get(t, url, "Accept-Encoding", "gzip")
+	plain, _ := get(t, url, "Accept-Encoding", "identity")
+	if gz.Header.Get("Content-Encoding") != "gzip" || plain.Header.Get("Content-Encoding") != "" {
+		t.Fatalf("encodings: %q and %q", gz.Header.Get("Content-Encoding"), plain.Header.Get("Content-Encoding"))
+	}
+	gzTag, plainTag := gz.Header.Get("ETag"), plain.Header.Get("ETag")
+	if gzTag == "" || plainTag == "" || gzTag == plainTag {
+		t.Fatalf("ETags gzip %q, plain %q: want two different ones", gzTag, plainTag)
+	}
+	for _, res := range []*http.Response{gz, plain} {
+		if v := res.Header.Values("Vary"); !strings.Contains(strings.Join(v, ","), "Accept-Encoding") {
+			t.Errorf("Vary %q", v)
+		}
+	}
+	for _, tc := range []struct{ enc, held string }{
+		{"gzip", gzTag}, {"identity", plainTag}, {"gzip", plainTag}, {"gzip", "W/" + gzTag},
+	} {
+		res, body := get(t, url, "Accept-Encoding", tc.enc, "If-None-Match", tc.held)
+		if want := strings.TrimPrefix(tc.held, "W/"); res.StatusCode != 304 || res.Header.Get("ETag") != want || body != "" {
+			t.Errorf("%s holding %s: %d ETag %q, want 304 with %q", tc.enc, tc.held, res.StatusCode, res.Header.Get("ETag"), want)
+		}
+	}
+	if res, _ := get(t, url, "Accept-Encoding", "gzip", "If-None-Match", `"other"`); res.StatusCode != 200 || res.Header.Get("ETag") != gzTag {
+		t.Errorf("stale ETag: %d %q, want 200 with %q", res.StatusCode, res.Header.Get("ETag"), gzTag)
+	}
+}

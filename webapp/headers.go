@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -56,4 +57,56 @@ func isCacheable(p string) bool {
 		}
 	}
 	return false
+}
+
+// withAppHeaders sets the app's security headers before the router's mux
+// sees the request, so the answers the mux gives itself (the redirects that
+// clean "/./x", "/a/../b" or "//host/") carry them too. Clean paths of the
+// API and the dashboard are left to PocketBase, whose dashboard sets its own
+// policy.
+func withAppHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; !pocketBasePath(p) || p != cleanPath(p) {
+			setAppHeaders(w.Header())
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func pocketBasePath(p string) bool {
+	return strings.HasPrefix(p, "/api/") || p == "/_" || strings.HasPrefix(p, "/_/")
+}
+
+// cleanPath is the path net/http's ServeMux redirects p to (p itself when
+// it is clean): dot segments and repeated slashes removed, a trailing
+// slash kept.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
+}
+
+// bindAppHeaders wraps the handler the router's mux becomes, once every
+// route is bound (after the OnServe chain, before the server listens).
+func bindAppHeaders(app core.App) {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "padronAppHeadersBeforeMux",
+		Func: func(se *core.ServeEvent) error {
+			if err := se.Next(); err != nil {
+				return err
+			}
+			if se.Server != nil && se.Server.Handler != nil {
+				se.Server.Handler = withAppHeaders(se.Server.Handler)
+			}
+			return nil
+		},
+	})
 }

@@ -2,12 +2,14 @@ package webapp_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/webapp"
 )
 
 // TestAPIAnswersAreNotStored: every API answer about a person (records with
@@ -113,5 +115,40 @@ func TestETagPerEncoding(t *testing.T) {
 	}
 	if res, _ := get(t, url, "Accept-Encoding", "gzip", "If-None-Match", `"other"`); res.StatusCode != 200 || res.Header.Get("ETag") != gzTag {
 		t.Errorf("stale ETag: %d %q, want 200 with %q", res.StatusCode, res.Header.Get("ETag"), gzTag)
+	}
+}
+
+// TestRedirectsCarryTheHeaders: the redirects the router's mux answers by
+// itself to clean a path carry the app's security headers like every other
+// app answer, and never lead off the site.
+func TestRedirectsCarryTheHeaders(t *testing.T) {
+	t.Parallel()
+	app := apptest.NewApp(t)
+	defer app.Cleanup()
+	srv := apptest.Serve(t, app)
+	base, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/assets/x/../../main.go", "//evil.com/", "//evil.com", "/./x", "/api/../x", "/_/../x", "/./%5Cevil.com", "/r/../registro"} {
+		res, _ := get(t, srv.URL+p)
+		if res.StatusCode < 300 || res.StatusCode > 399 {
+			t.Errorf("GET %s: %d, want a redirect", p, res.StatusCode)
+			continue
+		}
+		for h, want := range map[string]string{
+			"Content-Security-Policy": webapp.ContentSecurityPolicy,
+			"X-Content-Type-Options":  "nosniff",
+			"Referrer-Policy":         "same-origin",
+		} {
+			if got := res.Header.Get(h); got != want {
+				t.Errorf("GET %s (%d): %s = %q, want %q", p, res.StatusCode, h, got, want)
+			}
+		}
+		loc := res.Header.Get("Location")
+		to, err := base.Parse(loc)
+		if err != nil || to.Host != base.Host || !strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, `/\`) {
+			t.Errorf("GET %s redirects to %q, off the site", p, loc)
+		}
 	}
 }

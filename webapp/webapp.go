@@ -42,6 +42,7 @@ func Serve(app core.App, dir string) {
 
 func serveFS(app core.App, fsys fs.FS, live bool, dir string) {
 	s := &site{fsys: fsys, live: live}
+	bindAppHeaders(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(noStore())
 		return se.Next()

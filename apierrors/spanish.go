@@ -1,6 +1,7 @@
 package apierrors
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -76,6 +77,9 @@ func spanishErrors() *hook.Handler[*core.RequestEvent] {
 			err := e.Next()
 			if err == nil || !appAPIPath(e.Request.URL.Path) {
 				return err
+			}
+			if apiErr := router.ToApiError(err); invalidFilter(e.Request, apiErr) {
+				return New(http.StatusBadRequest, CodeInvalidFilter, msgInvalidFilter, nil)
 			}
 			return translateError(err)
 		},

@@ -1,6 +1,7 @@
 package apierrors
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -74,8 +75,11 @@ func spanishErrors() *hook.Handler[*core.RequestEvent] {
 		Priority: -1035, // after PocketBase's activity logger (-1040), before panic recovery and the rate limiter
 		Func: func(e *core.RequestEvent) error {
 			err := e.Next()
-			if err == nil || !appAPIPath(e.Request.URL.Path) {
+			if err == nil || !appAPIPath(canonicalPath(e.App, e.Request.URL.Path)) {
 				return err
+			}
+			if apiErr := router.ToApiError(err); invalidFilter(e.Request, apiErr) {
+				return New(http.StatusBadRequest, CodeInvalidFilter, msgInvalidFilter, nil)
 			}
 			return translateError(err)
 		},
@@ -89,6 +93,30 @@ func appAPIPath(p string) bool {
 		}
 	}
 	return false
+}
+
+// collectionsPrefix starts the record APIs' paths; the next segment names
+// a collection.
+const collectionsPrefix = "/api/collections/"
+
+// canonicalPath is p with the collection it names spelled as its name, the
+// way spanishErrorPaths spell it: PocketBase serves a collection's APIs
+// under its id and its name in any letter case too
+// ("/api/collections/USERS/..."), and those answers are the app's as well.
+func canonicalPath(app core.App, p string) string {
+	rest, ok := strings.CutPrefix(p, collectionsPrefix)
+	if !ok {
+		return p
+	}
+	nameOrID, tail, more := strings.Cut(rest, "/")
+	col, err := app.FindCachedCollectionByNameOrId(nameOrID)
+	if err != nil || col.Name == nameOrID {
+		return p
+	}
+	if !more {
+		return collectionsPrefix + col.Name
+	}
+	return collectionsPrefix + col.Name + "/" + tail
 }
 
 // translateError returns err as an ApiError with Spanish messages, keeping

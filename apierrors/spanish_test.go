@@ -1,9 +1,9 @@
 package apierrors_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -34,6 +34,14 @@ func TestSpanishErrors(t *testing.T) {
 			Headers: auth(c.MemberA), ExpectedStatus: 404, ExpectedContent: []string{`"message":"No encontramos lo que buscas."`},
 		},
 		{
+			Name: "someone else's record, the collection by its id", Method: http.MethodGet, URL: "/api/collections/_pb_users_auth_/records/" + c.MemberB.ID,
+			Headers: auth(c.MemberA), ExpectedStatus: 404, ExpectedContent: []string{`"message":"No encontramos lo que buscas."`},
+		},
+		{
+			Name: "someone else's record, the collection in capitals", Method: http.MethodGet, URL: "/api/collections/Users/records/" + c.MemberB.ID,
+			Headers: auth(c.MemberA), ExpectedStatus: 404, ExpectedContent: []string{`"message":"No encontramos lo que buscas."`},
+		},
+		{
 			Name: "wrong current password", Method: http.MethodPatch, URL: "/api/collections/users/records/" + c.MemberA.ID,
 			Headers:        auth(c.MemberA),
 			Body:           strings.NewReader(`{"oldPassword":"no-es-esta","password":"nueva-clave-1","passwordConfirm":"nueva-clave-1"}`),
@@ -61,13 +69,26 @@ func TestSpanishRateLimit(t *testing.T) {
 	t.Parallel()
 	app := apptest.NewApp(t)
 	defer app.Cleanup()
+	users, err := app.FindCollectionByNameOrId("users")
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := apptest.Serve(t, app)
+	// The collection as the app spells it, in capitals, and by its id: the
+	// rate limit is the app's, and Spanish, in every spelling.
+	for _, col := range []string{"users", "USERS", users.Id} {
+		t.Run(col, func(t *testing.T) { spanishRateLimit(t, srv.URL+"/api/collections/"+col+"/auth-with-password") })
+	}
+}
+
+// spanishRateLimit logs in at url until the rate limiter answers, each time
+// as another cédula (so no account is locked first).
+func spanishRateLimit(t *testing.T, url string) {
 	var last *http.Response
 	var body []byte
 	for i := 0; i < 25; i++ { // the rule allows 20 a minute
-		// Another account each time, so the per-account lock never answers first.
-		res, err := http.Post(srv.URL+"/api/collections/users/auth-with-password", "application/json",
-			strings.NewReader(`{"identity":"`+strconv.Itoa(1230+i)+`","password":"x"}`))
+		res, err := http.Post(url, "application/json",
+			strings.NewReader(fmt.Sprintf(`{"identity":"%d","password":"x"}`, 12300+i)))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package apptest
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -17,19 +18,21 @@ func Serve(t testing.TB, app core.App) *httptest.Server {
 	if err != nil {
 		t.Fatalf("apptest: router: %v", err)
 	}
-	se := &core.ServeEvent{App: app, Router: router}
-	var srv *httptest.Server
+	// As apis.Serve: the mux becomes the server's handler at the end of
+	// the OnServe chain, where hooks may wrap it before the server listens.
+	se := &core.ServeEvent{App: app, Router: router, Server: &http.Server{}}
 	err = app.OnServe().Trigger(se, func(e *core.ServeEvent) error {
 		mux, err := e.Router.BuildMux()
 		if err != nil {
 			return err
 		}
-		srv = httptest.NewServer(mux)
+		e.Server.Handler = mux
 		return nil
 	})
 	if err != nil {
 		t.Fatalf("apptest: serve: %v", err)
 	}
+	srv := httptest.NewServer(se.Server.Handler)
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -1,6 +1,7 @@
 package routes_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -177,5 +178,48 @@ func TestReferidosFeedFollowsTheRule(t *testing.T) {
 	}
 	if n := countKey(leaderA.snapshot(), "referidos/* create "+movido.Id+" "); n != 0 {
 		t.Errorf("leaderA got MemberA's referido under the shipped rule (%d times)", n)
+	}
+}
+
+// TestReferidosLiveCarriesCreated: the feed's rows carry the registration
+// date, the same the view's REST API gives, on a registration through the
+// API as the web app makes it and on a rename; members read it live.
+func TestReferidosLiveCarriesCreated(t *testing.T) {
+	t.Parallel()
+	c := apptest.Seeded(t)
+	app := apptest.NewApp(t)
+	defer app.Cleanup()
+	srv := apptest.Serve(t, app)
+	memberA := connect(t, srv.URL, "memberA", c.MemberA.Token, "referidos/*")
+
+	res, err := http.Post(srv.URL+"/api/collections/users/records", "application/json", strings.NewReader(
+		`{"name":"Rosa Registro","cedula":"62000001","phone":"3157654321","password":"clave-segura-123",`+
+			`"passwordConfirm":"clave-segura-123","data_policy_accepted":true,"ref":"`+c.MemberA.ReferralCode+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct{ ID, Created string }
+	err = json.NewDecoder(res.Body).Decode(&created)
+	res.Body.Close()
+	if err != nil || res.StatusCode != 200 || created.Created == "" {
+		t.Fatalf("registration: %d %v %+v", res.StatusCode, err, created)
+	}
+	rosa, err := app.FindRecordById("users", created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rosa.Set("name", "Rosa Renombrada")
+	if err := app.Save(rosa); err != nil {
+		t.Fatal(err)
+	}
+	memberA.waitFor(t, []string{"referidos/* create " + created.ID + " ", "referidos/* update " + created.ID + " "}, time.Now().Add(10*time.Second))
+	for _, ev := range memberA.snapshot() {
+		var msg struct{ Record map[string]any }
+		if err := json.Unmarshal([]byte(ev.Raw), &msg); err != nil {
+			t.Fatalf("%s: %v", ev.Raw, err)
+		}
+		if got := msg.Record["created"]; got != created.Created {
+			t.Errorf("%s %s: created %q, want %q", ev.Topic, ev.Action, got, created.Created)
+		}
 	}
 }

@@ -57,18 +57,29 @@ func (s *site) page(e *core.RequestEvent) error {
 	return writeFile(e, snap.files["index.html"], status)
 }
 
+// writeFile answers f, gzipped when the client takes it. Each encoding has
+// its own ETag (the gzipped one suffixed "-gzip"), so a cache never takes
+// one body for the other; Vary says the answer depends on Accept-Encoding.
+// A conditional request holding either body's ETag gets 304 with that ETag:
+// what it holds is current.
 func writeFile(e *core.RequestEvent, f *file, status int) error {
 	h := e.Response.Header()
 	h.Set("Content-Type", f.contentType)
-	h.Set("ETag", f.etag)
 	h.Add("Vary", "Accept-Encoding")
-	if status == http.StatusOK && etagMatches(e.Request.Header.Get("If-None-Match"), f.etag) {
-		e.Response.WriteHeader(http.StatusNotModified)
-		return nil
+	gzipped := f.gz != nil && acceptsGzip(e.Request.Header.Get("Accept-Encoding"))
+	body, etag := f.body, f.etag
+	if gzipped {
+		body, etag = f.gz, f.gzEtag
 	}
-	body := f.body
-	if f.gz != nil && acceptsGzip(e.Request.Header.Get("Accept-Encoding")) {
-		body = f.gz
+	if status == http.StatusOK {
+		if held := matchingETag(e.Request.Header.Get("If-None-Match"), etag, f); held != "" {
+			h.Set("ETag", held)
+			e.Response.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+	}
+	h.Set("ETag", etag)
+	if gzipped {
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", fmt.Sprint(len(body)))
@@ -80,13 +91,21 @@ func writeFile(e *core.RequestEvent, f *file, status int) error {
 	return err
 }
 
-func etagMatches(header, etag string) bool {
+// matchingETag returns which of f's ETags If-None-Match holds (selected,
+// the one about to be sent, for "*"), or "" when none.
+func matchingETag(header, selected string, f *file) string {
 	for _, v := range strings.Split(header, ",") {
-		if v = strings.TrimSpace(v); v == etag || v == "W/"+etag || v == "*" {
-			return true
+		v = strings.TrimPrefix(strings.TrimSpace(v), "W/")
+		switch {
+		case v == "*":
+			return selected
+		case v == f.etag:
+			return f.etag
+		case f.gz != nil && v == f.gzEtag:
+			return v
 		}
 	}
-	return false
+	return ""
 }
 
 func acceptsGzip(header string) bool {

@@ -32,7 +32,8 @@ var assetTypes = map[string]string{
 type file struct {
 	body, gz    []byte
 	contentType string
-	etag        string
+	etag        string // of body
+	gzEtag      string // of gz: etag suffixed "-gzip", since another body needs another ETag
 }
 
 // snapshot is the app's files at one version.
@@ -159,6 +160,7 @@ func load(fsys fs.FS) (*snapshot, error) {
 			w.Close()
 			if gz.Len() < len(b) {
 				f.gz = gz.Bytes()
+				f.gzEtag = strings.TrimSuffix(f.etag, `"`) + `-gzip"`
 			}
 		}
 		snap.files[name] = f

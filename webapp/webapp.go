@@ -1,7 +1,8 @@
 // Package webapp serves the members' and leaders' web app at / (embedded
 // in the binary, or a directory on disk that replaces it): versioned,
 // cached and gzipped assets, the app shell for its client-side routes, the
-// short referral link and the app's security headers.
+// short referral link, the app's security headers and `Cache-Control:
+// no-store` on the API's answers about people.
 package webapp
 
 import (
@@ -41,6 +42,11 @@ func Serve(app core.App, dir string) {
 
 func serveFS(app core.App, fsys fs.FS, live bool, dir string) {
 	s := &site{fsys: fsys, live: live}
+	bindAppHeaders(app)
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(noStore())
+		return se.Next()
+	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if se.Router.HasRoute(http.MethodGet, "/{path...}") {
 			return se.Next()

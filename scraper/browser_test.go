@@ -1,7 +1,6 @@
 package scraper
 
 import (
-	"bytes"
 	"os"
 	"strconv"
 	"strings"
@@ -224,62 +223,4 @@ func TestSessionCostsOneRenderer(t *testing.T) {
 		return n
 	}
 	waitFor(t, 10*time.Second, "one renderer process for the one open page", func() bool { return renderers() == 1 })
-}
-
-// niceOf reads a thread's niceness (field 19 of /proc/PID/task/TID/stat).
-func niceOf(pid, tid int) (int, bool) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/task/" + strconv.Itoa(tid) + "/stat")
-	if err != nil {
-		return 0, false
-	}
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 17 {
-		return 0, false
-	}
-	n, err := strconv.Atoi(f[16])
-	return n, err == nil
-}
-
-// TestChromiumRunsBehindTheServer checks every thread of every Chromium
-// process, the renderers a lookup forked included, runs at BrowserNice,
-// and that the server's own process keeps its priority.
-func TestChromiumRunsBehindTheServer(t *testing.T) {
-	ownBefore, ok := niceOf(os.Getpid(), os.Getpid())
-	if !ok {
-		t.Skip("no /proc")
-	}
-	f := startFakes(t)
-	e := newEngine(t, f.config(t, census.SourceWSP, f.solver(t, captcha.APIClassic, fakecaptcha.KeyGood)))
-	mustFind(t, e, cedFound)
-	b := e.pool.current()
-	procs := procTree(b.pid)
-	if len(procs) < 3 {
-		t.Fatalf("chromium family has %d processes, want the browser, its zygote and a renderer", len(procs))
-	}
-	threads := 0
-	for _, p := range procs {
-		tasks, err := os.ReadDir("/proc/" + strconv.Itoa(p.PID) + "/task")
-		if err != nil {
-			continue // a renderer may exit meanwhile
-		}
-		for _, task := range tasks {
-			tid, _ := strconv.Atoi(task.Name())
-			if n, ok := niceOf(p.PID, tid); ok {
-				threads++
-				if n != BrowserNice {
-					t.Errorf("chromium pid %d thread %d runs at nice %d, want %d", p.PID, tid, n, BrowserNice)
-				}
-			}
-		}
-	}
-	if threads < len(procs) {
-		t.Errorf("read the niceness of %d threads in %d processes", threads, len(procs))
-	}
-	if n, _ := niceOf(os.Getpid(), os.Getpid()); n != ownBefore {
-		t.Errorf("the server's own nice went from %d to %d", ownBefore, n)
-	}
 }

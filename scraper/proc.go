@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -135,51 +134,4 @@ func pssKiB(procs []procEntry) (int64, error) {
 		f.Close()
 	}
 	return total, nil
-}
-
-// BrowserNice is the scheduling niceness every Chromium process runs at, so
-// the server (HTTP, realtime delivery, SQLite) stays ahead of the browser on
-// busy cores: at 5 a browser thread gets about a third of the CPU a server
-// thread at 0 gets when both want it, and all of it when the server idles.
-// Not 10: on a machine busy with other work too (a CI run, other tests) a
-// tenth starved lookups and their 3 s evidence captures past their budgets.
-const BrowserNice = 5
-
-// Linux's prctl option and capability number (linux/prctl.h, capability.h).
-const (
-	prCapBSetDrop = 24 // PR_CAPBSET_DROP
-	capSysNice    = 23 // CAP_SYS_NICE
-)
-
-// launchBehind runs start (which starts Chromium) on an OS thread of its
-// own whose niceness is BrowserNice, so every process and thread Chromium
-// starts inherits it. Chromium sets its threads' niceness itself (-8 for
-// display threads, 0 for the rest), which only a process allowed to raise
-// priorities can do: as root the thread also drops CAP_SYS_NICE from its
-// capability bounding set, which Chromium inherits, so it cannot undo the
-// niceness (without root it never could). The thread is never handed back
-// to other goroutines: Go ends it when the goroutine returns.
-func launchBehind(start func() (string, error)) (string, error) {
-	type result struct {
-		url string
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the changed thread dies with us
-		if err := syscall.Setpriority(syscall.PRIO_PROCESS, syscall.Gettid(), BrowserNice); err != nil {
-			done <- result{err: fmt.Errorf("lowering the launching thread's priority: %w", err)}
-			return
-		}
-		if os.Geteuid() == 0 {
-			if _, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prCapBSetDrop, capSysNice, 0); errno != 0 {
-				done <- result{err: fmt.Errorf("dropping CAP_SYS_NICE for chromium: %w", errno)}
-				return
-			}
-		}
-		u, err := start()
-		done <- result{u, err}
-	}()
-	r := <-done
-	return r.url, r.err
 }

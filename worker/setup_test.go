@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -32,7 +33,9 @@ type script struct {
 	inFlight atomic.Int32
 	maxSeen  atomic.Int32
 	hold     chan struct{} // if non-nil, every lookup waits for it or ctx
+	step     chan struct{} // if non-nil, every lookup waits for one value from it, or ctx
 	stopped  sync.Map      // cédulas whose lookup ended by its ctx while held
+	order    []string      // cédulas in the order their lookups started (guarded by mu)
 }
 
 type answer struct {
@@ -68,6 +71,16 @@ func (s *script) Lookup(ctx context.Context, cedula string) (census.Result, erro
 			break
 		}
 	}
+	s.mu.Lock()
+	s.order = append(s.order, cedula)
+	s.mu.Unlock()
+	if s.step != nil {
+		select {
+		case <-s.step:
+		case <-ctx.Done():
+			return census.Result{}, ctx.Err()
+		}
+	}
 	if s.hold != nil {
 		select {
 		case <-s.hold:
@@ -89,6 +102,13 @@ func (s *script) Lookup(ctx context.Context, cedula string) (census.Result, erro
 	a := list[min(i, len(list)-1)]
 	a.res.Cedula = cedula
 	return a.res, a.err
+}
+
+// started is the cédulas whose lookups started, in order.
+func (s *script) started() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.order)
 }
 
 func (s *script) callsOf(cedula string) int {

@@ -28,16 +28,21 @@ func TestNewRegistrationOvertakesABulkRefresh(t *testing.T) {
 	if _, err := e.app.DB().NewQuery("UPDATE {{cedula_info}} SET [[status]] = 'active'").Execute(); err != nil {
 		t.Fatal(err)
 	}
+	hashed := core.NewRecord(users)
+	hashed.SetPassword("clave-segura-123") // one bcrypt for all 500
+	hash := hashed.GetRaw("password").(*core.PasswordFieldValue).Hash
 	err = e.app.RunInTransaction(func(tx core.App) error {
 		for i := range 500 {
 			u := core.NewRecord(users)
+			u.Id = fmt.Sprintf("masivo%09d", i)
+			u.Set("tokenKey", fmt.Sprintf("token-masivo-%09d-0123456789abcdef", i))
 			u.Set("name", "Referido Masivo")
 			u.Set("cedula", fmt.Sprint(50000000+i))
 			u.Set("phone", "3001234567")
 			u.Set("role", "member")
 			u.Set("referral_code", fmt.Sprintf("BULK%04d", i))
 			u.Set("referred_by", e.cast.LeaderA.ID)
-			u.SetPassword("clave-segura-123")
+			u.SetRaw("password", &core.PasswordFieldValue{Hash: hash})
 			if err := tx.UnsafeWithoutHooks().Save(u); err != nil {
 				return err
 			}

@@ -81,8 +81,8 @@ func (c Config) withDefaults() Config {
 
 // Bind guards app's realtime endpoints: anonymous clients may subscribe to
 // no collection (only to topics that cost a save nothing, like PB_CONNECT);
-// a connection holds at most MaxSubscriptions topics and one wildcard
-// (list) topic per collection, whatever its options; an address keeps at
+// a connection holds at most MaxSubscriptions topics, each topic (a
+// collection's wildcard or one record) once whatever its options; an address keeps at
 // most MaxPerIP connections and an account subscribes from at most
 // MaxPerUser. Superusers are not limited.
 func Bind(app core.App, cfg Config) error {
@@ -130,7 +130,7 @@ func checkTopics(app core.App, auth *core.Record, topics []string, most int) *ro
 		return apiError(http.StatusBadRequest, "too_many_subscriptions",
 			fmt.Sprintf("Demasiadas suscripciones en vivo en una conexión (máximo %d).", most))
 	}
-	wildcards := map[string]bool{}
+	seen := map[string]bool{}
 	for _, topic := range topics {
 		name, rest, _ := strings.Cut(strings.SplitN(topic, "?", 2)[0], "/")
 		col, err := app.FindCachedCollectionByNameOrId(name)
@@ -141,13 +141,18 @@ func checkTopics(app core.App, auth *core.Record, topics []string, most int) *ro
 			return apiError(http.StatusForbidden, "realtime_auth_required",
 				"Inicia sesión para recibir actualizaciones en vivo.")
 		}
-		if rest == "" || rest == "*" {
-			if wildcards[col.Id] {
-				return apiError(http.StatusBadRequest, "duplicate_subscription",
-					"Solo se permite una suscripción a toda la colección "+col.Name+" por conexión.")
-			}
-			wildcards[col.Id] = true
+		// Each topic once, whatever its options: PocketBase checks a rule
+		// per subscription, so the same record (or list) under many
+		// options would multiply every save's cost.
+		key := col.Id + "/" + rest
+		if rest == "" {
+			key = col.Id + "/*" // the deprecated bare topic is the wildcard
 		}
+		if seen[key] {
+			return apiError(http.StatusBadRequest, "duplicate_subscription",
+				"Cada suscripción en vivo puede pedirse una sola vez por conexión ("+col.Name+").")
+		}
+		seen[key] = true
 	}
 	return nil
 }

@@ -128,6 +128,8 @@ func TestRealtimeGuard(t *testing.T) {
 		{"member, one wildcard twice with other options", c.MemberA.Token,
 			[]string{withOptions("cedula_info/*", 1), withOptions("cedula_info/*", 2)}, 400, "duplicate_subscription"},
 		{"member, a wildcard by name and by bare topic", c.MemberA.Token, []string{"users/*", "users"}, 400, "duplicate_subscription"},
+		{"member, one record twice with other options", c.MemberA.Token,
+			[]string{withOptions("users/"+c.MemberA.ID, 1), withOptions("users/"+c.MemberA.ID, 2)}, 400, "duplicate_subscription"},
 		{"superuser, many wildcards", c.Superuser.Token,
 			[]string{withOptions("cedula_info/*", 1), withOptions("cedula_info/*", 2), "users/*", "users"}, 204, ""},
 	}

@@ -24,6 +24,10 @@ func (r *runner) apiServer(ctx context.Context) (api, registration Section, err 
 	if api, err = runAPI(ctx, c, seed.leaders[0], sz.apiSamples); err != nil {
 		return api, registration, fmt.Errorf("bench: API: %w", err)
 	}
+	r.progress("api: a profile save quiet and with %d hostile realtime clients", hostileClients)
+	if err = runHostile(ctx, c, seed.leaders[0], sz.apiSamples, &api); err != nil {
+		return api, registration, fmt.Errorf("bench: API: %w", err)
+	}
 	api.addCPU("during the section", meter.stop())
 	api.Setup += "; server as in production (worker on, 5 s pacing)"
 

@@ -1,6 +1,6 @@
 // Shared pieces of the interface: form fields with their errors, toasts,
 // the copy button, status badges, the administrator's card.
-import { h, replace } from "./dom.js";
+import { h, replace, debounce } from "./dom.js";
 import { statusInfo } from "./census.js";
 import { message, fieldErrors } from "./session.js";
 
@@ -173,4 +173,26 @@ export async function busy(button, label, fn) {
     button.removeAttribute("aria-busy");
     button.textContent = before;
   }
+}
+
+/**
+ * liveValidation checks each field of a person's form a while after typing
+ * and when it is left with a changed value, re-checks the confirmation with
+ * the password and clears the policy's error once it is ticked. It returns
+ * the pending checks: a submit validates at once and cancels them, so a late
+ * check cannot clear the server's answer.
+ */
+export function liveValidation(fields, policy) {
+  const pending = [];
+  for (const f of Object.values(fields)) {
+    const later = debounce(() => { if (f.touched) f.validate(); }, 400);
+    pending.push(later);
+    f.input.addEventListener("input", () => { if (f.value) f.touched = true; later(); });
+    f.input.addEventListener("blur", () => { if (f.value && f.value !== f.validated) { f.touched = true; f.validate(); } });
+  }
+  fields.password.input.addEventListener("input", () => {
+    if (fields.passwordConfirm.touched) fields.passwordConfirm.validate();
+  });
+  policy.input.addEventListener("change", () => { if (policy.checked) policy.setError(""); });
+  return pending;
 }

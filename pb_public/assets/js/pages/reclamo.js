@@ -3,8 +3,8 @@
 // calls them, and hands the cédula over (an account with that password) if
 // it is theirs. Validation is the registration's; the server's per-field
 // errors land on their fields. Who holds the cédula is never shown.
-import { h, replace, debounce } from "../dom.js";
-import { field, checkbox, title, busy, formAlert, showFieldErrors } from "../ui.js";
+import { h, replace } from "../dom.js";
+import { field, checkbox, title, busy, formAlert, showFieldErrors, liveValidation } from "../ui.js";
 import { pb } from "../session.js";
 import { formatPhone } from "../format.js";
 import {
@@ -46,20 +46,7 @@ export default function reclamo(root, { params }) {
   const formError = formAlert();
   const submit = h("button", { type: "submit", class: "btn primary" }, "Enviar reporte");
 
-  // Debounced live validation once a field has been left or typed in a while;
-  // submitting validates at once and cancels what is pending, so a late
-  // check cannot clear the server's answer.
-  const pending = [];
-  for (const f of Object.values(fields)) {
-    const later = debounce(() => { if (f.touched) f.validate(); }, 400);
-    pending.push(later);
-    f.input.addEventListener("input", () => { if (f.value) f.touched = true; later(); });
-    f.input.addEventListener("blur", () => { if (f.value && f.value !== f.validated) { f.touched = true; f.validate(); } });
-  }
-  fields.password.input.addEventListener("input", () => {
-    if (fields.passwordConfirm.touched) fields.passwordConfirm.validate();
-  });
-  policy.input.addEventListener("change", () => { if (policy.checked) policy.setError(""); });
+  const pending = liveValidation(fields, policy);
 
   const form = h("form", { novalidate: true, class: "card form" },
     Object.values(fields).map((f) => f.el), policy.el, formError.el, submit);

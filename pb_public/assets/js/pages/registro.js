@@ -2,8 +2,8 @@
 // one. Live validation mirrors the server's; the server's per-field errors
 // land on their fields; a taken cédula's links to Ingreso and to the claim
 // form (/reclamo). On success the person is logged in.
-import { h, replace, debounce } from "../dom.js";
-import { field, checkbox, title, busy, formAlert, showFieldErrors } from "../ui.js";
+import { h, replace } from "../dom.js";
+import { field, checkbox, title, busy, formAlert, showFieldErrors, liveValidation } from "../ui.js";
 import { pb, login } from "../session.js";
 import {
   checkName, checkCedula, checkPhone, checkPassword, checkConfirm, checkPolicy,
@@ -43,20 +43,7 @@ export default function registro(root, { navigate, params }) {
   const formError = formAlert();
   const submit = h("button", { type: "submit", class: "btn primary" }, "Crear mi cuenta");
 
-  // Debounced live validation once a field has been left or typed in a while;
-  // submitting validates at once and cancels what is pending, so a late
-  // check cannot clear the server's answer.
-  const pending = [];
-  for (const f of Object.values(fields)) {
-    const later = debounce(() => { if (f.touched) f.validate(); }, 400);
-    pending.push(later);
-    f.input.addEventListener("input", () => { if (f.value) f.touched = true; later(); });
-    f.input.addEventListener("blur", () => { if (f.value && f.value !== f.validated) { f.touched = true; f.validate(); } });
-  }
-  fields.password.input.addEventListener("input", () => {
-    if (fields.passwordConfirm.touched) fields.passwordConfirm.validate();
-  });
-  policy.input.addEventListener("change", () => { if (policy.checked) policy.setError(""); });
+  const pending = liveValidation(fields, policy);
 
   const form = h("form", { novalidate: true, class: "card form" },
     Object.values(fields).map((f) => f.el), policy.el, remember.el, formError.el, submit);

@@ -141,6 +141,16 @@ func (s *session) intercept(events <-chan *rod.Message) {
 		}
 		if e.ResponseStatusCode == nil && e.ResponseErrorReason == "" { // request stage
 			if s.refuse(&e) {
+				if e.ResourceType == proto.NetworkResourceTypeDocument {
+					// A page load (the reload an answer asks for) gets a
+					// local page: the tab stays a readable document for the
+					// evidence, where a failed load left an error page that
+					// could hang the screenshot past its budget.
+					_ = proto.FetchFulfillRequest{RequestID: e.RequestID, ResponseCode: 200,
+						ResponseHeaders: []*proto.FetchHeaderEntry{{Name: "Content-Type", Value: "text/html; charset=utf-8"}},
+						Body:            []byte(heldBackPage)}.Call(s.page)
+					continue
+				}
 				_ = proto.FetchFailRequest{RequestID: e.RequestID, ErrorReason: proto.NetworkErrorReasonBlockedByClient}.Call(s.page)
 				continue
 			}
@@ -170,6 +180,12 @@ func (s *session) intercept(events <-chan *rod.Message) {
 		_ = proto.FetchContinueRequest{RequestID: e.RequestID}.Call(s.page)
 	}
 }
+
+// heldBackPage is what a page load the gate did not pace shows instead of
+// the site: no request reaches the registrar, and the evidence says why.
+const heldBackPage = `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Padrón</title></head>` +
+	`<body><p>Padrón did not send this page load to the registrar: one lookup loads the page once, ` +
+	`at the pacing gap (the answer asked for a reload).</p></body></html>`
 
 // refuse reports whether a paused request must not reach the site because
 // the gate did not pace it: a lookup loads its page once and posts its form

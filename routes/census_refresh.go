@@ -73,8 +73,8 @@ func refreshHTTPError(e *core.RequestEvent, err error) error {
 		secs := daily.RetryAfterSeconds()
 		e.Response.Header().Set("Retry-After", strconv.Itoa(secs))
 		return apiError(http.StatusTooManyRequests, "daily_limit",
-			fmt.Sprintf("Ya pediste %d consultas de tu cédula hoy. Podrás pedir otra en %s; mientras tanto, el sistema la revisa automáticamente.",
-				daily.Limit, hoursOrMinutes(daily.Wait)),
+			fmt.Sprintf("Ya pediste %s de tu cédula hoy. Podrás pedir otra en %s; mientras tanto, el sistema la revisa automáticamente.",
+				plural(daily.Limit, "consulta", "consultas"), hoursOrMinutes(daily.Wait)),
 			map[string]any{"retry_after": secs})
 	case errors.Is(err, ErrNotAllowed):
 		return apiError(http.StatusForbidden, "not_allowed",
@@ -112,4 +112,12 @@ func hoursOrMinutes(d time.Duration) string {
 		return "1 minuto"
 	}
 	return fmt.Sprintf("%d minutos", m)
+}
+
+// plural says n things: "1 consulta", "5 consultas".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -32,91 +32,85 @@ type claimNote struct {
 	Note string `json:"note"`
 }
 
-// transferClaim hands a claimed cédula to its claimant in one transaction:
-// the account that held it is closed (deleted, kept as it was on the
-// claim), and the claimant becomes a member with the password they chose,
-// whose census check starts as a new registration's does.
-func transferClaim(e *core.RequestEvent) error {
-	body, err := readClaimNote(e)
-	if err != nil {
-		return err
-	}
-	var res ClaimResolution
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		claim, err := openClaim(tx, e.Request.PathValue("id"))
+// resolveClaim reads the note, opens the claim in one transaction, lets
+// apply settle it (status, resolution_note, resolved_at set after), saves
+// it and answers with the resolution: the frame both resolutions share.
+func resolveClaim(status string, apply func(tx core.App, claim *core.Record) (newUser string, err error)) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		body, err := readClaimNote(e)
 		if err != nil {
 			return err
 		}
-		ced := claim.GetString("cedula")
-		holder, err := tx.FindFirstRecordByData(schema.UsersCollection, "cedula", ced)
-		if err == nil {
-			claim.Set("replaced", map[string]any{
-				"id": holder.Id, "name": holder.GetString("name"), "phone": holder.GetString("phone"),
-				"email": holder.Email(), "role": holder.GetString("role"), "referred_by": holder.GetString("referred_by"),
-				"created": holder.GetString("created"),
-			})
-			if err := tx.Delete(holder); err != nil {
-				return fmt.Errorf("close the account holding the cédula: %w", err)
+		res := ClaimResolution{Status: status}
+		err = e.App.RunInTransaction(func(tx core.App) error {
+			claim, err := openClaim(tx, e.Request.PathValue("id"))
+			if err != nil {
+				return err
 			}
-		}
-		users, err := tx.FindCachedCollectionByNameOrId(schema.UsersCollection)
+			if res.NewUser, err = apply(tx, claim); err != nil {
+				return err
+			}
+			claim.Set("status", status)
+			claim.Set("resolution_note", body.Note)
+			claim.Set("resolved_at", time.Now().UTC())
+			if err := tx.Save(claim); err != nil {
+				return fmt.Errorf("resolve the claim: %w", err)
+			}
+			res.Claim = claim.Id
+			return nil
+		})
 		if err != nil {
-			return err
+			return claimError(err)
 		}
-		u := core.NewRecord(users)
-		u.Set("name", claim.GetString("name"))
-		u.Set("cedula", ced)
-		u.Set("phone", claim.GetString("phone"))
-		if email := claim.GetString("email"); email != "" {
-			u.SetEmail(email)
-		}
-		u.Set("role", schema.RoleMember)
-		u.Set("referral_goal", schema.DefaultReferralGoal)
-		u.Set("data_policy_version", claim.GetString("data_policy_version"))
-		u.Set("data_policy_accepted_at", claim.GetString("created"))
-		pw, _ := claim.GetRaw("password").(*core.PasswordFieldValue)
-		if pw == nil || pw.Hash == "" {
-			return errors.New("the claim has no password")
-		}
-		u.SetRaw("password", &core.PasswordFieldValue{Hash: pw.Hash})
-		if err := tx.Save(u); err != nil {
-			return fmt.Errorf("register the claimant: %w", err)
-		}
-		resolve(claim, "transferred", body.Note)
-		claim.Set("new_user", u.Id)
-		if err := tx.Save(claim); err != nil {
-			return fmt.Errorf("resolve the claim: %w", err)
-		}
-		res = ClaimResolution{Claim: claim.Id, Status: "transferred", NewUser: u.Id}
-		return nil
-	})
-	if err != nil {
-		return claimError(err)
+		return e.JSON(http.StatusOK, res)
 	}
-	return e.JSON(http.StatusOK, res)
 }
 
-// rejectClaim closes a claim without changing any account.
-func rejectClaim(e *core.RequestEvent) error {
-	body, err := readClaimNote(e)
-	if err != nil {
-		return err
-	}
-	var res ClaimResolution
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		claim, err := openClaim(tx, e.Request.PathValue("id"))
-		if err != nil {
-			return err
+// transferClaim hands a claimed cédula to its claimant: the account that
+// held it is closed (deleted, kept as it was on the claim), and the
+// claimant becomes a member with the password they chose, whose census
+// check starts as a new registration's does.
+var transferClaim = resolveClaim("transferred", func(tx core.App, claim *core.Record) (string, error) {
+	ced := claim.GetString("cedula")
+	if holder, err := tx.FindFirstRecordByData(schema.UsersCollection, "cedula", ced); err == nil {
+		claim.Set("replaced", map[string]any{
+			"id": holder.Id, "name": holder.GetString("name"), "phone": holder.GetString("phone"),
+			"email": holder.Email(), "role": holder.GetString("role"), "referred_by": holder.GetString("referred_by"),
+			"created": holder.GetString("created"),
+		})
+		if err := tx.Delete(holder); err != nil {
+			return "", fmt.Errorf("close the account holding the cédula: %w", err)
 		}
-		resolve(claim, "rejected", body.Note)
-		res = ClaimResolution{Claim: claim.Id, Status: "rejected"}
-		return tx.Save(claim)
-	})
-	if err != nil {
-		return claimError(err)
 	}
-	return e.JSON(http.StatusOK, res)
-}
+	users, err := tx.FindCachedCollectionByNameOrId(schema.UsersCollection)
+	if err != nil {
+		return "", err
+	}
+	u := core.NewRecord(users)
+	u.Set("name", claim.GetString("name"))
+	u.Set("cedula", ced)
+	u.Set("phone", claim.GetString("phone"))
+	if email := claim.GetString("email"); email != "" {
+		u.SetEmail(email)
+	}
+	u.Set("role", schema.RoleMember)
+	u.Set("referral_goal", schema.DefaultReferralGoal)
+	u.Set("data_policy_version", claim.GetString("data_policy_version"))
+	u.Set("data_policy_accepted_at", claim.GetString("created"))
+	pw, _ := claim.GetRaw("password").(*core.PasswordFieldValue)
+	if pw == nil || pw.Hash == "" {
+		return "", errors.New("the claim has no password")
+	}
+	u.SetRaw("password", &core.PasswordFieldValue{Hash: pw.Hash})
+	if err := tx.Save(u); err != nil {
+		return "", fmt.Errorf("register the claimant: %w", err)
+	}
+	claim.Set("new_user", u.Id)
+	return u.Id, nil
+})
+
+// rejectClaim closes a claim without changing any account.
+var rejectClaim = resolveClaim("rejected", func(core.App, *core.Record) (string, error) { return "", nil })
 
 // readClaimNote reads a resolution's optional body.
 func readClaimNote(e *core.RequestEvent) (claimNote, error) {
@@ -144,12 +138,6 @@ func openClaim(tx core.App, id string) (*core.Record, error) {
 		return nil, errClaimResolved()
 	}
 	return claim, nil
-}
-
-func resolve(claim *core.Record, status, note string) {
-	claim.Set("status", status)
-	claim.Set("resolution_note", note)
-	claim.Set("resolved_at", time.Now().UTC())
 }
 
 func claimError(err error) error {

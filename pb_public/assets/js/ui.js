@@ -3,6 +3,7 @@
 import { h, replace, debounce } from "./dom.js";
 import { statusInfo } from "./census.js";
 import { message, fieldErrors } from "./session.js";
+import { checkPolicy } from "./validate.js";
 
 let uid = 0;
 
@@ -195,4 +196,23 @@ export function liveValidation(fields, policy) {
   });
   policy.input.addEventListener("change", () => { if (policy.checked) policy.setError(""); });
   return pending;
+}
+
+/**
+ * validateNow is a submit's check of a person's form: it cancels the
+ * pending live checks, validates every field and the policy, and on a
+ * problem focuses the first one and says so; true when the form may go.
+ */
+export function validateNow(fields, policy, pending, formError) {
+  pending.forEach((later) => later.cancel());
+  formError.clear();
+  const bad = Object.values(fields).filter((f) => !f.validate());
+  const policyMsg = checkPolicy(policy.checked);
+  policy.setError(policyMsg);
+  if (bad.length || policyMsg) {
+    (bad[0]?.input || policy.input).focus();
+    formError.show("Revisa los datos marcados e inténtalo de nuevo.");
+    return false;
+  }
+  return true;
 }

@@ -4,11 +4,11 @@
 // it is theirs. Validation is the registration's; the server's per-field
 // errors land on their fields. Who holds the cédula is never shown.
 import { h, replace } from "../dom.js";
-import { field, checkbox, title, busy, formAlert, showFieldErrors, liveValidation } from "../ui.js";
+import { field, checkbox, title, busy, formAlert, showFieldErrors, liveValidation, validateNow } from "../ui.js";
 import { pb } from "../session.js";
 import { formatPhone } from "../format.js";
 import {
-  checkName, checkCedula, checkPhone, checkPassword, checkConfirm, checkPolicy,
+  checkName, checkCedula, checkPhone, checkPassword, checkConfirm,
   filterName, filterCedula, filterPhone,
 } from "../validate.js";
 
@@ -53,16 +53,7 @@ export default function reclamo(root, { params }) {
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    pending.forEach((later) => later.cancel());
-    formError.clear();
-    const bad = Object.values(fields).filter((f) => !f.validate());
-    const policyMsg = checkPolicy(policy.checked);
-    policy.setError(policyMsg);
-    if (bad.length || policyMsg) {
-      (bad[0]?.input || policy.input).focus();
-      formError.show("Revisa los datos marcados e inténtalo de nuevo.");
-      return;
-    }
+    if (!validateNow(fields, policy, pending, formError)) return;
     const body = {
       name: fields.name.value, cedula: fields.cedula.value, phone: fields.phone.value,
       password: fields.password.value, passwordConfirm: fields.passwordConfirm.value,

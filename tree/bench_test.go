@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -103,7 +104,7 @@ func BenchmarkMoveBranch10k(b *testing.B) {
 	}
 	parents := []string{c, a}
 	b.ResetTimer()
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	for i := range b.N {
 		err := app.RunInTransaction(func(tx core.App) error {
 			rec, err := tx.FindRecordById("users", head)
@@ -119,6 +120,9 @@ func BenchmarkMoveBranch10k(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N), "ms/move")
+	// CPU time is the honest figure on a shared machine: wall time there
+	// mostly measures the queue for a core.
+	b.ReportMetric(float64((cpuTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/move")
 	if err := tree.Verify(app); err != nil {
 		b.Fatal(err)
 	}
@@ -241,4 +245,13 @@ func BenchmarkBigPyramidReads(b *testing.B) {
 			b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
 		})
 	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -178,3 +178,52 @@ func isCycle(app core.App, who, parent string) (bool, error) {
 	}
 	return tree.IsBelow(app, parent, who, 0)
 }
+
+// TestMovesRacingRegistrations: registrations under a branch while the
+// branch moves back and forth leave the closure equal to the tree (SQLite's
+// one writer orders them; each is one transaction).
+func TestMovesRacingRegistrations(t *testing.T) {
+	t.Parallel()
+	app := apptest.NewApp(t)
+	defer app.Cleanup()
+	addPerson(t, app, id(0), "")
+	addPerson(t, app, id(1), id(0))
+	addPerson(t, app, id(2), id(0))
+	addPerson(t, app, id(3), id(1)) // the branch that moves
+	addPerson(t, app, id(4), id(3))
+	done := make(chan error, 1)
+	go func() {
+		parents := []string{id(2), id(1)}
+		for i := range 30 {
+			err := app.RunInTransaction(func(tx core.App) error {
+				rec, err := tx.FindRecordById("users", id(3))
+				if err != nil {
+					return err
+				}
+				rec.Set("referred_by", parents[i%2])
+				return tx.SaveNoValidate(rec)
+			})
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := range 30 {
+		parent := id(4)
+		if i%2 == 0 {
+			parent = id(3)
+		}
+		addPerson(t, app, id(100+i), parent)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := tree.Verify(app); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := tree.SubtreeSize(app, id(3)); n != 31 {
+		t.Errorf("the moving branch has %d below, want 31", n)
+	}
+}

@@ -319,3 +319,26 @@ func decodeJSON(t testing.TB, r io.Reader, v any) {
 		t.Fatal(err)
 	}
 }
+
+// TestRedLeaderEndpointsOverTheSubtree: today's refresh and bulk refresh
+// reach the whole subtree at any depth for leaders and coordinators, never
+// a sibling branch.
+func TestRedLeaderEndpointsOverTheSubtree(t *testing.T) {
+	t.Parallel()
+	const coord, sub, nieto, m3 = "redcoord0000001", "redsublider0001", "rednieto1000001", "redmiembro30001"
+	q := &wakes{}
+	post := func(name, url, body string, who map[string]string, status int, content ...string) tests.ApiScenario {
+		return tests.ApiScenario{Name: name, Method: http.MethodPost, URL: url, Body: strings.NewReader(body), Headers: who,
+			ExpectedStatus: status, ExpectedContent: content, BeforeTestFunc: withPyramid,
+			TestAppFactory: func(t testing.TB) *tests.TestApp { return setup(t, q) }}
+	}
+	for _, s := range []tests.ApiScenario{
+		post("coordinator refreshes four levels below", "/api/census/refresh/"+nieto, "", as(t, coord), 202, `"status":"pending"`),
+		post("sub-leader refreshes two levels below", "/api/census/refresh/"+nieto, "", as(t, sub), 202, `"status":"pending"`),
+		post("sub-leader: not a sibling branch", "/api/census/refresh/"+m3, "", as(t, sub), 404, `"code":"not_your_referral"`),
+		post("bulk over the subtree", "/api/census/bulk-refresh", `{"ids":["`+nieto+`","`+m3+`"]}`, as(t, sub), 200,
+			`{"id":"`+nieto+`","outcome":"final"`, `{"id":"`+m3+`","outcome":"not_your_referral"}`),
+	} {
+		s.Test(t)
+	}
+}

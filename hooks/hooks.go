@@ -19,6 +19,7 @@ func Register(app core.App, q Enqueuer) {
 	bindUserValidation(app)
 	bindSingleHash(app)
 	bindCedulaInfoLifecycle(app, q)
+	bindNetwork(app)
 	bindCedulaLogin(app)
 	bindListGuard(app)
 	bindPasswordPrecheck(app)

@@ -28,7 +28,10 @@ import (
 type caller struct {
 	id        string
 	superuser bool
-	leader    bool
+	// leader is true for leaders and coordinators: both see census data below them.
+	leader bool
+	// coordinator also manages the subtree (roles, goals, moves).
+	coordinator bool
 	// rules is the request as the collections' rules read it (@request.*).
 	rules *core.RequestInfo
 }
@@ -45,15 +48,17 @@ func whoIs(e *core.RequestEvent) (caller, bool) {
 	if e.Auth.Collection().Name != schema.UsersCollection {
 		return caller{}, false
 	}
+	role := e.Auth.GetString("role")
 	return caller{
-		id:     e.Auth.Id,
-		leader: e.Auth.GetString("role") == schema.RoleLeader,
-		rules:  ruleRequest(e),
+		id:          e.Auth.Id,
+		leader:      role == schema.RoleLeader || role == schema.RoleCoordinator,
+		coordinator: role == schema.RoleCoordinator,
+		rules:       ruleRequest(e),
 	}, true
 }
 
-// requireLeader answers the request's caller when it is a leader or a
-// superuser, or the error to send otherwise.
+// requireLeader answers the request's caller when it is a leader, a
+// coordinator or a superuser, or the error to send otherwise.
 func requireLeader(e *core.RequestEvent) (caller, error) {
 	who, ok := whoIs(e)
 	if !ok {

@@ -17,6 +17,10 @@ const (
 	ClaimsCollection = "cedula_claims"
 	// ReferidosCollection is the view through which every user reads the people they referred: name and date only.
 	ReferidosCollection = "referidos"
+	// NetworkCollection is the referral tree's closure table: one row per
+	// (ancestor, descendant) pair, a depth-0 row per person, so "is X below Y"
+	// is one index lookup at any depth.
+	NetworkCollection = "network"
 )
 
 // Roles of a user.
@@ -25,6 +29,8 @@ const (
 	RoleMember = "member"
 	// RoleLeader also sees the census data of the people they referred.
 	RoleLeader = "leader"
+	// RoleCoordinator also manages their subtree: roles, goals and moves below them.
+	RoleCoordinator = "coordinator"
 )
 
 const (

@@ -8,6 +8,7 @@ import (
 
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/schema"
+	"github.com/padron/padron/tree"
 )
 
 func TestGenerateShapesAPyramid(t *testing.T) {
@@ -106,6 +107,12 @@ func TestSeedRecordsAreValid(t *testing.T) {
 				t.Errorf("%s %s: %v", col, r.Id, err)
 			}
 		}
+	}
+	if err := tree.Verify(app); err != nil {
+		t.Errorf("closure table: %v", err)
+	}
+	if d, err := tree.Depth(app, c.People[len(c.People)-1].ID); err != nil || d != c.People[len(c.People)-1].Depth {
+		t.Errorf("last person's depth in the closure: %d (%v), want %d", d, err, c.People[len(c.People)-1].Depth)
 	}
 	u, err := app.FindFirstRecordByData(schema.UsersCollection, "cedula", c.People[c.Member].Cedula)
 	if err != nil {

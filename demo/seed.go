@@ -14,6 +14,7 @@ import (
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/hooks"
 	"github.com/padron/padron/schema"
+	"github.com/padron/padron/tree"
 	padron "github.com/padron/padron/server"
 )
 
@@ -44,7 +45,7 @@ func SeedDir(dataDir string, c *Campaign) (time.Duration, error) {
 // (all sharing one bcrypt hash of Password) and their census records as
 // weeks of checks would have left them. Going around the record hooks
 // makes 5,000 people take about a second instead of fifteen; the rows are
-// the ones the hooks would write (TestSeedRecordsAreValid checks them
+// the ones the hooks would write (the closure table rebuilt at the end) (TestSeedRecordsAreValid checks them
 // against the collections' fields). It sets c.People[i].ID.
 func Seed(app core.App, c *Campaign) error {
 	users, err := app.FindCollectionByNameOrId(schema.UsersCollection)
@@ -113,6 +114,10 @@ func Seed(app core.App, c *Campaign) error {
 			if err := insertCensus(tx, p, parent); err != nil {
 				return err
 			}
+		}
+		// The closure table, as the registration hooks would have kept it.
+		if err := tree.Rebuild(tx); err != nil {
+			return fmt.Errorf("demo: %w", err)
 		}
 		return nil
 	})

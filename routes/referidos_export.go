@@ -4,9 +4,11 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -37,17 +39,23 @@ func bindReferidosExport(se *core.ServeEvent) {
 		if err != nil {
 			return err
 		}
-		sep := ','
-		switch s := e.Request.URL.Query().Get("sep"); s {
-		case "", ",", "comma":
-		case ";", "semicolon":
-			sep = ';' // Excel set to Spanish (Colombia) splits on semicolons
-		default:
-			return apiError(http.StatusBadRequest, "invalid_separator",
-				`El separador debe ser "comma" o "semicolon".`, nil)
+		sep, err := parseSep(e)
+		if err != nil {
+			return err
 		}
-		return exportReferidos(e, who, sep)
+		return exportReferidos(e, who, sep, "")
 	}).Bind(apis.BodyLimit(readBodyLimit))
+}
+
+// parseSep reads the CSV separator from the query (comma by default).
+func parseSep(e *core.RequestEvent) (rune, error) {
+	switch s := e.Request.URL.Query().Get("sep"); s {
+	case "", ",", "comma":
+		return ',', nil
+	case ";", "semicolon":
+		return ';', nil // Excel set to Spanish (Colombia) splits on semicolons
+	}
+	return 0, apiError(http.StatusBadRequest, "invalid_separator", `El separador debe ser "comma" o "semicolon".`, nil)
 }
 
 type exportRow struct {
@@ -63,22 +71,34 @@ type exportRow struct {
 	Mesa         string         `db:"mesa"`
 	Novedad      string         `db:"novedad"`
 	FetchedAt    types.DateTime `db:"fetched_at"`
+	// Chain is the referrers from the export's top down to the person's
+	// own referrer, " > " between names (network exports only).
+	Chain string `db:"chain"`
 }
 
 // exportReferidos streams who's referidos (as the collections' list rules
 // show them; everyone for a superuser) as CSV row by row from one query;
-// nothing is held in memory but a row.
-func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
+// nothing is held in memory but a row. With under, only the people below
+// that person, with a last column: the chain of referrers from under down.
+func exportReferidos(e *core.RequestEvent, who caller, sep rune, under string) error {
 	q, err := who.referidos(e.App)
 	if err != nil {
 		return e.InternalServerError("No pudimos exportar los referidos.", err)
 	}
 	// Every user has a cedula_info (created in the same transaction).
-	rows, err := q.Select(
+	cols := []string{
 		"users.name", "users.cedula", "users.phone", "users.created", "cedula_info.status",
 		"cedula_info.departamento", "cedula_info.municipio", "cedula_info.puesto",
-		"cedula_info.direccion", "cedula_info.mesa", "cedula_info.novedad", "cedula_info.fetched_at").
-		OrderBy("users.created", "users.id").Rows()
+		"cedula_info.direccion", "cedula_info.mesa", "cedula_info.novedad", "cedula_info.fetched_at",
+	}
+	header, filename := exportHeader, "referidos.csv"
+	if under != "" {
+		inSubtree(q, under, false)
+		cols = append(cols, chainColumn)
+		q.AndBind(dbx.Params{"chainTop": under})
+		header, filename = append(slices.Clone(exportHeader), "cadena de referidores"), "red.csv"
+	}
+	rows, err := q.Select(cols...).OrderBy("users.created", "users.id").Rows()
 	if err != nil {
 		return e.InternalServerError("No pudimos exportar los referidos.", fmt.Errorf("query export: %w", err))
 	}
@@ -86,7 +106,7 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
 
 	h := e.Response.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="referidos.csv"`)
+	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	h.Set("Cache-Control", "no-store")
 	e.Response.WriteHeader(http.StatusOK)
 
@@ -98,7 +118,7 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
 	if _, err := e.Response.Write([]byte(utf8BOM)); err != nil {
 		return nil
 	}
-	if err := w.Write(exportHeader); err != nil {
+	if err := w.Write(header); err != nil {
 		return nil
 	}
 	n := 0
@@ -109,7 +129,11 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
 			e.App.Logger().Error("export referidos: scan", "error", err)
 			break
 		}
-		if err := w.Write(r.record()); err != nil {
+		rec := r.record()
+		if under != "" {
+			rec = append(rec, cell(r.Chain))
+		}
+		if err := w.Write(rec); err != nil {
 			return nil // the client went away
 		}
 		if n++; n%exportFlushEvery == 0 {
@@ -127,6 +151,13 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
 	_ = e.Flush()
 	return nil
 }
+
+// chainColumn is the names of the person's referrers below {:chainTop}
+// (chainTop included), top first.
+const chainColumn = "(SELECT group_concat(name, ' > ') FROM (SELECT a.name AS name FROM {{network}} up " +
+	"JOIN {{users}} a ON a.id = up.ancestor WHERE up.descendant = [[users.id]] AND up.depth > 0 " +
+	"AND up.depth <= (SELECT depth FROM {{network}} WHERE ancestor = {:chainTop} AND descendant = [[users.id]]) " +
+	"ORDER BY up.depth DESC)) AS chain"
 
 func (r exportRow) record() []string {
 	return []string{

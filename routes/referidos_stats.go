@@ -62,7 +62,7 @@ func bindReferidosStats(se *core.ServeEvent) {
 		if err != nil {
 			return err
 		}
-		stats, err := referidosStats(e.App, who)
+		stats, err := referidosStats(e.App, who, "")
 		if err != nil {
 			return e.InternalServerError("No pudimos calcular las estadísticas.", err)
 		}
@@ -71,11 +71,15 @@ func bindReferidosStats(se *core.ServeEvent) {
 }
 
 // referidosStats counts who's referidos (as the collections' list rules
-// show them; everyone for a superuser) in one grouped query.
-func referidosStats(app core.App, who caller) (*ReferidosStats, error) {
+// show them; everyone for a superuser) in one grouped query; with under,
+// only those below that person in the network, with under's subtree goal.
+func referidosStats(app core.App, who caller, under string) (*ReferidosStats, error) {
 	q, err := who.referidos(app)
 	if err != nil {
 		return nil, err
+	}
+	if under != "" {
+		inSubtree(q, under, false)
 	}
 	count := "count(*) AS n"
 	if q.Info().Distinct {
@@ -107,6 +111,15 @@ func referidosStats(app core.App, who caller) (*ReferidosStats, error) {
 	}
 	out.ByDepartamento, out.ByMunicipio, out.ByPuesto = sorted(dep), sorted(mun), sorted(pue)
 
+	if under != "" {
+		node, err := app.FindRecordById(schema.UsersCollection, under)
+		if err != nil {
+			return nil, fmt.Errorf("load node %s: %w", under, err)
+		}
+		g := progress(node.GetInt("subtree_goal"), out.Total)
+		out.Goal = &g
+		return out, nil
+	}
 	if who.superuser {
 		leaders, err := leaderStats(app)
 		if err != nil {

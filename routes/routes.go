@@ -38,6 +38,10 @@ func Register(app core.App, deps Deps) error {
 		return err
 	}
 	ref := newRefresher(deps)
+	red := redAPI{now: deps.Now}
+	if red.now == nil {
+		red.now = time.Now
+	}
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		bindReferrals(se)
 		bindCensusStatus(se, deps.Worker)
@@ -46,6 +50,13 @@ func Register(app core.App, deps Deps) error {
 		bindReferidosStats(se)
 		bindReferidosExport(se)
 		bindClaims(se)
+		red.bindNodes(se)
+		red.bindStats(se)
+		red.bindRanking(se)
+		red.bindSearch(se)
+		red.bindMove(se)
+		red.bindRole(se)
+		red.bindGoals(se)
 		bindOpenAPI(se)
 		return se.Next()
 	})

@@ -88,6 +88,7 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	routes.BindReferidosLive(app)
+	routes.BindRedLive(app)
 	webapp.Serve(app, cfg.PublicDir)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

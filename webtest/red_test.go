@@ -42,7 +42,7 @@ func TestRedTreeLiveAndMove(t *testing.T) {
 	c.until("the second level", `(s) => !!document.querySelector(s)`, node(sub))
 	c.click(node(sub) + " .toggle")
 	c.until("the third level", `(s) => !!document.querySelector(s)`, node(marta))
-	c.waitText(node(sub), "No encontrada")
+	c.waitText(node(norte)+" [data-census=novedad]", "Con novedad: 1")
 	c.until("the ranking", `(id) => !!document.querySelector('[data-testid=ranking] li[data-id="' + id + '"] [data-value="3"]')`, norte)
 	mustEval(t, c, `() => { window.__sameDocument = true }`)
 
@@ -67,6 +67,7 @@ func TestRedTreeLiveAndMove(t *testing.T) {
 	c.click(node(sub) + ` button[aria-label^="Mover a"]`)
 	c.fill("parent_q", "Laura")
 	c.click(node(sub) + " .panel form button[type=submit]")
+	c.waitText(node(sub)+" .panel .search-results", "Laura Líder Sur")
 	c.clickText("Laura Líder Sur (Líder)")
 	c.waitText("[data-testid=move-confirm-text]", "4 personas en total")
 	c.waitText("[data-testid=move-confirm-text]", "bajo Laura Líder Sur")

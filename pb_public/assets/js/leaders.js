@@ -139,7 +139,9 @@ function layout(on, code) {
 /** render shows st in ui's nodes; it reads the state and never changes it. */
 export function render(st, ui, on) {
   const all = rows(st);
-  ui.summary.textContent = countSentence(all.length);
+  ui.summary.textContent = st.whole
+    ? `${all.length === 1 ? "1 persona" : `${formatNumber(all.length)} personas`} en toda tu red.`
+    : countSentence(all.length);
   ui.wholeBox.checked = st.whole;
   if (!all.length && !st.whole) {
     if (ui.content.dataset.mode !== "empty") { ui.content.dataset.mode = "empty"; replace(ui.content, noReferidos(ui.code)); }

@@ -19,8 +19,8 @@ export const CENSUS = [
 
 /** RANKINGS are the orders of the leaders' ranking and how to say a value. */
 export const RANKINGS = [
-  { id: "size", label: "Tamaño de la red", value: (v) => `${formatNumber(v)} personas` },
-  { id: "able", label: "Pueden votar", value: (v) => `${formatNumber(v)} habilitados` },
+  { id: "size", label: "Tamaño de la red", value: (v) => peopleWord(v) },
+  { id: "able", label: "Pueden votar", value: (v) => (v === 1 ? "1 habilitado" : `${formatNumber(v)} habilitados`) },
   { id: "growth", label: "Crecimiento en 7 días", value: (v) => `+${formatNumber(v)}` },
   { id: "goal", label: "Avance de la meta", value: (v) => `${formatNumber(Math.round(v * 10) / 10)} %` },
 ];

@@ -48,7 +48,7 @@ async function networkView(root) {
   let rootId = me().id;
   const summary = h("p", { class: "lead", "aria-live": "polite", "data-testid": "red-summary" });
   const tree = h("ul", { class: "tree", "data-testid": "red-tree", "aria-label": "Tu red" });
-  const rank = { by: "size", shown: RANK_PAGE, list: h("div", { "data-testid": "ranking" }), tabs: h("div", { class: "tabs", role: "group", "aria-label": "Ordenar el ranking por" }) };
+  const rank = { by: "size", shown: RANK_PAGE, list: h("div", { "data-testid": "ranking" }), tabs: h("div", { class: "tabs wrap", role: "group", "aria-label": "Ordenar el ranking por" }) };
 
   // ------------------------------------------------------------ nodes
 
@@ -84,7 +84,7 @@ async function networkView(root) {
       h("p", { class: "node-counts", "data-testid": "node-counts" },
         h("span", { "data-direct": String(n.direct_count) }, n.direct_count === 1 ? "1 directo" : `${formatNumber(n.direct_count)} directos`),
         " · ", h("span", { "data-subtree": String(n.subtree_count) }, `${peopleWord(n.subtree_count)} en su red`), grow),
-      censusChips(n.census),
+      n.subtree_count ? censusChips(n.census) : null,
       h("div", { class: "goals" },
         goalBar("Referidos", n.direct_count, n.referral_goal),
         goalBar("Red", n.subtree_count, n.subtree_goal)),
@@ -100,7 +100,7 @@ async function networkView(root) {
       const to = n.role === "member" ? "leader" : "member";
       const b = h("button", { type: "button", class: "btn small", onClick: () => setRole(v, to, b) },
         to === "leader" ? "Hacer líder" : "Quitar liderazgo");
-      b.setAttribute("aria-label", `${to === "leader" ? "Hacer líder a" : "Quitar el liderazgo a"} ${n.name}`);
+      b.setAttribute("aria-label", `${to === "leader" ? "Hacer líder a" : "Quitar liderazgo a"} ${n.name}`);
       btns.push(b);
     }
     btns.push(h("button", { type: "button", class: "btn small", "aria-label": `Metas de ${n.name}`, onClick: () => showGoals(v) }, "Metas"));
@@ -321,7 +321,8 @@ async function networkView(root) {
       h("ol", { class: "ranking", "aria-label": `Líderes por ${how.label.toLowerCase()}` }, res.items.map((n, i) =>
         h("li", { "data-id": n.id },
           h("span", { class: "rank-pos", "aria-hidden": "true" }, `${i + 1}.`),
-          h("span", { class: "rank-name" }, n.name, h("span", { class: "hint" }, ` · ${ROLES[n.role] || n.role} · ${peopleWord(n.subtree_count)}`)),
+          h("span", { class: "rank-name" }, n.name, h("span", { class: "hint" },
+            ` · ${ROLES[n.role] || n.role}${rank.by === "size" ? "" : ` · ${peopleWord(n.subtree_count)}`}`)),
           h("strong", { class: "rank-value", "data-value": String(n.value) }, how.value(n.value))))),
       res.totalItems > res.items.length ? h("div", { class: "more" }, h("button", {
         type: "button", class: "btn secondary small", onClick: () => { rank.shown += RANK_PAGE; loadRanking(); },
@@ -385,7 +386,7 @@ async function networkView(root) {
 
   root.append(title("La red"), summary, searchForm,
     h("section", { class: "card tree-card", "aria-labelledby": "tree-h" }, h("h2", { id: "tree-h" }, "Tu red, rama por rama"), tree),
-    h("section", { class: "card", "aria-labelledby": "rank-h" }, h("h2", { id: "rank-h" }, "Ranking de líderes"), rank.tabs, rank.list));
+    h("section", { class: "card rank-card", "aria-labelledby": "rank-h" }, h("h2", { id: "rank-h" }, "Ranking de líderes"), rank.tabs, rank.list));
   const offs = [await subscribeTopic("red", onEvent), await onReconnect(refreshAll)];
   try {
     await loadTop();

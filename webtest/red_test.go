@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/demo"
 )
 
 // TestRedTreeLiveAndMove: a coordinator opens /red, expands two branches,
@@ -133,4 +134,43 @@ func TestRedTreeLiveAndMove(t *testing.T) {
 	r.screenshot("referidos-toda-la-red", 1280)
 	r.axe("referidos-toda-la-red")
 	r.checkClean()
+}
+
+// TestRedOnTheDemoCampaign: /red over the demo's campaign (padron demo's
+// own seeding), as its root coordinator and one of its leaders, at both
+// widths: the tree and the ranking read well with real volumes, and axe
+// finds nothing serious.
+func TestRedOnTheDemoCampaign(t *testing.T) {
+	e := newEnv(t)
+	camp, err := demo.Generate(demo.Options{People: 1500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(e.app, camp); err != nil {
+		t.Fatal(err)
+	}
+	first := camp.People[1].ID // the first zone's coordinator
+	for _, width := range []int{390, 1280} {
+		c := open(t, e.srv.URL, "", width)
+		c.login(camp.People[camp.Coordinator].Cedula, demo.Password, true)
+		c.nav("/red")
+		c.waitText("[data-testid=red-summary]", "1.499 personas en tu red, en 7 niveles")
+		c.until("ten leaders ranked", `() => document.querySelectorAll("[data-testid=ranking] li").length === 10`)
+		c.click(fmt.Sprintf(`li[data-id="%s"] > .node-card .toggle`, first))
+		c.until("the zone's leaders", `(id) => document.querySelectorAll('#rama-' + id + ' > li').length > 0`, first)
+		c.screenshot("red-demo-coordinador", width)
+		c.axe(fmt.Sprintf("red-demo-coordinador-%d", width))
+		c.checkClean()
+		if width != 390 {
+			continue // TestRedTreeLiveAndMove covers a leader at both widths
+		}
+
+		l := open(t, e.srv.URL, "", width)
+		l.login(camp.People[camp.Leader].Cedula, demo.Password, true)
+		l.nav("/red")
+		l.until("the leader's branches", `(id) => document.querySelectorAll('#rama-' + id + ' > li').length > 0`, camp.People[camp.Leader].ID)
+		l.screenshot("red-demo-lider", width)
+		l.axe(fmt.Sprintf("red-demo-lider-%d", width))
+		l.checkClean()
+	}
 }

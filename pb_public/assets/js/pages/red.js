@@ -112,7 +112,8 @@ async function networkView(root) {
     v.open = true;
     v.kids.hidden = false;
     drawCard(v);
-    if (!v.page) await loadChildren(v, 1);
+    // A closed branch missed its live updates: fetch it afresh.
+    await (v.page ? reloadChildren(v) : loadChildren(v, 1));
   }
 
   function close(v) {

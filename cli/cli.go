@@ -1,5 +1,6 @@
 // Package cli adds Padrón's own commands to the PocketBase binary: census
 // lookups and parsing from the command line, the fake registrar for demos,
+// a whole demo campaign served against the fakes,
 // so an operator can check the scraper without the server, and the
 // whole-server benchmark.
 package cli
@@ -60,8 +61,8 @@ func (e *Exit) track(cmd *cobra.Command) *cobra.Command {
 	return cmd
 }
 
-// Register adds `census lookup`, `census parse`, `fake-registrar` and
-// `bench` to root. cfg must be bound to root's persistent flags (config.Config.Bind):
+// Register adds `census lookup`, `census parse`, `fake-registrar`,
+// `bench` and `demo` to root. cfg must be bound to root's persistent flags (config.Config.Bind):
 // the commands read it when they run, after flag parsing. The returned Exit
 // carries the command's exit code out of PocketBase's Start.
 func Register(root *cobra.Command, cfg *config.Config) *Exit {
@@ -76,7 +77,9 @@ func Register(root *cobra.Command, cfg *config.Config) *Exit {
 	fake.Annotations = standalone
 	bench := exit.track(newBenchCmd(cfg))
 	bench.Annotations = standalone
-	root.AddCommand(census, fake, bench)
+	demo := exit.track(newDemoCmd(cfg))
+	demo.Annotations = standalone
+	root.AddCommand(census, fake, bench, demo)
 	return exit
 }
 

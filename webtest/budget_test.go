@@ -22,7 +22,7 @@ func TestPageWeight(t *testing.T) {
 		who  *apptest.Person
 	}{
 		{"/ingreso", nil}, {"/registro?ref=" + e.cast.LeaderA.ReferralCode, nil}, {"/reclamo?cedula=20000001", nil}, {"/politica-de-datos", nil},
-		{"/inicio", &e.cast.MemberA}, {"/perfil", &e.cast.MemberA}, {"/referidos", &e.cast.LeaderA},
+		{"/inicio", &e.cast.MemberA}, {"/perfil", &e.cast.MemberA}, {"/referidos", &e.cast.LeaderA}, {"/red", &e.cast.LeaderA},
 	} {
 		tb := open(t, e.srv.URL, "", 390)
 		if p.who != nil {

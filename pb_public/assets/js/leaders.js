@@ -23,6 +23,7 @@ export function newState() {
     expanded: new Set(), // user ids whose detail row is open
     selected: new Set(), // user ids ticked for a bulk refresh
     includeFinal: false, // a bulk refresh re-checks settled answers too
+    whole: false, // the whole network below, not only the direct referidos
   };
 }
 
@@ -63,6 +64,7 @@ export const change = {
   select(st, id, on) { toggle(st.selected, id, on); },
   selectVisible(st, on) { for (const r of visible(st)) toggle(st.selected, r.user.id, on); },
   includeFinal(st, on) { st.includeFinal = on; },
+  whole(st, on) { st.whole = on; st.shown = PAGE; },
   queued(st) { st.selected.clear(); },
 
   /** loaded replaces the rows with a fresh fetch; newer realtime records win. */
@@ -75,7 +77,7 @@ export const change = {
   },
   /** userEvent applies a realtime event on users (anyone's: only ours stay). */
   userEvent(st, { action, record: u }, meId) {
-    if (action === "delete" || u.referred_by !== meId) { st.users.delete(u.id); st.infos.delete(u.id); prune(st); }
+    if (action === "delete" || (st.whole ? u.id === meId : u.referred_by !== meId)) { st.users.delete(u.id); st.infos.delete(u.id); prune(st); }
     else if (newer(u, st.users.get(u.id))) st.users.set(u.id, u);
   },
   /** infoEvent applies a realtime event on cedula_info. */
@@ -112,6 +114,9 @@ function layout(on, code) {
   ui.finalBox = h("input", {
     type: "checkbox", id: "include-final", onChange: () => on.change(change.includeFinal, ui.finalBox.checked),
   });
+  ui.wholeBox = h("input", {
+    type: "checkbox", id: "whole-network", "data-testid": "whole-network", onChange: () => on.whole(ui.wholeBox.checked),
+  });
   const csvBtn = h("button", { type: "button", class: "btn secondary", onClick: () => on.csv(csvBtn) }, "Descargar CSV");
   ui.thead = h("thead", {});
   ui.tbody = h("tbody", {});
@@ -123,6 +128,7 @@ function layout(on, code) {
       h("div", { class: "check-inline" }, ui.selectAll, h("label", { for: "select-all" }, "Todos")),
       ui.bulkBtn,
       h("div", { class: "check-inline" }, ui.finalBox, h("label", { for: "include-final" }, "Incluir ya verificados")),
+      h("div", { class: "check-inline" }, ui.wholeBox, h("label", { for: "whole-network" }, "Toda la red")),
       csvBtn),
     h("div", { class: "table-wrap" }, h("table", { class: "grid", "data-testid": "referidos-table" },
       h("caption", { class: "visually-hidden" }, "Tus referidos y su estado en el censo"), ui.thead, ui.tbody)),
@@ -133,8 +139,11 @@ function layout(on, code) {
 /** render shows st in ui's nodes; it reads the state and never changes it. */
 export function render(st, ui, on) {
   const all = rows(st);
-  ui.summary.textContent = countSentence(all.length);
-  if (!all.length) {
+  ui.summary.textContent = st.whole
+    ? `${all.length === 1 ? "1 persona" : `${formatNumber(all.length)} personas`} en toda tu red.`
+    : countSentence(all.length);
+  ui.wholeBox.checked = st.whole;
+  if (!all.length && !st.whole) {
     if (ui.content.dataset.mode !== "empty") { ui.content.dataset.mode = "empty"; replace(ui.content, noReferidos(ui.code)); }
     return;
   }
@@ -167,6 +176,7 @@ function header(st, on) {
   return h("tr", {},
     h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Seleccionar")),
     th("name", "Nombre"), th("cedula", "Cédula"), h("th", { scope: "col" }, "Celular"), th("created", "Registro"),
+    st.whole ? h("th", { scope: "col" }, "Referido por") : null,
     th("status", "Estado"), th("place", "Puesto / mesa"), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Acciones")));
 }
 
@@ -193,6 +203,7 @@ function rowNodes({ user, info }, st, on) {
     h("td", { "data-label": "Cédula", class: "nowrap" }, formatCedula(user.cedula)),
     h("td", { "data-label": "Celular", class: "nowrap" }, h("a", { href: `tel:+57${user.phone}` }, formatPhone(user.phone))),
     h("td", { "data-label": "Registro", class: "nowrap" }, formatDate(user.created)),
+    st.whole ? h("td", { "data-label": "Referido por", "data-testid": "referrer" }, referrerName(st, user)) : null,
     h("td", { "data-label": "Estado" }, badge(info?.status)),
     h("td", { "data-label": "Puesto / mesa" }, place),
     h("td", { class: "row-actions" }, refresh, toggleBtn));
@@ -203,7 +214,13 @@ function rowNodes({ user, info }, st, on) {
   pairs.push(["Qué significa", statusInfo(info?.status).text]);
   pairs.push(["Qué pasó", errorWords(info)]);
   pairs.push(["Verificado", info?.fetched_at ? `${ago(info.fetched_at)} (${formatDateTime(info.fetched_at)})` : "aún no"]);
-  return [tr, h("tr", { class: "detail", id: detailId }, h("td", { colspan: "8" }, facts(pairs)))];
+  return [tr, h("tr", { class: "detail", id: detailId }, h("td", { colspan: st.whole ? "9" : "8" }, facts(pairs)))];
+}
+
+/** referrerName is who referred user, in the whole-network table. */
+function referrerName(st, user) {
+  if (user.referred_by === st.meId) return "Tú";
+  return st.users.get(user.referred_by)?.name || "";
 }
 
 /** stats is where the referidos with a confirmed place vote, top ten by municipio and by puesto. */
@@ -233,9 +250,11 @@ function stats(all) {
 export async function leaderView(root) {
   const meId = me().id;
   const st = newState();
+  st.meId = meId;
   const on = {
     change(fn, ...args) { fn(st, ...args); draw(); },
     refreshOne, bulk, csv,
+    whole(on) { change.whole(st, on); draw(); load(); },
   };
   const ui = layout(on, me().referral_code);
   const draw = () => render(st, ui, on);
@@ -272,7 +291,7 @@ export async function leaderView(root) {
   function csv(btn) {
     return busy(btn, "Preparando…", async () => {
       try {
-        const res = await fetch("/api/referidos/export.csv?sep=semicolon", { headers: { Authorization: pb.authStore.token } });
+        const res = await fetch(st.whole ? "/api/red/nodes/me/export.csv?sep=semicolon" : "/api/referidos/export.csv?sep=semicolon", { headers: { Authorization: pb.authStore.token } });
         if (!res.ok) throw Object.assign(new Error("export"), { status: res.status, response: await res.json().catch(() => ({})) });
         const url = URL.createObjectURL(await res.blob());
         const a = h("a", { href: url, download: `referidos-${new Date().toISOString().slice(0, 10)}.csv`, class: "visually-hidden" }, "csv");
@@ -286,12 +305,15 @@ export async function leaderView(root) {
     });
   }
 
+  let loads = 0;
   async function load() {
+    const my = ++loads;
     try {
       const [us, is] = await Promise.all([
-        pb.collection("users").getFullList({ filter: pb.filter("referred_by = {:id}", { id: meId }), sort: "-created", batch: 1000 }),
-        pb.collection("cedula_info").getFullList({ filter: pb.filter("user.referred_by = {:id}", { id: meId }), batch: 1000 }),
+        pb.collection("users").getFullList({ filter: pb.filter(st.whole ? "id != {:id}" : "referred_by = {:id}", { id: meId }), sort: "-created", batch: 1000 }),
+        pb.collection("cedula_info").getFullList({ filter: pb.filter(st.whole ? "user != {:id}" : "user.referred_by = {:id}", { id: meId }), batch: 1000 }),
       ]);
+      if (my !== loads) return; // the switch changed meanwhile
       change.loaded(st, us, is);
       schedule();
     } catch (err) {

@@ -94,6 +94,22 @@ export async function subscribe(collection, topic, fn) {
   return () => { if (!done) { done = true; Promise.resolve(off()).catch(() => {}); } };
 }
 
+/**
+ * subscribeTopic is subscribe for a custom realtime topic (such as "red"),
+ * which belongs to no collection; fn receives the event's parsed data.
+ */
+export async function subscribeTopic(topic, fn) {
+  let off;
+  try {
+    off = await pb.realtime.subscribe(topic, fn);
+  } catch {
+    off = () => pb.realtime.unsubscribe(topic);
+    if (!pb.realtime.isConnected) retry();
+  }
+  let done = false;
+  return () => { if (!done) { done = true; Promise.resolve(off()).catch(() => {}); } };
+}
+
 /** resetLive forgets the connection state after a logout (the SDK closes
  * the connection when its last subscription goes). */
 export function resetLive() {

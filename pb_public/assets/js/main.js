@@ -1,7 +1,7 @@
 // The app's entry: a small History-API router, the navigation bar and the
 // session check on every visit.
 import { h, replace } from "./dom.js";
-import { pb, loggedIn, isSuperuser, refresh, logout } from "./session.js";
+import { pb, loggedIn, isSuperuser, isLeader, refresh, logout } from "./session.js";
 import { resetLive } from "./live.js";
 import registro from "./pages/registro.js";
 import reclamo from "./pages/reclamo.js";
@@ -9,6 +9,7 @@ import ingreso from "./pages/ingreso.js";
 import inicio from "./pages/inicio.js";
 import perfil from "./pages/perfil.js";
 import referidos from "./pages/referidos.js";
+import red from "./pages/red.js";
 import politica from "./pages/politica.js";
 import notFound from "./pages/notfound.js";
 
@@ -19,6 +20,7 @@ const routes = {
   "/inicio": { render: inicio, auth: true },
   "/perfil": { render: perfil, auth: true },
   "/referidos": { render: referidos, auth: true },
+  "/red": { render: red, auth: true, class: "red" },
   "/politica-de-datos": { render: politica },
 };
 
@@ -39,6 +41,7 @@ function renderNav(path) {
   const items = [];
   if (loggedIn()) {
     items.push(link("/inicio", "Inicio"), link("/referidos", "Referidos"));
+    if (isLeader()) items.push(link("/red", "Red"));
     if (!isSuperuser()) items.push(link("/perfil", "Perfil"));
     if (isSuperuser()) items.push(h("a", { href: "/_/" }, "Administración"));
     items.push(h("button", {
@@ -72,7 +75,7 @@ async function show(focus) {
   document.body.dataset.ready = "";
   const params = new URLSearchParams(location.search);
   const render = route ? route.render : notFound;
-  const container = h("div", { class: "page" });
+  const container = h("div", { class: route?.class ? `page ${route.class}` : "page" });
   replace(main, container);
   try {
     const c = await render(container, { navigate, params, path });

@@ -47,7 +47,9 @@ pb.autoCancellation(false);
 export const me = () => pb.authStore.record;
 export const loggedIn = () => pb.authStore.isValid;
 export const isSuperuser = () => pb.authStore.isValid && pb.authStore.isSuperuser;
-export const isLeader = () => loggedIn() && !isSuperuser() && me()?.role === "leader";
+/** isLeader: leaders and coordinators (who are leaders of their subtree too). */
+export const isLeader = () => loggedIn() && !isSuperuser() && ["leader", "coordinator"].includes(me()?.role);
+export const isCoordinator = () => loggedIn() && !isSuperuser() && me()?.role === "coordinator";
 
 /** login signs in with a cédula (or a superuser's email) and password. */
 export async function login(identity, password, remember) {

@@ -8,6 +8,9 @@ import { statusInfo, placeLine, STATUS } from "../census.js";
 import { firstName, formatNumber } from "../format.js";
 import { referralLink, goalPercent } from "../referral.js";
 import { qrCode } from "../qr.js";
+import { api, levelsList } from "../red.js";
+import { isLeader } from "../session.js";
+import { subscribeTopic, onReconnect } from "../live.js";
 
 export default async function inicio(root) {
   if (isSuperuser()) {
@@ -59,12 +62,28 @@ export default async function inicio(root) {
     replace(statusP, badge(s), " ", s === STATUS.ACTIVE ? placeLine(info) : statusInfo(s).text);
   }
 
+  // The whole network below the person, per level, live.
+  const network = h("section", { class: "card", "aria-labelledby": "red-h", "data-testid": "my-network" });
+  async function loadNetwork() {
+    try {
+      const n = await api.node("me");
+      replace(network, h("h2", { id: "red-h" }, "Tu red"),
+        h("p", { class: "big" }, h("strong", { "data-testid": "network-count" }, formatNumber(n.subtree_count)),
+          n.subtree_count === 1 ? " persona en total" : " personas en total"),
+        n.subtree_count ? levelsList(n.levels) : h("p", {}, "Incluye a tus referidos y a quienes ellos inviten."),
+        isLeader() ? h("p", {}, h("a", { href: "/red" }, "Ver la red completa")) : null);
+    } catch { network.hidden = true; }
+  }
+
   root.classList.add("two-col");
-  root.append(heading, census, progress, share);
+  root.append(heading, census, progress, network, share);
   renderCensus(null);
-  return watchOwn({
+  const netOffs = [await subscribeTopic("red", loadNetwork), await onReconnect(loadNetwork)];
+  await loadNetwork();
+  const stopOwn = await watchOwn({
     onInfo: renderCensus,
     onUser: (u) => { goal = u.referral_goal; heading.textContent = `Hola, ${firstName(u.name)}`; renderProgress(); },
     onReferidos: (n) => { count = n; renderProgress(); },
   });
+  return () => { netOffs.forEach((o) => o()); if (typeof stopOwn === "function") stopOwn(); };
 }

@@ -1,0 +1,176 @@
+package webtest_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/demo"
+)
+
+// TestRedTreeLiveAndMove: a coordinator opens /red, expands two branches,
+// and watches a registration three levels below appear in the tree, the
+// counts above it and the ranking, without reloading; finds a person by
+// cédula; moves a branch after a confirmation that says how many people
+// move; the page passes axe at 390 and 1280 px, for a coordinator and a
+// leader. A member reads their network per level on Inicio, and a leader
+// switches /referidos to the whole network with its referrer column.
+func TestRedTreeLiveAndMove(t *testing.T) {
+	e := newEnv(t)
+	coord := e.addUser(t, "Carmen Coordinadora", "50000001", "coordinator", "")
+	norte := e.addUser(t, "Luis Líder Norte", "50000002", "leader", coord)
+	sur := e.addUser(t, "Laura Líder Sur", "50000003", "leader", coord)
+	sub := e.addUser(t, "Sergio Sublíder", "50000004", "leader", norte)
+	marta := e.addUser(t, "Marta Miembro", "50000005", "member", sub)
+	e.addUser(t, "Mario Miembro Sur", "50000006", "member", sur)
+	e.addUser(t, "Pía Prima", "50000007", "member", marta)
+	e.setInfo(t, marta, map[string]any{"status": "active", "departamento": "HUILA", "municipio": "NEIVA", "puesto": "COLEGIO SANTA LIBRADA", "mesa": "4"})
+	e.setInfo(t, sub, map[string]any{"status": "not_found"})
+	e.setInfo(t, sur, map[string]any{"status": "error", "error_message": "transient"})
+	subRec, err := e.app.FindRecordById("users", sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := func(id string) string { return fmt.Sprintf(`li[data-id="%s"] > .node-card`, id) }
+
+	c := open(t, e.srv.URL, "", 1280)
+	c.login("50000001", apptest.Password, true)
+	c.nav("/red")
+	c.waitText("[data-testid=red-summary]", "6 personas en tu red")
+	c.until("the first level", `(s) => !!document.querySelector(s)`, node(norte))
+	c.click(node(norte) + " .toggle")
+	c.until("the second level", `(s) => !!document.querySelector(s)`, node(sub))
+	c.click(node(sub) + " .toggle")
+	c.until("the third level", `(s) => !!document.querySelector(s)`, node(marta))
+	c.waitText(node(norte)+" [data-census=novedad]", "Con novedad: 1")
+	c.until("the ranking", `(id) => !!document.querySelector('[data-testid=ranking] li[data-id="' + id + '"] [data-value="3"]')`, norte)
+	mustEval(t, c, `() => { window.__sameDocument = true }`)
+
+	// A registration three levels below the coordinator.
+	registerWithLink(t, e, "Nicolás Tercer Nivel", "50000009", subRec.GetString("referral_code"))
+	c.waitText(fmt.Sprintf(`#rama-%s`, sub), "Nicolás Tercer Nivel")
+	c.until("the branch's new total", `(s) => !!document.querySelector(s)`, node(norte)+` [data-subtree="4"]`)
+	c.waitText("[data-testid=red-summary]", "7 personas en tu red")
+	c.until("the ranking's new value", `(id) => !!document.querySelector('[data-testid=ranking] li[data-id="' + id + '"] [data-value="4"]')`, norte)
+	mustEval(t, c, `() => { if (!window.__sameDocument) throw new Error("the page reloaded") }`)
+
+	// Search by cédula jumps to the person's place.
+	c.fill("q", "50000007")
+	c.click("form.search-form.card button[type=submit]")
+	c.waitText("[data-testid=search-results]", "Pía Prima")
+	c.clickText("Pía Prima (Miembro)")
+	c.until("the person's place", `() => document.activeElement?.classList.contains("found") && document.activeElement.innerText.includes("Pía Prima")`)
+	c.screenshot("red-coordinador", 1280)
+	c.axe("red-coordinador")
+
+	// Move Sergio's branch (Sergio, Marta, Pía, Nicolás) under Laura.
+	c.click(node(sub) + ` button[aria-label^="Mover a"]`)
+	c.fill("parent_q", "Laura")
+	c.click(node(sub) + " .panel form button[type=submit]")
+	c.waitText(node(sub)+" .panel .search-results", "Laura Líder Sur")
+	c.clickText("Laura Líder Sur (Líder)")
+	c.waitText("[data-testid=move-confirm-text]", "4 personas en total")
+	c.waitText("[data-testid=move-confirm-text]", "bajo Laura Líder Sur")
+	c.screenshot("red-mover", 1280)
+	c.axe("red-mover")
+	c.click("[data-testid=confirm-move]")
+	c.until("the move in the tree", `(s) => !!document.querySelector(s)`, node(sur)+` [data-subtree="5"]`)
+	c.until("the old branch emptied", `(s) => !!document.querySelector(s)`, node(norte)+` [data-subtree="0"]`)
+	if got, err := e.app.FindRecordById("users", sub); err != nil || got.GetString("referred_by") != sur {
+		t.Fatalf("Sergio's referrer after the move: %v (%v), want Laura", got.GetString("referred_by"), err)
+	}
+	c.until("the ranking after the move", `(id) => !!document.querySelector('[data-testid=ranking] li[data-id="' + id + '"] [data-value="5"]')`, sur)
+	c.checkClean()
+
+	// A phone: the coordinator's tree, opened down one branch.
+	p := open(t, e.srv.URL, "", 390)
+	p.login("50000001", apptest.Password, true)
+	p.nav("/red")
+	p.until("the first level", `(s) => !!document.querySelector(s)`, node(sur))
+	p.click(node(sur) + " .toggle")
+	p.until("the moved branch", `(s) => !!document.querySelector(s)`, node(sub))
+	p.click(node(sub) + ` button[aria-label^="Metas de"]`)
+	p.until("the goals form", `() => !!document.querySelector("[name=subtree_goal]")`)
+	p.screenshot("red-coordinador", 390)
+	p.axe("red-coordinador-390")
+	p.checkClean()
+
+	// A leader sees their own subtree, without a coordinator's tools.
+	for _, width := range []int{390, 1280} {
+		l := open(t, e.srv.URL, "", width)
+		l.login("50000003", apptest.Password, true)
+		l.nav("/red")
+		l.waitText("[data-testid=red-summary]", "5 personas en tu red")
+		l.until("the leader's ranking", `(id) => !!document.querySelector('[data-testid=ranking] li[data-id="' + id + '"]')`, sub)
+		if n := mustEval(t, l, `() => document.querySelectorAll(".node-actions").length`).Int(); n != 0 {
+			t.Errorf("a leader sees %d nodes with a coordinator's tools", n)
+		}
+		if body := l.text("main"); strings.Contains(body, "Luis Líder Norte") {
+			t.Errorf("a leader sees a sibling branch or above themselves:\n%s", body)
+		}
+		l.screenshot("red-lider", width)
+		l.axe(fmt.Sprintf("red-lider-%d", width))
+		l.checkClean()
+	}
+
+	// A member's network on Inicio, per level.
+	m := open(t, e.srv.URL, "", 390)
+	m.login("50000005", apptest.Password, true)
+	m.waitText("[data-testid=my-network]", "Nivel 1 (tus referidos)")
+	m.waitText("[data-testid=network-count]", "1")
+	m.screenshot("inicio-miembro-red", 390)
+	m.axe("inicio-miembro-red")
+
+	// The whole network on /referidos, with each person's referrer.
+	r := open(t, e.srv.URL, "", 1280)
+	r.login("50000003", apptest.Password, true)
+	r.nav("/referidos")
+	r.waitText("[data-testid=referidos-table]", "Mario Miembro Sur")
+	r.click("[data-testid=whole-network]")
+	r.until("Marta's referrer", `() => [...document.querySelectorAll("[data-testid=referidos-table] tbody tr")].some((tr) =>
+		tr.innerText.includes("Marta Miembro") && tr.querySelector("[data-testid=referrer]")?.innerText === "Sergio Sublíder")`)
+	r.waitText("[data-testid=referidos-table] thead", "Referido por")
+	r.screenshot("referidos-toda-la-red", 1280)
+	r.axe("referidos-toda-la-red")
+	r.checkClean()
+}
+
+// TestRedOnTheDemoCampaign: /red over the demo's campaign (padron demo's
+// own seeding), as its root coordinator and one of its leaders, at both
+// widths: the tree and the ranking read well with real volumes, and axe
+// finds nothing serious.
+func TestRedOnTheDemoCampaign(t *testing.T) {
+	e := newEnv(t)
+	camp, err := demo.Generate(demo.Options{People: 1500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(e.app, camp); err != nil {
+		t.Fatal(err)
+	}
+	first := camp.People[1].ID // the first zone's coordinator
+	for _, width := range []int{390, 1280} {
+		c := open(t, e.srv.URL, "", width)
+		c.login(camp.People[camp.Coordinator].Cedula, demo.Password, true)
+		c.nav("/red")
+		c.waitText("[data-testid=red-summary]", "1.499 personas en tu red, en 7 niveles")
+		c.until("ten leaders ranked", `() => document.querySelectorAll("[data-testid=ranking] li").length === 10`)
+		c.click(fmt.Sprintf(`li[data-id="%s"] > .node-card .toggle`, first))
+		c.until("the zone's leaders", `(id) => document.querySelectorAll('#rama-' + id + ' > li').length > 0`, first)
+		c.screenshot("red-demo-coordinador", width)
+		c.axe(fmt.Sprintf("red-demo-coordinador-%d", width))
+		c.checkClean()
+		if width != 390 {
+			continue // TestRedTreeLiveAndMove covers a leader at both widths
+		}
+
+		l := open(t, e.srv.URL, "", width)
+		l.login(camp.People[camp.Leader].Cedula, demo.Password, true)
+		l.nav("/red")
+		l.until("the leader's branches", `(id) => document.querySelectorAll('#rama-' + id + ' > li').length > 0`, camp.People[camp.Leader].ID)
+		l.screenshot("red-demo-lider", width)
+		l.axe(fmt.Sprintf("red-demo-lider-%d", width))
+		l.checkClean()
+	}
+}

@@ -1,7 +1,7 @@
 // Package cli adds Padrón's own commands to the PocketBase binary: census
 // lookups and parsing from the command line, the fake registrar for demos,
-// so an operator can check the scraper without the server, and the
-// whole-server benchmark.
+// so an operator can check the scraper without the server, the
+// whole-server benchmark, and restoring a backup with no server running.
 package cli
 
 import (
@@ -60,8 +60,8 @@ func (e *Exit) track(cmd *cobra.Command) *cobra.Command {
 	return cmd
 }
 
-// Register adds `census lookup`, `census parse`, `fake-registrar` and
-// `bench` to root. cfg must be bound to root's persistent flags (config.Config.Bind):
+// Register adds `census lookup`, `census parse`, `fake-registrar`,
+// `bench` and `restore` to root. cfg must be bound to root's persistent flags (config.Config.Bind):
 // the commands read it when they run, after flag parsing. The returned Exit
 // carries the command's exit code out of PocketBase's Start.
 func Register(root *cobra.Command, cfg *config.Config) *Exit {
@@ -76,7 +76,9 @@ func Register(root *cobra.Command, cfg *config.Config) *Exit {
 	fake.Annotations = standalone
 	bench := exit.track(newBenchCmd(cfg))
 	bench.Annotations = standalone
-	root.AddCommand(census, fake, bench)
+	restore := exit.track(newRestoreCmd())
+	restore.Annotations = standalone
+	root.AddCommand(census, fake, bench, restore)
 	return exit
 }
 

@@ -179,6 +179,13 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 	// The backup, while 50 more register.
 	regDone := make(chan error, 1)
 	go func() { regDone <- registerAll(a.base, people[first:]) }()
+	waitFor(t, time.Minute, "some of the 50 registered before the backup starts", func() bool {
+		total := 0
+		for _, n := range a.queue(token) {
+			total += n
+		}
+		return total >= first+10
+	})
 	status, out := a.post(token, "/api/backups", `{"name":"busy.zip"}`)
 	if status != http.StatusNoContent {
 		t.Fatalf("POST /api/backups: HTTP %d %s", status, out)
@@ -211,8 +218,8 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 	if err := json.Unmarshal(outJSON, &sum); err != nil {
 		t.Fatal(err)
 	}
-	if sum.Users < first || sum.Users > first+during || sum.UsersWithoutCensus != 0 || sum.InFlight < 1 {
-		t.Fatalf("restored %+v: want %d to %d users, each with cedula_info, some checks in flight", sum, first, first+during)
+	if sum.Users < first+10 || sum.Users > first+during || sum.UsersWithoutCensus != 0 || sum.InFlight < 1 {
+		t.Fatalf("restored %+v: want %d to %d users, each with cedula_info, some checks in flight", sum, first+10, first+during)
 	}
 	// A second restore into the same directory is refused.
 	again := exec.Command(bin, "restore", zip, "--dir", b.dir)
@@ -234,13 +241,20 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 		t.Fatalf("in-flight users %v (%v), want %d", inFlight, err, sum.InFlight)
 	}
 
+	// The site answers at once now: what is measured is that every check
+	// finishes, not how slowly.
+	for _, p := range people {
+		reg.SetFixture(fakeregistrar.Fixture{Cedula: p.cedula, Case: fakeregistrar.CaseFound})
+	}
 	b.start()
 	defer b.stop()
 	token = b.superToken()
+	started := time.Now()
 	waitFor(t, 5*time.Minute, "every restored check final", func() bool {
 		q := b.queue(token)
 		return q["active"] == sum.Users && q["pending"] == 0 && q["processing"] == 0
 	})
+	t.Logf("restored server: %d checks final %v after its start", sum.Users, time.Since(started).Round(time.Second))
 
 	var users struct {
 		Items []struct{ ID, Cedula string }

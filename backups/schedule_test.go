@@ -8,9 +8,9 @@ import (
 	_ "time/tzdata" // America/Bogota without the system's zone files
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/cron"
 
-	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/backups"
 )
 
@@ -40,7 +40,10 @@ func (w *warnings) take() []string {
 // applied quietly, off turns them off with a warning.
 func TestApplyAtEveryStart(t *testing.T) {
 	t.Parallel()
-	app := apptest.NewBareApp(t)
+	app, err := tests.NewTestApp(t.TempDir()) // a data dir no server has served
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer app.Cleanup()
 	var w warnings
 	reload := func() core.BackupsConfig {

@@ -40,8 +40,8 @@ func Apply(app core.App, cfg Config, warn func(core.App, string)) error {
 	if cur.Cron == cron && (cron == "" || cur.CronMaxKeep == cfg.Keep) {
 		return nil
 	}
-	if cur.Cron != "" && cur.Cron != cron {
-		warn(app, fmt.Sprintf("backup schedule %q from the dashboard replaced by %q (PADRON_BACKUP_CRON): change the setting, not the dashboard", cur.Cron, cfg.Cron))
+	if cur.Cron != "" && cron != "" && cur.Cron != cron {
+		warn(app, fmt.Sprintf("backup schedule changed from %q to %q by PADRON_BACKUP_CRON: a schedule changed in the dashboard lasts only until the next start", cur.Cron, cfg.Cron))
 	}
 	s, err := app.Settings().Clone()
 	if err != nil {

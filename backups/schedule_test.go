@@ -67,9 +67,9 @@ func TestApplyAtEveryStart(t *testing.T) {
 	}{
 		{name: "first start", cfg: backups.Config{}, cron: "0 8 * * *", keep: 14},
 		{name: "restart", cfg: backups.Config{Cron: backups.CronDefault, Keep: backups.KeepDefault}, cron: "0 8 * * *", keep: 14},
-		{name: "dashboard changed", dashboard: "30 2 * * *", cfg: backups.Config{}, cron: "0 8 * * *", keep: 14, warn: `"30 2 * * *" from the dashboard replaced`},
+		{name: "dashboard changed", dashboard: "30 2 * * *", cfg: backups.Config{}, cron: "0 8 * * *", keep: 14, warn: `changed from "30 2 * * *" to "0 8 * * *"`},
 		{name: "more kept", cfg: backups.Config{Keep: 30}, cron: "0 8 * * *", keep: 30},
-		{name: "hourly", cfg: backups.Config{Cron: "0 * * * *", Keep: 30}, cron: "0 * * * *", keep: 30, warn: `"0 8 * * *" from the dashboard replaced`},
+		{name: "hourly", cfg: backups.Config{Cron: "0 * * * *", Keep: 30}, cron: "0 * * * *", keep: 30, warn: `changed from "0 8 * * *" to "0 * * * *"`},
 		{name: "off", cfg: backups.Config{Cron: backups.CronOff}, cron: "", keep: 30, warn: "scheduled backups are off"},
 		{name: "on again", cfg: backups.Config{}, cron: "0 8 * * *", keep: 14},
 	}

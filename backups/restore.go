@@ -90,14 +90,23 @@ func Restore(src string, opts RestoreOptions) (Summary, error) {
 	if !empty && !opts.Force {
 		return sum, fmt.Errorf("%s: %w (restore into a new directory, or give --force to move its content aside)", dir, ErrNotEmpty)
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+	// An existing empty directory (a volume's mount point, which cannot be
+	// renamed) is filled in place through a temporary directory inside it;
+	// otherwise the files are written beside it and renamed into place.
+	_, statErr := os.Stat(dir)
+	inPlace := empty && statErr == nil
+	parent := filepath.Dir(dir)
+	if inPlace {
+		parent = dir
+	}
+	if err := os.MkdirAll(parent, 0o750); err != nil {
 		return sum, err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".restoring-")
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".restoring-")
 	if err != nil {
-		return sum, fmt.Errorf("creating a directory beside %s: %w", dir, err)
+		return sum, fmt.Errorf("creating a directory for the restore in %s: %w", parent, err)
 	}
-	defer os.RemoveAll(tmp) // gone after the rename; left only on failure
+	defer os.RemoveAll(tmp) // gone after the renames; left only on failure
 	for _, f := range zr.File {
 		if err := extract(f, tmp); err != nil {
 			return sum, fmt.Errorf("extracting %s: %w", f.Name, err)
@@ -106,19 +115,30 @@ func Restore(src string, opts RestoreOptions) (Summary, error) {
 			sum.Files++
 		}
 	}
-	if !empty {
+	switch {
+	case inPlace:
+		entries, err := os.ReadDir(tmp)
+		if err != nil {
+			return sum, err
+		}
+		for _, e := range entries {
+			if err := os.Rename(filepath.Join(tmp, e.Name()), filepath.Join(dir, e.Name())); err != nil {
+				return sum, fmt.Errorf("moving the restored files into %s: %w", dir, err)
+			}
+		}
+	case !empty:
 		sum.MovedAside = dir + ".before-restore-" + opts.Now().UTC().Format("20060102T150405Z")
 		if err := os.Rename(dir, sum.MovedAside); err != nil {
 			return sum, fmt.Errorf("moving %s aside: %w", dir, err)
 		}
-	} else if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return sum, err
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return sum, fmt.Errorf("moving the restored files into %s: %w", dir, err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		return sum, err
+		fallthrough
+	default:
+		if err := os.Rename(tmp, dir); err != nil {
+			return sum, fmt.Errorf("moving the restored files into %s: %w", dir, err)
+		}
+		if err := os.Chmod(dir, 0o750); err != nil {
+			return sum, err
+		}
 	}
 	return sum, summarise(dir, &sum)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,8 +115,11 @@ func TestRestoreRefusesANonEmptyTarget(t *testing.T) {
 	if err := os.Mkdir(empty, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := backups.Restore(src, backups.RestoreOptions{Dir: empty}); err != nil {
-		t.Errorf("restore into an empty dir: %v", err)
+	if sum, err := backups.Restore(src, backups.RestoreOptions{Dir: empty}); err != nil || sum.Users != 5 {
+		t.Errorf("restore into an empty dir: %+v, %v", sum, err)
+	}
+	if entries, _ := os.ReadDir(empty); len(entries) == 0 || strings.HasPrefix(entries[0].Name(), ".") {
+		t.Errorf("the empty dir holds %v after the restore, want the data files and no temporary directory", entries)
 	}
 }
 

@@ -8,8 +8,6 @@
 package metrics
 
 import (
-	"net/http"
-
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -91,8 +89,3 @@ func Bind(app core.App, cfg Config) (*Metrics, error) {
 
 // Gatherer is the registry, for tests and embedding.
 func (m *Metrics) Gatherer() prometheus.Gatherer { return m.reg }
-
-// ServeHTTP writes the metrics with no access check (the caller's own).
-func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
-}

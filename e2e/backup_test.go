@@ -207,7 +207,9 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 
 	// Restore into a fresh directory, with no server running.
 	zip := filepath.Join(a.dir, core.LocalBackupsDirName, "busy.zip")
-	b := &proc{t: t, bin: bin, dir: filepath.Join(tmp, "restored", "pb_data"), env: env}
+	// The restored server's own settings apply on top of the backup's.
+	b := &proc{t: t, bin: bin, dir: filepath.Join(tmp, "restored", "pb_data"),
+		env: append(env[:len(env):len(env)], "PADRON_BACKUP_CRON=30 7 * * *", "PADRON_BACKUP_KEEP=3", "PADRON_METRICS_ALLOW=none")}
 	start := time.Now()
 	outJSON, err := exec.Command(bin, "restore", zip, "--dir", b.dir).Output()
 	if err != nil {
@@ -249,6 +251,18 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 	b.start()
 	defer b.stop()
 	token = b.superToken()
+	b.get(token, "/api/settings", &settings)
+	if settings.Backups.Cron != "30 7 * * *" || settings.Backups.CronMaxKeep != 3 {
+		t.Errorf("restored server with PADRON_BACKUP_CRON and _KEEP: backups %+v", settings.Backups)
+	}
+	res, err := http.Get(b.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("anonymous /metrics from loopback with PADRON_METRICS_ALLOW=none: HTTP %d, want 401", res.StatusCode)
+	}
 	// Every check final; stuck means no check finished for two minutes (the
 	// pace itself depends on how loaded the machine is).
 	started, moved, lastActive := time.Now(), time.Now(), -1

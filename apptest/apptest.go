@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/padron/padron/backups"
 	"github.com/padron/padron/config"
 	_ "github.com/padron/padron/migrations" // registers the schema
 	"github.com/padron/padron/server"
@@ -104,6 +105,12 @@ func build() (string, Cast, error) {
 
 	var c Cast
 	if c, err = seed(app); err != nil {
+		app.Cleanup()
+		return "", Cast{}, err
+	}
+	// The default backup schedule, as the first serve writes it, so every
+	// clone's serve finds it in place instead of saving the settings again.
+	if err := backups.Apply(app, backups.Config{}, func(core.App, string) {}); err != nil {
 		app.Cleanup()
 		return "", Cast{}, err
 	}

@@ -1,8 +1,8 @@
 // Package cli adds Padrón's own commands to the PocketBase binary: census
 // lookups and parsing from the command line, the fake registrar for demos,
 // a whole demo campaign served against the fakes,
-// so an operator can check the scraper without the server, and the
-// whole-server benchmark.
+// so an operator can check the scraper without the server, the
+// whole-server benchmark, and restoring a backup with no server running.
 package cli
 
 import (
@@ -62,7 +62,7 @@ func (e *Exit) track(cmd *cobra.Command) *cobra.Command {
 }
 
 // Register adds `census lookup`, `census parse`, `fake-registrar`,
-// `bench` and `demo` to root. cfg must be bound to root's persistent flags (config.Config.Bind):
+// `bench`, `demo` and `restore` to root. cfg must be bound to root's persistent flags (config.Config.Bind):
 // the commands read it when they run, after flag parsing. The returned Exit
 // carries the command's exit code out of PocketBase's Start.
 func Register(root *cobra.Command, cfg *config.Config) *Exit {
@@ -79,7 +79,9 @@ func Register(root *cobra.Command, cfg *config.Config) *Exit {
 	bench.Annotations = standalone
 	demo := exit.track(newDemoCmd(cfg))
 	demo.Annotations = standalone
-	root.AddCommand(census, fake, bench, demo)
+	restore := exit.track(newRestoreCmd())
+	restore.Annotations = standalone
+	root.AddCommand(census, fake, bench, demo, restore)
 	return exit
 }
 

@@ -15,8 +15,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/padron/padron/backups"
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/metrics"
 	"github.com/padron/padron/pacing"
 	"github.com/padron/padron/realtimeguard"
 	"github.com/padron/padron/registrar"
@@ -150,6 +152,20 @@ type Config struct {
 	// Env PADRON_REALTIME_MAX_PER_USER.
 	RealtimeMaxPerUser int
 
+	// BackupCron is when PocketBase's scheduled backups run, a cron
+	// expression in UTC, written into the backup settings at every start;
+	// "off" (or an empty flag) turns them off, with a warning at start.
+	// Default backups.CronDefault ("0 8 * * *": 03:00 in Colombia).
+	// Env PADRON_BACKUP_CRON.
+	BackupCron string
+	// BackupKeep is how many scheduled backups are kept, 1 to 1000.
+	// Default backups.KeepDefault (14). Env PADRON_BACKUP_KEEP.
+	BackupKeep int
+	// MetricsAllow is the addresses that may read /metrics without signing
+	// in (superusers always may): IPs and CIDRs separated by commas, or
+	// "none". Default metrics.AllowDefault (loopback). Env PADRON_METRICS_ALLOW.
+	MetricsAllow string
+
 	// envErr is the first PADRON_* value Bind could not use; Validate
 	// reports it, so a bad variable is never silently replaced.
 	envErr error
@@ -187,6 +203,9 @@ func Default() Config {
 		RefreshCooldown:     routes.RefreshCooldownDefault,
 		RefreshDailyLimit:   routes.RefreshDailyLimitDefault,
 		PublicDir:           DefaultPublicDir,
+		BackupCron:          backups.CronDefault,
+		BackupKeep:          backups.KeepDefault,
+		MetricsAllow:        metrics.AllowDefault,
 
 		RealtimeMaxSubscriptions: realtimeguard.MaxSubscriptionsDefault,
 		RealtimeMaxPerIP:         realtimeguard.MaxPerIPDefault,

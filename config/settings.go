@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/padron/padron/backups"
 	"github.com/padron/padron/captcha"
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/realtimeguard"
@@ -78,6 +79,9 @@ func (c *Config) settings() []setting {
 		{"realtime-max-per-user", "PADRON_REALTIME_MAX_PER_USER", "connections of one account that may hold subscriptions", intIn(&c.RealtimeMaxPerUser, realtimeguard.MaxPerUserMin, realtimeguard.MaxPerUserMax)},
 		{"refresh-cooldown", "PADRON_REFRESH_COOLDOWN", "minimum time between API-requested checks of one record", durIn(&c.RefreshCooldown, routes.RefreshCooldownMin, routes.RefreshCooldownMax)},
 		{"refresh-daily-limit", "PADRON_REFRESH_DAILY_LIMIT", "own census checks a member may ask for a day", intIn(&c.RefreshDailyLimit, routes.RefreshDailyLimitMin, routes.RefreshDailyLimitMax)},
+		{"backup-cron", "PADRON_BACKUP_CRON", "when scheduled backups run (UTC)", backupCron(&c.BackupCron)},
+		{"backup-keep", "PADRON_BACKUP_KEEP", "scheduled backups kept", intIn(&c.BackupKeep, backups.KeepMin, backups.KeepMax)},
+		{"metrics-allow", "PADRON_METRICS_ALLOW", "addresses that may read /metrics without signing in", metricsAllow(&c.MetricsAllow)},
 	}
 }
 

@@ -57,6 +57,9 @@ var badValues = map[string][]string{
 	"realtime-max-per-ip":        {"0", "100001", "-1"},
 	"realtime-max-per-user":      {"0", "1001", "diez"},
 	"worker-tick":                {"0s", "9ms", "25h", "fast"},
+	"backup-cron":                {"daily", "0 8 * *", "61 * * * *", "0 25 * * *", "Off"},
+	"backup-keep":                {"0", "1001", "catorce"},
+	"metrics-allow":              {"", "localhost", "10.0.0.0/33", "127.0.0.1,", "fe80::1%eth0", "all"},
 }
 
 // TestBadValuesStopLoad checks every refused value, given as a variable

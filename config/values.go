@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/padron/padron/backups"
 	"github.com/padron/padron/captcha"
+	"github.com/padron/padron/metrics"
 )
 
 // value is a setting's pflag.Value: Set parses and range-checks a string
@@ -74,6 +76,22 @@ func httpURL(p *string) *textValue {
 func captchaURL(p *string) *textValue {
 	return &textValue{p: p, wants: "an http(s) URL without a query; empty: the protocol's default",
 		ok: func(s string) bool { return s == "" || captcha.CheckBaseURL(s) == nil }}
+}
+
+// backupCron accepts what PocketBase's cron accepts, "off", or an empty
+// flag (off too).
+func backupCron(p *string) *textValue {
+	return &textValue{p: p, wants: "a cron expression in UTC like 0 8 * * *; off or empty: no scheduled backups",
+		ok: func(s string) bool { return s == "" || backups.CheckCron(s) == nil }}
+}
+
+// metricsAllow accepts an access list metrics.ParseAllow reads, not empty.
+func metricsAllow(p *string) *textValue {
+	return &textValue{p: p, wants: "IPs or CIDRs separated by commas like 127.0.0.1,10.0.0.0/8; none: superusers only",
+		ok: func(s string) bool {
+			_, err := metrics.ParseAllow(s)
+			return s != "" && err == nil
+		}}
 }
 
 // intValue is a whole number from min to max.

@@ -17,6 +17,7 @@ import (
 	"github.com/padron/padron/apierrors"
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/hooks"
+	"github.com/padron/padron/metrics"
 	_ "github.com/padron/padron/migrations" // registers the data model
 	"github.com/padron/padron/pacing"
 	"github.com/padron/padron/realtimeguard"
@@ -37,6 +38,8 @@ type Server struct {
 	// Engine looks cédulas up on the registrar; nil unless Build made the
 	// worker. Chromium starts only with its first lookup.
 	Engine *scraper.Engine
+	// Metrics is what /metrics serves.
+	Metrics *metrics.Metrics
 }
 
 // Build binds Padrón onto app as cfg says, changed by opts (tests only;
@@ -89,6 +92,9 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 	}
 	routes.BindReferidosLive(app)
 	routes.BindRedLive(app)
+	if err := bindOperations(app, s); err != nil {
+		return nil, err
+	}
 	webapp.Serve(app, cfg.PublicDir)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

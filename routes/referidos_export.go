@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/exportlog"
 )
 
 // exportHeader is the CSV's first row, in the order of the columns.
@@ -89,6 +90,8 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
 	h.Set("Content-Disposition", `attachment; filename="referidos.csv"`)
 	h.Set("Cache-Control", "no-store")
 	e.Response.WriteHeader(http.StatusOK)
+	n := 0 // rows written, logged however the stream ends
+	defer func() { logExport(e, n) }()
 
 	// From here the status is sent: a failure can only cut the stream short,
 	// which the client sees as a truncated download; it is logged.
@@ -101,7 +104,6 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
 	if err := w.Write(exportHeader); err != nil {
 		return nil
 	}
-	n := 0
 	var r exportRow
 	for rows.Next() {
 		r = exportRow{}
@@ -126,6 +128,14 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
 	w.Flush()
 	_ = e.Flush()
 	return nil
+}
+
+// logExport records the export in the data_exports log; a failure to log is
+// the operator's to see, the download already went out.
+func logExport(e *core.RequestEvent, rows int) {
+	if err := exportlog.Record(e.App, e.Auth, "referidos.csv", rows); err != nil {
+		e.App.Logger().Error("export referidos: log", "error", err)
+	}
 }
 
 func (r exportRow) record() []string {

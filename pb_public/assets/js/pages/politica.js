@@ -3,7 +3,7 @@
 import { h } from "../dom.js";
 import { title } from "../ui.js";
 
-export const POLICY_VERSION = "2026-11";
+export const POLICY_VERSION = "2026-12";
 
 export default function politica(root) {
   const s = (heading, ...paras) => h("section", {}, h("h2", {}, heading), paras.map((p) => h("p", {}, p)));

@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/apierrors"
@@ -47,10 +48,10 @@ func checkPurgeDates(e *core.RecordRequestEvent) error {
 	if election.IsZero() {
 		return e.Next()
 	}
-	data := map[string]any{}
+	data := validation.Errors{}
 	for _, f := range []string{"purge_evidence_at", "purge_all_at"} {
 		if d := e.Record.GetDateTime(f); !d.IsZero() && !d.Time().After(election.Time()) {
-			data[f] = map[string]string{"code": "purge_before_election", "message": "La eliminación debe programarse después de la fecha de la elección."}
+			data[f] = validation.NewError("purge_before_election", "La eliminación debe programarse después de la fecha de la elección.")
 		}
 	}
 	if len(data) > 0 {

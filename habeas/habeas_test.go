@@ -88,7 +88,7 @@ func TestRegistrationRecordsConsents(t *testing.T) {
 				}
 			}},
 		{Name: "both authorisations", Method: http.MethodPost, URL: registerURL,
-			Body: registration(`,"data_policy_sha256":"` + x.Processing.SHA256 + `","contact_consent":true,"contact_consent_sha256":"` + x.Messaging.SHA256 + `"`),
+			Body:           registration(`,"data_policy_sha256":"` + x.Processing.SHA256 + `","contact_consent":true,"contact_consent_sha256":"` + x.Messaging.SHA256 + `"`),
 			ExpectedStatus: 200, ExpectedContent: []string{`"contact_consent":true`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 				recs := consentsOf(t, app, newUser(app).Id)

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/padron/padron/config"
+	"github.com/padron/padron/schema"
 	_ "github.com/padron/padron/migrations" // registers the schema
 	"github.com/padron/padron/server"
 )
@@ -140,6 +141,7 @@ func seed(app core.App) (Cast, error) {
 		r.Set("referral_code", code)
 		r.Set("referred_by", referredBy)
 		r.Set("referral_goal", 10)
+		r.Set("data_policy_version", schema.PolicyVersion) // registered under the policy in force
 		r.SetPassword(Password)
 		if err := app.Save(r); err != nil {
 			return fmt.Errorf("user %s: %w", name, err)

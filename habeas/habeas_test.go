@@ -42,18 +42,19 @@ func addConsent(t testing.TB, app core.App, userID, purpose string) {
 	}
 }
 
-// accept marks userID as having accepted the policy in force.
-func accept(t testing.TB, app core.App, userID string) {
-	t.Helper()
-	u, err := app.FindRecordById("users", userID)
+// newVersion puts a new policy version in force, as a superuser does in
+// the dashboard when the policy changes.
+func newVersion(t testing.TB) *tests.TestApp {
+	app := apptest.NewApp(t)
+	rec, err := campaign.Load(app)
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Set("data_policy_version", texts(t).Version)
-	u.Set("data_policy_accepted_at", time.Now())
-	if err := app.Save(u); err != nil {
+	rec.Set("policy_version", "2027-01")
+	if err := app.Save(rec); err != nil {
 		t.Fatal(err)
 	}
+	return app
 }
 
 const registerURL = "/api/collections/users/records"
@@ -178,35 +179,39 @@ func TestMeConsents(t *testing.T) {
 			}
 		}
 	}
-	accepted := func(t testing.TB) *tests.TestApp {
-		app := apptest.NewApp(t)
-		accept(t, app, c.MemberA.ID)
-		return app
-	}
+	accepted := func(t testing.TB) *tests.TestApp { return apptest.NewApp(t) }
+	bumped := campaign.Defaults
+	bumped.PolicyVersion = "2027-01"
+	y := habeas.TextsFor(bumped)
 	scenarios := []tests.ApiScenario{
 		{Name: "anonymous", Method: http.MethodGet, URL: "/api/me/consents", ExpectedStatus: 401, ExpectedContent: []string{`"code":"auth_required"`}},
 		{Name: "a superuser has no consents", Method: http.MethodGet, URL: "/api/me/consents", Headers: auth(c.Superuser),
 			ExpectedStatus: 403, ExpectedContent: []string{`"code":"people_only"`}},
 		{Name: "an older acceptance must be renewed", Method: http.MethodGet, URL: "/api/me/consents", Headers: auth(c.MemberA),
+			TestAppFactory: newVersion,
 			ExpectedStatus: 200, ExpectedContent: []string{`"acceptance_required":true`, `"code":"policy_acceptance_required"`,
-				`"policy_version":"2026-12"`, `"sha256":"` + x.Processing.SHA256 + `"`},
+				`"policy_version":"2027-01"`, `"accepted_version":"2026-12"`, `"sha256":"` + y.Processing.SHA256 + `"`},
 			AfterTestFunc: header(habeas.CodeAcceptanceRequired)},
 		{Name: "any API answer says so", Method: http.MethodGet, URL: "/api/collections/users/records/" + c.MemberA.ID, Headers: auth(c.MemberA),
+			TestAppFactory: newVersion,
 			ExpectedStatus: 200, ExpectedContent: []string{`"id":"` + c.MemberA.ID + `"`}, AfterTestFunc: header(habeas.CodeAcceptanceRequired)},
 		{Name: "not once accepted", Method: http.MethodGet, URL: "/api/me/consents", Headers: auth(c.MemberA), TestAppFactory: accepted,
 			ExpectedStatus: 200, ExpectedContent: []string{`"acceptance_required":false`}, NotExpectedContent: []string{`"code"`},
 			AfterTestFunc: header("")},
 		{Name: "accepting the version in force", Method: http.MethodPost, URL: "/api/me/consents", Headers: auth(c.MemberA),
-			Body:           post(`{"purpose":"processing","granted":true,"text_sha256":"` + x.Processing.SHA256 + `"}`),
-			ExpectedStatus: 200, ExpectedContent: []string{`"acceptance_required":false`, `"accepted_version":"2026-12"`, `"source":"nueva_version"`},
-			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+			TestAppFactory: newVersion,
+			Body:           post(`{"purpose":"processing","granted":true,"text_sha256":"` + y.Processing.SHA256 + `"}`),
+			ExpectedStatus: 200, ExpectedContent: []string{`"acceptance_required":false`, `"accepted_version":"2027-01"`, `"source":"nueva_version"`},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				header("")(t, app, res)
 				u, _ := app.FindRecordById("users", c.MemberA.ID)
-				if u.GetString("data_policy_version") != "2026-12" || u.GetDateTime("data_policy_accepted_at").IsZero() {
+				if u.GetString("data_policy_version") != "2027-01" || u.GetDateTime("data_policy_accepted_at").IsZero() {
 					t.Errorf("user after acceptance: %v", u)
 				}
 			}},
-		{Name: "accepting a text not shown", Method: http.MethodPost, URL: "/api/me/consents", Headers: auth(c.MemberA),
-			Body:           post(`{"purpose":"processing","granted":true,"text_sha256":"old"}`),
+		{Name: "accepting the old version's text", Method: http.MethodPost, URL: "/api/me/consents", Headers: auth(c.MemberA),
+			TestAppFactory: newVersion,
+			Body:           post(`{"purpose":"processing","granted":true,"text_sha256":"` + x.Processing.SHA256 + `"}`),
 			ExpectedStatus: 409, ExpectedContent: []string{`"code":"policy_outdated"`}},
 		{Name: "an unknown purpose", Method: http.MethodPost, URL: "/api/me/consents", Headers: auth(c.MemberA),
 			Body: post(`{"purpose":"marketing","granted":true}`), ExpectedStatus: 400, ExpectedContent: []string{`"code":"invalid_purpose"`}},

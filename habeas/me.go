@@ -208,6 +208,9 @@ func postConsent(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("No pudimos leer tus autorizaciones.", err)
 	}
+	if !s.AcceptanceRequired {
+		e.Response.Header().Del(PolicyHeader) // set before this request accepted
+	}
 	return e.JSON(http.StatusOK, s)
 }
 

@@ -30,7 +30,7 @@ func upCampaignHabeas(app core.App) error {
 		&core.FileField{
 			Name: "logo", MaxSelect: 1, MaxSize: 512 << 10,
 			MimeTypes: []string{"image/png", "image/jpeg", "image/webp"},
-			Thumbs:    []string{"192x192", "512x512"},
+			Thumbs:    []string{"100x100", "192x192", "512x512"},
 		},
 		&core.TextField{Name: "primary_color", Required: true, Pattern: `^#[0-9a-fA-F]{6}$`},
 		&core.TextField{Name: "controller_name", Max: 200},

@@ -158,7 +158,14 @@ func TestCampaignBrandAndHabeasData(t *testing.T) {
 
 		// Withdrawal: one button, one clear warning, then the account is gone.
 		tb.nav("/perfil")
-		tb.click(".habeas button.danger")
+		tb.click(".habeas > button.danger")
+		tb.waitText("[data-testid=withdraw-warning]", "no se puede deshacer")
+		tb.until("the warning in the button's place", `() => !document.querySelector(".habeas > button.danger") &&
+			document.activeElement === document.querySelector("[data-testid=withdraw-confirm]")`)
+		tb.clickText("Cancelar")
+		tb.until("the button back", `() => !document.querySelector("[data-testid=withdraw-warning]") &&
+			document.activeElement === document.querySelector(".habeas > button.danger")`)
+		tb.click(".habeas > button.danger")
 		tb.waitText("[data-testid=withdraw-warning]", "no se puede deshacer")
 		tb.screenshot("habeas-retiro", width)
 		tb.axe("habeas-retiro")

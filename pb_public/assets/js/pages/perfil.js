@@ -254,8 +254,9 @@ function habeasSection(navigate) {
     h("p", {}, h("strong", {}, "Esto no se puede deshacer. "),
       "Dejaremos de tratar tus datos y borraremos ya tu cuenta, tu consulta del censo y su evidencia. Las personas que invitaste seguirán registradas, sin quien las invitó."),
     h("div", { class: "actions" }, confirmBtn, cancelBtn));
-  withdrawBtn.addEventListener("click", () => { confirmBox.hidden = false; withdrawBtn.hidden = true; confirmBtn.focus(); });
-  cancelBtn.addEventListener("click", () => { confirmBox.hidden = true; withdrawBtn.hidden = false; withdrawBtn.focus(); });
+  // The button gives way to the warning (and back): .btn's display beats [hidden].
+  withdrawBtn.addEventListener("click", () => { withdrawBtn.replaceWith(confirmBox); confirmBox.hidden = false; confirmBtn.focus(); });
+  cancelBtn.addEventListener("click", () => { confirmBox.replaceWith(withdrawBtn); withdrawBtn.focus(); });
   confirmBtn.addEventListener("click", async () => {
     await busy(confirmBtn, "Eliminando…", async () => {
       try {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -180,4 +181,63 @@ func TestCampaignBrandAndHabeasData(t *testing.T) {
 		tb.checkClean()
 		e.setCampaign(t, map[string]any{"policy_version": "2026-12"})
 	}
+}
+
+// TestServiceWorker: the installable app's worker takes control, keeps the
+// shell and the assets, never an API answer, and realtime still arrives
+// through a page it controls.
+func TestServiceWorker(t *testing.T) {
+	e := newEnv(t)
+	tb := open(t, e.srv.URL, "", 390)
+	tb.login(e.cast.MemberA.Cedula, "clave-segura-123", true)
+	tb.until("the worker in control", `async () => { await navigator.serviceWorker.ready; return !!navigator.serviceWorker.controller; }`)
+	tb.nav("/perfil")
+	tb.until("the worker in control of the page", `() => !!navigator.serviceWorker.controller`)
+	deadline := time.Now().Add(wait)
+	for !subscribed(e.app, "cedula_info") {
+		if time.Now().After(deadline) {
+			t.Fatal("the page never subscribed to its census record")
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	e.setInfo(t, e.cast.MemberA.ID, map[string]any{"status": "active", "municipio": "MEDELLIN", "puesto": "IE SAN JOSE"})
+	tb.waitText("[data-testid=own-status]", "Habilitada")
+	tb.waitText("main", "IE SAN JOSE")
+	// Fetch an export and the realtime endpoint's neighbours through the
+	// worker: none of them may end up in its cache.
+	mustEval(t, tb, `async () => { await fetch("/api/me/export", { headers: { Authorization: JSON.parse(localStorage.getItem("padron_auth")).token } }); }`)
+	keys := mustEval(t, tb, `async () => {
+		const names = await caches.keys();
+		const urls = [];
+		for (const n of names) for (const r of await (await caches.open(n)).keys()) urls.push(new URL(r.url).pathname);
+		return urls;
+	}`).Arr()
+	var paths []string
+	shell, assets := false, false
+	for _, k := range keys {
+		p := k.Str()
+		paths = append(paths, p)
+		shell = shell || p == "/"
+		assets = assets || strings.HasPrefix(p, "/assets/")
+		if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/_/") {
+			t.Errorf("the worker cached %s", p)
+		}
+	}
+	if !shell || !assets {
+		t.Errorf("cached %v: want the shell and the assets", paths)
+	}
+	tb.checkClean()
+}
+
+// subscribed reports whether some realtime client holds a subscription to
+// a topic of collection.
+func subscribed(app core.App, collection string) bool {
+	for _, c := range app.SubscriptionsBroker().Clients() {
+		for sub := range c.Subscriptions() {
+			if strings.HasPrefix(sub, collection+"/") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -14,8 +14,8 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/padron/padron/config"
-	"github.com/padron/padron/schema"
 	_ "github.com/padron/padron/migrations" // registers the schema
+	"github.com/padron/padron/schema"
 	"github.com/padron/padron/server"
 )
 

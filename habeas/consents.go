@@ -14,6 +14,7 @@ const (
 	SourceProfile      = "perfil"
 	SourceAcceptance   = "nueva_version"
 	SourceWithdrawal   = "retiro"
+	SourceClaim        = "reclamo"
 )
 
 // Append adds one authorisation given (granted) or withdrawn to the

@@ -16,6 +16,7 @@ import (
 	"github.com/padron/padron/backups"
 	"github.com/padron/padron/config"
 	_ "github.com/padron/padron/migrations" // registers the schema
+	"github.com/padron/padron/schema"
 	"github.com/padron/padron/server"
 )
 
@@ -147,6 +148,7 @@ func seed(app core.App) (Cast, error) {
 		r.Set("referral_code", code)
 		r.Set("referred_by", referredBy)
 		r.Set("referral_goal", 10)
+		r.Set("data_policy_version", schema.PolicyVersion) // registered under the policy in force
 		r.SetPassword(Password)
 		if err := app.Save(r); err != nil {
 			return fmt.Errorf("user %s: %w", name, err)

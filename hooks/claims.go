@@ -4,6 +4,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/padron/padron/campaign"
 	"github.com/padron/padron/schema"
 )
 
@@ -54,7 +55,7 @@ func bindClaimValidation(app core.App) {
 			return e.BadRequestError(msgInvalidForm, errs)
 		}
 		rec.Set("status", "open")
-		rec.Set("data_policy_version", PolicyVersion)
+		rec.Set("data_policy_version", campaign.PolicyVersion(e.App))
 		for _, f := range []string{"new_user", "replaced", "resolution_note", "resolved_at"} {
 			rec.Set(f, nil)
 		}

@@ -9,13 +9,15 @@ import (
 	"github.com/pocketbase/ozzo-validation/v4/is"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/padron/padron/campaign"
 	"github.com/padron/padron/cedula"
+	"github.com/padron/padron/habeas"
 	"github.com/padron/padron/schema"
 )
 
-// PolicyVersion is the data-processing policy a registrant accepts today;
-// bump it when the policy text changes so records show which one was accepted.
-const PolicyVersion = "2026-12"
+// PolicyVersion is the version of the data policy the app ships; the one in
+// force is the campaign record's (campaign.PolicyVersion), which starts here.
+const PolicyVersion = schema.PolicyVersion
 
 // Password length: people count characters; bcrypt takes at most 72 bytes,
 // and a letter with a tilde takes two.
@@ -28,6 +30,12 @@ const (
 const (
 	bodyPolicyAccepted = "data_policy_accepted"
 	bodyReferralCode   = "ref"
+	// bodyPolicySHA is the sha256 of the authorisation text the form showed.
+	bodyPolicySHA = "data_policy_sha256"
+	// bodyContact is the optional authorisation to be contacted by WhatsApp or SMS (a users field).
+	bodyContact = "contact_consent"
+	// bodyContactSHA is the sha256 of the messaging text the form showed.
+	bodyContactSHA = "contact_consent_sha256"
 )
 
 // registrantKinds are the only body keys a registrant may send that set
@@ -38,6 +46,7 @@ var registrantKinds = map[string]kind{
 	"name": kindText, "cedula": kindText, "phone": kindText,
 	core.FieldNameEmail: kindText, core.FieldNamePassword: kindText, "passwordConfirm": kindText,
 	"referral_goal": kindNumber, bodyPolicyAccepted: kindBool, bodyReferralCode: kindText,
+	bodyPolicySHA: kindText, bodyContact: kindBool, bodyContactSHA: kindText,
 }
 
 // memberKinds are the only body keys a member may send when updating their
@@ -51,6 +60,7 @@ var (
 	errServerOwned     = validation.NewError("field_not_allowed", "Este dato lo asigna el sistema; no se puede enviar.")
 	errNotEditable     = validation.NewError("field_not_editable", "Este dato no se puede modificar desde tu cuenta.")
 	errPolicyRequired  = validation.NewError("data_policy_required", "Debes aceptar la política de tratamiento de datos personales para registrarte.")
+	errPolicyOutdated  = validation.NewError("policy_outdated", "El texto de la autorización cambió mientras llenabas el formulario. Recarga la página y revísalo de nuevo.")
 	errUnknownReferral = validation.NewError("unknown_referral_code", "El enlace de invitación no es válido. Pide a quien te invitó que te comparta su enlace de nuevo.")
 	errCedulaTaken     = validation.NewError("cedula_taken", "Esta cédula ya está registrada. Si es tuya, inicia sesión.")
 	errEmailInvalid    = validation.NewError("email_invalid", "Ingresa un correo electrónico válido o déjalo vacío.")
@@ -79,6 +89,9 @@ var wrongTypeErrors = map[string]validation.Error{
 	bodyReferralCode:       validation.NewError("unknown_referral_code", msgNotText),
 	"referral_goal":        errGoalInvalid,
 	bodyPolicyAccepted:     errPolicyRequired,
+	bodyPolicySHA:          errPolicyOutdated,
+	bodyContact:            validation.NewError("contact_consent_invalid", "Envía la autorización de contacto como verdadero o falso."),
+	bodyContactSHA:         errPolicyOutdated,
 }
 
 // msgInvalidForm is the top-level message of every rejected registration or
@@ -117,12 +130,19 @@ func validateRegistration(e *core.RecordRequestEvent) error {
 	plain, held := heldPassword(e.RequestEvent, rec)
 	checkPersonFields(e.App, rec, body, plain, errs, true)
 
+	var texts habeas.Texts
 	if !super {
+		texts = habeas.TextsFor(campaign.Read(e.App))
 		if !rawTrue(body[bodyPolicyAccepted]) {
 			setOnce(errs, bodyPolicyAccepted, errPolicyRequired)
 		} else {
 			rec.Set("data_policy_accepted_at", time.Now().UTC())
-			rec.Set("data_policy_version", PolicyVersion)
+			rec.Set("data_policy_version", texts.Version)
+		}
+		checkShownText(body, bodyPolicySHA, texts.Processing, errs)
+		rec.Set(bodyContact, rawTrue(body[bodyContact]))
+		if rec.GetBool(bodyContact) {
+			checkShownText(body, bodyContactSHA, texts.Messaging, errs)
 		}
 		rec.Set("role", schema.RoleMember)
 		rec.Set("referral_code", "") // always server-generated
@@ -153,7 +173,38 @@ func validateRegistration(e *core.RecordRequestEvent) error {
 	if held && plain != "" {
 		rec.SetPassword(plain) // the registration's one bcrypt (bindSingleHash)
 	}
-	return e.Next()
+	if err := e.Next(); err != nil || super {
+		return err
+	}
+	recordRegistrationConsents(e.App, rec, texts)
+	return nil
+}
+
+// checkShownText refuses a form whose shown text (its hash in key) is not
+// the text in force: what is recorded must be what the person read. A form
+// that sends no hash (an older client) is recorded with the text in force.
+func checkShownText(body map[string]any, key string, want habeas.Text, errs validation.Errors) {
+	v, ok := body[key]
+	if !ok || errs[key] != nil {
+		return
+	}
+	if sha := strings.TrimSpace(rawText(v)); sha != "" && sha != want.SHA256 {
+		errs[key] = errPolicyOutdated
+	}
+}
+
+// recordRegistrationConsents appends the authorisations given with the
+// registration to the consents record. The account exists by now; a
+// failure is logged for the operator (the user record holds the version
+// and the time as well).
+func recordRegistrationConsents(app core.App, rec *core.Record, texts habeas.Texts) {
+	err := habeas.Append(app, rec.Id, habeas.PurposeProcessing, true, texts.Version, texts.Processing.SHA256, habeas.SourceRegistration)
+	if err == nil && rec.GetBool(bodyContact) {
+		err = habeas.Append(app, rec.Id, habeas.PurposeMessaging, true, texts.Version, texts.Messaging.SHA256, habeas.SourceRegistration)
+	}
+	if err != nil {
+		app.Logger().Error("registration: consents not recorded", "user", rec.Id, "error", err)
+	}
 }
 
 // validateProfileUpdate lets a member change only their own editable fields;

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/padron/padron/habeas"
 	"github.com/padron/padron/schema"
 )
 
@@ -104,6 +105,11 @@ var transferClaim = resolveClaim("transferred", func(tx core.App, claim *core.Re
 	u.SetRaw("password", &core.PasswordFieldValue{Hash: pw.Hash})
 	if err := tx.Save(u); err != nil {
 		return "", fmt.Errorf("register the claimant: %w", err)
+	}
+	// The claim form's acceptance, in the consents record (its text is not
+	// one of the hashed authorisations: no hash).
+	if err := habeas.Append(tx, u.Id, habeas.PurposeProcessing, true, claim.GetString("data_policy_version"), "", habeas.SourceClaim); err != nil {
+		return "", err
 	}
 	claim.Set("new_user", u.Id)
 	return u.Id, nil

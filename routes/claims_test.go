@@ -87,6 +87,10 @@ func TestCedulaClaims(t *testing.T) {
 		if !strings.Contains(claim.GetString("replaced"), "Ana Referida") || claim.GetString("new_user") != u.Id {
 			t.Errorf("the claim keeps %q / %q, want the replaced account and the new one", claim.GetString("replaced"), claim.GetString("new_user"))
 		}
+		consents, err := app.FindRecordsByFilter(schema.ConsentsCollection, "user_id = {:id}", "", 0, 0, map[string]any{"id": u.Id})
+		if err != nil || len(consents) != 1 || consents[0].GetString("source") != "reclamo" || consents[0].GetString("policy_version") != "2026-11" {
+			t.Errorf("the claimant's consent record: %v %v", consents, err)
+		}
 	}
 	twice := resolve("a resolved claim cannot be resolved again", "reject", auth(c.Superuser), 409, `"code":"claim_resolved"`)
 	twice.BeforeTestFunc = func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {

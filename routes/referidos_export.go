@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/exportlog"
 )
 
 // exportHeader is the CSV's first row, in the order of the columns.
@@ -109,6 +110,8 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune, under string) e
 	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	h.Set("Cache-Control", "no-store")
 	e.Response.WriteHeader(http.StatusOK)
+	n := 0 // rows written, logged however the stream ends
+	defer func() { logExport(e, n) }()
 
 	// From here the status is sent: a failure can only cut the stream short,
 	// which the client sees as a truncated download; it is logged.
@@ -121,7 +124,6 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune, under string) e
 	if err := w.Write(header); err != nil {
 		return nil
 	}
-	n := 0
 	var r exportRow
 	for rows.Next() {
 		r = exportRow{}
@@ -158,6 +160,13 @@ const chainColumn = "(SELECT group_concat(name, ' > ') FROM (SELECT a.name AS na
 	"JOIN {{users}} a ON a.id = up.ancestor WHERE up.descendant = [[users.id]] AND up.depth > 0 " +
 	"AND up.depth <= (SELECT depth FROM {{network}} WHERE ancestor = {:chainTop} AND descendant = [[users.id]]) " +
 	"ORDER BY up.depth DESC)) AS chain"
+// logExport records the export in the data_exports log; a failure to log is
+// the operator's to see, the download already went out.
+func logExport(e *core.RequestEvent, rows int) {
+	if err := exportlog.Record(e.App, e.Auth, "referidos.csv", rows); err != nil {
+		e.App.Logger().Error("export referidos: log", "error", err)
+	}
+}
 
 func (r exportRow) record() []string {
 	return []string{

@@ -21,6 +21,14 @@ const (
 	// (ancestor, descendant) pair, a depth-0 row per person, so "is X below Y"
 	// is one index lookup at any depth.
 	NetworkCollection = "network"
+	// CampaignCollection holds the campaign's one record: its brand, the data controller and the purge dates.
+	CampaignCollection = "campaign"
+	// ConsentsCollection is the append-only record of every authorisation given or withdrawn (habeas data).
+	ConsentsCollection = "consents"
+	// DataExportsCollection is the superuser-only log of every export of other people's data.
+	DataExportsCollection = "data_exports"
+	// DataPurgesCollection is the superuser-only log of the scheduled deletions the server ran.
+	DataPurgesCollection = "data_purges"
 )
 
 // Roles of a user.
@@ -36,6 +44,9 @@ const (
 const (
 	// DefaultReferralGoal is how many referidos a new user aims for.
 	DefaultReferralGoal = 10
+	// PolicyVersion is the version of the data policy the app ships; the campaign record's
+	// policy_version starts here and a superuser bumps it when the policy or the controller changes.
+	PolicyVersion = "2026-12"
 	// SessionDays is how long an unused "Recordarme" session lasts: the users' auth token duration.
 	SessionDays = 14
 )

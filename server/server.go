@@ -15,7 +15,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/apierrors"
+	"github.com/padron/padron/campaign"
 	"github.com/padron/padron/config"
+	"github.com/padron/padron/habeas"
 	"github.com/padron/padron/hooks"
 	"github.com/padron/padron/metrics"
 	_ "github.com/padron/padron/migrations" // registers the data model
@@ -95,6 +97,8 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 	if err := bindOperations(app, s); err != nil {
 		return nil, err
 	}
+	campaign.Bind(app)
+	habeas.Bind(app, habeas.Config{Now: o.now})
 	webapp.Serve(app, cfg.PublicDir)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

@@ -28,6 +28,7 @@ import (
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/fakecaptcha"
 	"github.com/padron/padron/fakeregistrar"
+	"github.com/padron/padron/schema"
 	"github.com/padron/padron/server"
 )
 
@@ -221,6 +222,7 @@ func (e *env) addUser(t testing.TB, name, cedula, role, referredBy string) strin
 	r.Set("role", role)
 	r.Set("referred_by", referredBy)
 	r.Set("referral_goal", 10)
+	r.Set("data_policy_version", schema.PolicyVersion) // registered under the policy in force
 	r.SetPassword(apptest.Password)
 	if err := e.app.Save(r); err != nil {
 		t.Fatal(err)

@@ -1,8 +1,10 @@
 // The app's entry: a small History-API router, the navigation bar and the
 // session check on every visit.
 import { h, replace } from "./dom.js";
-import { pb, loggedIn, isSuperuser, isLeader, refresh, logout } from "./session.js";
+import { pb, me, loggedIn, isSuperuser, isLeader, refresh, logout } from "./session.js";
 import { resetLive } from "./live.js";
+import { applyBrand } from "./brand.js";
+import aceptar from "./pages/aceptar.js";
 import registro from "./pages/registro.js";
 import reclamo from "./pages/reclamo.js";
 import ingreso from "./pages/ingreso.js";
@@ -23,6 +25,11 @@ const routes = {
   "/red": { render: red, auth: true, class: "red" },
   "/politica-de-datos": { render: politica },
 };
+
+// Pages a person who must accept a new policy version may still see.
+const beforeAcceptance = new Set(["/politica-de-datos"]);
+
+const brand = applyBrand();
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -74,7 +81,12 @@ async function show(focus) {
   renderNav(path);
   document.body.dataset.ready = "";
   const params = new URLSearchParams(location.search);
-  const render = route ? route.render : notFound;
+  let render = route ? route.render : notFound;
+  if (loggedIn() && !isSuperuser() && !beforeAcceptance.has(path)) {
+    const c = await brand;
+    if (my !== seq) return;
+    if (c.policy_version && me()?.data_policy_version !== c.policy_version) render = aceptar;
+  }
   const container = h("div", { class: route?.class ? `page ${route.class}` : "page" });
   replace(main, container);
   try {
@@ -117,3 +129,6 @@ pb.authStore.onChange(() => {
 // session clears the store, and the listener above leaves the page).
 show(false);
 refresh();
+
+// Installable app: the worker caches the shell and assets, never the API.
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});

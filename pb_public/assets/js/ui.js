@@ -157,7 +157,7 @@ export function adminCard(text) {
 
 /** title is the page's h1, focused after navigation. */
 export function title(text) {
-  document.title = `${text} · Padrón`;
+  document.title = `${text} · ${document.documentElement.dataset.brand || "Padrón"}`;
   return h("h1", { tabindex: "-1", id: "page-title" }, text);
 }
 

@@ -6,6 +6,7 @@ import { field, title, busy, toast, badge, adminCard, facts, formAlert, showFiel
 import { pb, me, store, login, logout, message, isSuperuser } from "../session.js";
 import { resetLive } from "../live.js";
 import { watchOwn } from "../own.js";
+import { consentState, setConsent } from "../policy.js";
 import { statusInfo, errorWords, inFlight, cancelled, STATUS } from "../census.js";
 import { ago, formatCedula, formatDateTime } from "../format.js";
 import {
@@ -171,24 +172,10 @@ export default async function perfil(root, { navigate }) {
     renderButton();
   });
 
-  // --- Eliminar
-  const delBtn = h("button", { type: "button", class: "btn danger" }, "Eliminar mi cuenta");
-  delBtn.addEventListener("click", async () => {
-    if (!window.confirm("¿Eliminar tu cuenta y todos tus datos? Esta acción no se puede deshacer.")) return;
-    try {
-      await pb.collection("users").delete(me().id);
-      logout(); resetLive();
-      await navigate("/ingreso");
-      toast("Tu cuenta y tus datos fueron eliminados.", "ok");
-    } catch (err) { toast(message(err), "warn"); }
-  });
-
+  // --- Tus datos personales (habeas data): export, messaging, record, withdrawal
+  const habeas = habeasSection(navigate);
   root.classList.add("two-col");
-  root.append(title("Perfil"), censusCard, dataForm, pwForm,
-    h("section", { class: "card wide", "aria-labelledby": "del-h" },
-      h("h2", { id: "del-h" }, "Eliminar mi cuenta"),
-      h("p", {}, "Borra tus datos y el resultado de tus consultas (", h("a", { href: "/politica-de-datos" }, "política de datos"), ")."),
-      delBtn));
+  root.append(title("Perfil"), censusCard, dataForm, pwForm, habeas);
   renderInfo(null);
   if (location.hash === "#censo") censusCard.scrollIntoView();
 
@@ -197,4 +184,99 @@ export default async function perfil(root, { navigate }) {
     onUser: (u) => { if (document.activeElement?.form !== dataForm) { name.value = u.name; phone.value = u.phone; goal.value = String(u.referral_goal); } },
   });
   return () => { stop(); timers.forEach(clearInterval); };
+}
+
+const PURPOSES = { processing: "Tratamiento de tus datos para la red y el censo", messaging: "Contacto por WhatsApp o SMS" };
+
+/**
+ * habeasSection is the profile's "Tus datos personales": download all of
+ * one's data (JSON or a readable page), the messaging authorisation, the
+ * record of every authorisation, and withdrawal in one step (it deletes
+ * the account) behind one clear confirmation.
+ */
+function habeasSection(navigate) {
+  const status = h("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
+  const download = async (format, button) => {
+    await busy(button, "Preparando…", async () => {
+      try {
+        const res = await fetch(`/api/me/export${format === "html" ? "?format=html" : ""}`, {
+          headers: { Authorization: pb.authStore.token },
+        });
+        if (!res.ok) throw Object.assign(new Error("export"), { status: res.status });
+        const blob = await res.blob();
+        const a = h("a", { href: URL.createObjectURL(blob), download: format === "html" ? "mis-datos.html" : "mis-datos.json", hidden: true });
+        document.body.append(a);
+        a.click();
+        setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 60000);
+        status.textContent = "Descarga lista.";
+      } catch (err) { toast(message(err, "No pudimos preparar tus datos. Inténtalo de nuevo."), "warn"); }
+    });
+  };
+  const jsonBtn = h("button", { type: "button", class: "btn secondary", "data-testid": "export-json" }, "Descargar mis datos (JSON)");
+  const htmlBtn = h("button", { type: "button", class: "btn secondary", "data-testid": "export-html" }, "Descargar mis datos (página legible)");
+  jsonBtn.addEventListener("click", () => download("json", jsonBtn));
+  htmlBtn.addEventListener("click", () => download("html", htmlBtn));
+
+  const contactId = "contact-consent";
+  const contact = h("input", { type: "checkbox", id: contactId, name: "contact_consent", disabled: true });
+  const contactLabel = h("label", { for: contactId }, "Autorizo que me contacten por WhatsApp o SMS (opcional).");
+  const history = h("ul", { class: "consent-history", "data-testid": "consent-history" });
+  let texts = null;
+  const render = (st) => {
+    texts = st.texts;
+    contact.checked = !!st.contact_consent;
+    contact.disabled = false;
+    contactLabel.textContent = st.texts.messaging.text;
+    replace(history, st.history.slice().reverse().map((c) => h("li", {},
+      h("strong", {}, `${c.granted ? "Otorgada" : "Retirada"}: `), PURPOSES[c.purpose] || c.purpose,
+      h("span", { class: "hint" }, ` · ${formatDateTime(c.created)} · versión ${c.policy_version}`))));
+    if (!st.history.length) replace(history, h("li", {}, "Aún no hay autorizaciones registradas."));
+  };
+  consentState().then(render).catch((err) => replace(history, h("li", {}, message(err))));
+  contact.addEventListener("change", async () => {
+    const want = contact.checked;
+    contact.disabled = true;
+    try {
+      render(await setConsent("messaging", want, texts?.messaging));
+      toast(want ? "Autorizaste el contacto por WhatsApp o SMS." : "Retiraste la autorización de contacto por WhatsApp o SMS.", "ok");
+    } catch (err) {
+      contact.checked = !want;
+      contact.disabled = false;
+      toast(message(err), "warn");
+    }
+  });
+
+  // Withdrawal: one button, then one confirmation that says what happens.
+  const withdrawBtn = h("button", { type: "button", class: "btn danger" }, "Retirar mi autorización y eliminar mi cuenta");
+  const confirmBtn = h("button", { type: "button", class: "btn danger", "data-testid": "withdraw-confirm" }, "Sí, retirar y eliminar mi cuenta");
+  const cancelBtn = h("button", { type: "button", class: "btn ghost" }, "Cancelar");
+  const confirmBox = h("div", { class: "note", role: "alert", hidden: true, "data-testid": "withdraw-warning" },
+    h("p", {}, h("strong", {}, "Esto no se puede deshacer. "),
+      "Dejaremos de tratar tus datos y borraremos ya tu cuenta, tu consulta del censo y su evidencia. Las personas que invitaste seguirán registradas, sin quien las invitó."),
+    h("div", { class: "actions" }, confirmBtn, cancelBtn));
+  // The button gives way to the warning (and back): .btn's display beats [hidden].
+  withdrawBtn.addEventListener("click", () => { withdrawBtn.replaceWith(confirmBox); confirmBox.hidden = false; confirmBtn.focus(); });
+  cancelBtn.addEventListener("click", () => { confirmBox.replaceWith(withdrawBtn); withdrawBtn.focus(); });
+  confirmBtn.addEventListener("click", async () => {
+    await busy(confirmBtn, "Eliminando…", async () => {
+      try {
+        await setConsent("processing", false);
+      } catch (err) { toast(message(err), "warn"); return; }
+      logout(); resetLive();
+      await navigate("/ingreso");
+      toast("Retiraste tu autorización. Tu cuenta y tus datos fueron eliminados.", "ok");
+    });
+  });
+
+  return h("section", { class: "card wide habeas", id: "datos-personales", "aria-labelledby": "habeas-h" },
+    h("h2", { id: "habeas-h" }, "Tus datos personales"),
+    h("p", {}, "Puedes descargar todo lo que guardamos sobre ti, decidir si te contactamos y retirar tu autorización (",
+      h("a", { href: "/politica-de-datos" }, "política de datos"), ")."),
+    h("div", { class: "actions" }, jsonBtn, htmlBtn), status,
+    h("h3", {}, "Contacto por WhatsApp o SMS"),
+    h("div", { class: "field check" }, contact, contactLabel),
+    h("h3", {}, "Tus autorizaciones"), history,
+    h("h3", {}, "Retirar tu autorización"),
+    h("p", {}, "Retirarla es tan fácil como darla: dejamos de tratar tus datos y eliminamos tu cuenta de inmediato."),
+    withdrawBtn, confirmBox);
 }

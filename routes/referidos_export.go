@@ -160,6 +160,7 @@ const chainColumn = "(SELECT group_concat(name, ' > ') FROM (SELECT a.name AS na
 	"JOIN {{users}} a ON a.id = up.ancestor WHERE up.descendant = [[users.id]] AND up.depth > 0 " +
 	"AND up.depth <= (SELECT depth FROM {{network}} WHERE ancestor = {:chainTop} AND descendant = [[users.id]]) " +
 	"ORDER BY up.depth DESC)) AS chain"
+
 // logExport records the export in the data_exports log; a failure to log is
 // the operator's to see, the download already went out.
 func logExport(e *core.RequestEvent, rows int) {

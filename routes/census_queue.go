@@ -28,13 +28,19 @@ type QueueEstimate struct {
 	// the rate is unknown (no answer in the window).
 	ETASeconds *int `json:"eta_seconds"`
 	WindowMin  int  `json:"window_minutes"`
+	// CooldownSeconds is the refresh cooldown after a record's last check
+	// (0: off), so a page can show its countdown before anyone asks.
+	CooldownSeconds int `json:"cooldown_seconds"`
 }
 
-func bindCensusQueue(se *core.ServeEvent, now func() time.Time) {
+func bindCensusQueue(se *core.ServeEvent, r *refresher) {
 	se.Router.GET("/api/census/queue", func(e *core.RequestEvent) error {
-		est, err := queueEstimate(e.App, now())
+		est, err := queueEstimate(e.App, r.now())
 		if err != nil {
 			return e.InternalServerError("", err)
+		}
+		if r.cooldown > 0 {
+			est.CooldownSeconds = int(r.cooldown / time.Second)
 		}
 		return e.JSON(http.StatusOK, est)
 	}).Bind(apis.RequireAuth(schema.UsersCollection, core.CollectionNameSuperusers))

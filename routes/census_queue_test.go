@@ -42,7 +42,7 @@ func TestQueueEstimate(t *testing.T) {
 	for _, s := range []tests.ApiScenario{
 		{Name: "a member: 5 waiting at 3 answers in 15 minutes", Method: http.MethodGet, URL: "/api/census/queue", Headers: auth(c.MemberB),
 			BeforeTestFunc: attempts, ExpectedStatus: 200,
-			ExpectedContent:    []string{`"waiting":5`, `"processing":0`, `"per_minute":0.2`, `"eta_seconds":1500`, `"window_minutes":15`},
+			ExpectedContent:    []string{`"waiting":5`, `"processing":0`, `"per_minute":0.2`, `"eta_seconds":1500`, `"window_minutes":15`, `"cooldown_seconds":30`},
 			NotExpectedContent: []string{c.MemberA.ID, `"user"`}, TestAppFactory: factory},
 		{Name: "no recent answer: no estimate", Method: http.MethodGet, URL: "/api/census/queue", Headers: auth(c.LeaderA),
 			ExpectedStatus: 200, ExpectedContent: []string{`"waiting":5`, `"per_minute":0`, `"eta_seconds":null`}, TestAppFactory: factory},

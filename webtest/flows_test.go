@@ -45,7 +45,7 @@ func TestRegisterByLinkLive(t *testing.T) {
 
 	e.gate.open()
 	m.until("the answer", `() => document.querySelector("[data-testid=own-status]").dataset.status === "active"`)
-	m.waitText("[data-testid=own-status]", "MEDELLIN")
+	m.waitText("[data-testid=own-status]", "Medellín") // the registrar's MEDELLIN, as people write it
 	leader.until("the row's answer", `() => [...document.querySelectorAll("tr[data-status=active]")].some((tr) => tr.innerText.includes("Camila Restrepo") && tr.innerText.includes("mesa 23"))`)
 	for _, tb := range []*tab{m, leader} {
 		mustEval(t, tb, `() => { if (!window.__sameDocument) throw new Error("the page reloaded") }`)

@@ -47,7 +47,9 @@ pb.autoCancellation(false);
 export const me = () => pb.authStore.record;
 export const loggedIn = () => pb.authStore.isValid;
 export const isSuperuser = () => pb.authStore.isValid && pb.authStore.isSuperuser;
-export const isLeader = () => loggedIn() && !isSuperuser() && me()?.role === "leader";
+/** LEADER_ROLES see their people's census data and get the leader's home ("coordinator" arrives with the pyramid). */
+const LEADER_ROLES = ["leader", "coordinator"];
+export const isLeader = () => loggedIn() && !isSuperuser() && LEADER_ROLES.includes(me()?.role);
 
 /** login signs in with a cédula (or a superuser's email) and password. */
 export async function login(identity, password, remember) {

@@ -6,7 +6,7 @@ import { h, replace } from "../dom.js";
 import { field, checkbox, title, busy, formAlert, showFieldErrors, liveValidation, validateNow } from "../ui.js";
 import { pb, login } from "../session.js";
 import {
-  checkName, checkCedula, checkPhone, checkPassword, checkConfirm,
+  checkName, checkCedula, checkPhone, checkPassword, checkConfirm, PASSWORD_HINT,
   filterName, filterCedula, filterPhone,
 } from "../validate.js";
 
@@ -28,7 +28,7 @@ export default function registro(root, { navigate, params }) {
     }),
     password: field({
       label: "Contraseña", name: "password", type: "password", autocomplete: "new-password",
-      hint: "Mínimo 8 caracteres.", check: checkPassword,
+      hint: PASSWORD_HINT, check: checkPassword,
     }),
   };
   fields.passwordConfirm = field({

@@ -82,6 +82,11 @@ export function describe(info, { leader = false } = {}) {
     text: known ? (leader ? LEADER_MEANINGS[s] : MEANINGS[s]) : UNKNOWN_MEANING,
     rechecking: false,
   };
+  if (!leader && failed(s)) {
+    // A member is not told how a check failed: getting the answer is our job.
+    out.label = "En verificación";
+    out.tone = "wait";
+  }
   if (s === STATUS.CANCELLED_OTHER && words) {
     out.label = words.label;
     out.text = leader ? words.leader : words.member;

@@ -203,7 +203,7 @@ function layout(on, code) {
   ui.tabs.append(...ui.tabBtns.values());
 
   ui.search = h("input", {
-    type: "search", id: "ref-search", class: "search", placeholder: "Nombre o cédula", autocomplete: "off", enterkeyhint: "search",
+    type: "search", id: "ref-search", name: "q", class: "search", placeholder: "Nombre o cédula", autocomplete: "off", enterkeyhint: "search",
     onInput: debounce(() => on.change(change.query, ui.search.value), 150),
   });
   ui.sortSel = h("select", { id: "ref-sort", onChange: () => { const [k, d] = ui.sortSel.value.split(":"); on.change(change.sortTo, k, Number(d)); } },
@@ -376,7 +376,7 @@ function updateRow(row, { user, info }, st) {
   row.cb.checked = st.selected.has(user.id);
   row.cb.setAttribute("aria-label", `Seleccionar a ${user.name}`);
   row.refresh.disabled = checking || st.asking.has(user.id);
-  row.refresh.setAttribute("aria-label", checking ? `${user.name}: consulta en curso` : `Consultar de nuevo a ${user.name}`);
+  row.refresh.setAttribute("aria-label", checking ? `Consultar a ${user.name} (ya hay una consulta en curso)` : `Consultar de nuevo a ${user.name}`);
   row.toggle.setAttribute("aria-expanded", String(open));
   row.toggle.setAttribute("aria-label", `${open ? "Ocultar" : "Ver"} detalle de ${user.name}`);
   row.toggle.textContent = open ? "Ocultar" : "Detalle";

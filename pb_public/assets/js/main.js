@@ -1,7 +1,7 @@
 // The app's entry: a small History-API router, the navigation bar and the
 // session check on every visit.
 import { h, replace } from "./dom.js";
-import { pb, loggedIn, isSuperuser, refresh, logout } from "./session.js";
+import { pb, loggedIn, isSuperuser, refresh, logout, SESSION_KEY } from "./session.js";
 import { resetLive } from "./live.js";
 import registro from "./pages/registro.js";
 import reclamo from "./pages/reclamo.js";
@@ -108,6 +108,14 @@ window.addEventListener("popstate", () => show(true));
 // Another tab logged out or in: follow it.
 pb.authStore.onChange(() => {
   if (!loggedIn() && routes[location.pathname]?.auth) navigate("/ingreso", { replace: true });
+});
+
+// Logout in another tab: the storage event says the session is gone.
+window.addEventListener("storage", (e) => {
+  if (e.key !== SESSION_KEY || e.newValue || !loggedIn() || !pb.authStore.token) return;
+  if (localStorage.getItem(SESSION_KEY)) return; // moved, not removed
+  logout();
+  resetLive();
 });
 
 // Render at once with the stored session; renew it meanwhile (a revoked

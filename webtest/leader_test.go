@@ -55,14 +55,14 @@ func TestLeaderHomeAndList(t *testing.T) {
 
 			// Inicio: the home first, tiles as links to the filtered list.
 			tb.until("the tiles", `() => document.querySelector("[data-tile=accion] .tile-n")?.innerText === "4"`)
-			for tile, n := range map[string]string{"todos": "7", "lugar": "1", "proceso": "2"} {
+			for tile, n := range map[string]string{"todos": "7", "votan": "2", "proceso": "2"} {
 				if got := mustEval(t, tb, `(t) => document.querySelector("[data-tile=" + t + "] .tile-n").innerText`, tile).Str(); got != n {
 					t.Errorf("tile %s shows %s, want %s", tile, got, n)
 				}
 			}
 			tb.waitText("[data-testid=worklist]", "Óscar no aparece en el censo: confirma su cédula")
 			tb.waitText("[data-testid=worklist]", "Iván tiene la cédula vigente pero no puede votar")
-			tb.waitText("main", "Pueden votar: 1 de 10")
+			tb.waitText("main", "Pueden votar: 2 de 10") // Rita's re-check keeps her place
 			tb.screenshot("leader-inicio", width)
 			tb.axe("leader-inicio")
 

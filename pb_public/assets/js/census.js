@@ -145,11 +145,15 @@ export function mapLink(info) {
 /** errorWords explains a failed check to a leader or an administrator (members read describe's text). */
 export const errorWords = (info) => (info && FAILURE_WORDS[info.status]) || "";
 
-/** failureDetail is errorWords plus the server's specific message, for leaders. */
+/**
+ * failureDetail is what a leader reads about a failed check: the server's
+ * specific message (census.Message, Spanish) when the record has one,
+ * else errorWords; an engineer's detail ("class: ...") is not shown.
+ */
 export function failureDetail(info) {
-  const words = errorWords(info);
-  const msg = info?.error_message && !/^[a-z_]+:/.test(info.error_message) ? info.error_message : "";
-  return [words, msg && msg !== words ? msg : ""].filter(Boolean).join(" ");
+  if (!failed(info?.status)) return "";
+  const msg = info.error_message && !/^[a-z_]+:/.test(info.error_message) ? info.error_message : "";
+  return msg || errorWords(info);
 }
 
 /** nextStep is the leader's worklist line about one person ("" when nothing is asked of the leader). */

@@ -8,7 +8,7 @@ import { title, toast, badge, busy, facts } from "./ui.js";
 import { pb, me, message } from "./session.js";
 import { onReconnect, subscribe, newer } from "./live.js";
 import {
-  GROUPS, ACTION, STATUS, describe, placeLine, placeShort, placeName, mapLink, failureDetail, cancelled, inFlight, failed,
+  GROUPS, ACTION, describe, showsPlace, placeLine, placeShort, placeName, mapLink, failureDetail, cancelled, inFlight, failed,
 } from "./census.js";
 import { formatDate, formatDateTime, formatCedula, formatPhone, formatNumber, ago } from "./format.js";
 import { countSentence, noReferidos } from "./referral.js";
@@ -17,8 +17,10 @@ import { homeView } from "./worklist.js";
 /** PAGE is how many rows show at first, and how many "Mostrar más" adds. */
 const PAGE = 100;
 
-/** FILTERS are the tabs plus the worklist's "Requieren acción" (a tile, not a tab). */
-export const FILTERS = [...GROUPS, { id: "accion", label: "Requieren acción", statuses: ACTION }];
+/** FILTERS are the tabs plus the home's tiles that are not tabs: who can vote (a re-check keeps the last answer) and who needs action. */
+export const FILTERS = [...GROUPS,
+  { id: "votan", label: "Pueden votar", test: (r) => showsPlace(r.info) },
+  { id: "accion", label: "Requieren acción", statuses: ACTION }];
 
 /** newState is the table before its data arrives. */
 export function newState() {
@@ -71,7 +73,7 @@ const SORT_MENU = [
 /** rows pairs every user with their census record. */
 export const rows = (st) => [...st.users.values()].map((user) => ({ user, info: st.infos.get(user.id) }));
 
-const inFilter = (r, g) => !g.statuses || g.statuses.includes(r.info?.status);
+const inFilter = (r, g) => (g.test ? g.test(r) : !g.statuses || g.statuses.includes(r.info?.status));
 
 /** matches says whether a row answers the search (name without accents, or cédula digits). */
 function matches(r, q) {
@@ -404,7 +406,7 @@ export const mapAnchor = (href) => h("a", { href, target: "_blank", rel: "noopen
 
 /** stats is where the referidos with a confirmed place vote, top ten by municipio and by puesto. */
 function stats(all) {
-  const active = all.filter((r) => r.info?.status === STATUS.ACTIVE);
+  const active = all.filter((r) => showsPlace(r.info));
   const tally = (keyOf) => {
     const m = new Map();
     for (const r of active) { const k = keyOf(r.info); m.set(k, (m.get(k) || 0) + 1); }

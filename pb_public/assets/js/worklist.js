@@ -4,7 +4,7 @@
 // needs the leader, with the next step, a call link and a WhatsApp link
 // with a message the leader can edit. Built once, updated in place.
 import { h, replace } from "./dom.js";
-import { STATUS, ACTION, inFlight, failed, nextStep, novedadGroup } from "./census.js";
+import { STATUS, ACTION, inFlight, failed, nextStep, novedadGroup, showsPlace } from "./census.js";
 import { firstName, formatNumber } from "./format.js";
 
 /** WORKLIST_MAX is how many people the worklist names before "Ver todos". */
@@ -13,7 +13,7 @@ const WORKLIST_MAX = 5;
 /** TILES are the home's counts, each opening the list on a filter (leaders.js FILTERS). */
 const TILES = [
   { id: "todos", label: "Registrados", count: () => true },
-  { id: "lugar", label: "Pueden votar", count: (s) => s === STATUS.ACTIVE },
+  { id: "votan", label: "Pueden votar", count: (s, info) => showsPlace(info) }, // a re-check keeps the last answer
   { id: "proceso", label: "En verificación", count: (s) => inFlight(s) },
   { id: "accion", label: "Requieren acción", count: (s) => ACTION.includes(s) },
 ];
@@ -110,13 +110,13 @@ export function homeView({ onPick, onRefresh, countTestId = "goal-count" } = {})
 
   function update(all, { goal = 0, leaderName = "", queue = null } = {}) {
     for (const t of TILES) {
-      const n = all.filter((r) => t.count(r.info?.status)).length;
+      const n = all.filter((r) => t.count(r.info?.status, r.info)).length;
       const { n: num, sub } = tiles.get(t.id);
       num.textContent = formatNumber(n);
       sub.textContent = t.id === "proceso" && n ? queueWords(queue) : "";
     }
     const registered = all.length;
-    const canVote = all.filter((r) => r.info?.status === STATUS.ACTIVE).length;
+    const canVote = all.filter((r) => showsPlace(r.info)).length;
     const bar = (label, n) => {
       const pct = goal > 0 ? Math.min(100, Math.floor((n * 100) / goal)) : 0;
       return h("div", { class: "goal-row" },

@@ -73,6 +73,18 @@ var failureWords = map[string]string{
 	StatusBlocked: "La Registraduría bloqueó temporalmente las consultas automáticas.",
 }
 
+// LabelOf is a record's label with its novedad read by meaning: a
+// cancelled_other record reads as its group says ("Vigente, no puede
+// votar", "Cédula en trámite", "Cancelada"), as in the web app.
+func LabelOf(status, novedad string) string {
+	if status == StatusCancelledOther {
+		if g := NovedadGroup(novedad); g != "" {
+			return novedadWords[g].Label
+		}
+	}
+	return Label(status)
+}
+
 // LeaderMeaning is what status means about one of a leader's people, in
 // the third person with the leader's next step.
 func LeaderMeaning(status string) string {

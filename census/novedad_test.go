@@ -50,6 +50,22 @@ func TestNovedadGroups(t *testing.T) {
 	}
 }
 
+// TestLabelOf: the spreadsheet's label follows the novedad's meaning.
+func TestLabelOf(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ status, novedad, want string }{
+		{census.StatusCancelledOther, "Vigente con Interdicción Judicial", "Vigente, no puede votar"},
+		{census.StatusCancelledOther, "Baja por doble cedulación", "Cancelada"},
+		{census.StatusCancelledOther, "Pendiente Solicitud en Reproceso", "Cédula en trámite"},
+		{census.StatusCancelledOther, "otra cosa", census.Label(census.StatusCancelledOther)},
+		{census.StatusActive, "", "Habilitada"},
+	} {
+		if got := census.LabelOf(c.status, c.novedad); got != c.want {
+			t.Errorf("LabelOf(%s, %q) = %q, want %q", c.status, c.novedad, got, c.want)
+		}
+	}
+}
+
 // TestPlaceNames: the registrar's capitals read with their accents, and an
 // unknown name is left to the caller.
 func TestPlaceNames(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/core"
+
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/census"
 )
@@ -37,6 +39,22 @@ func leaderCast(t *testing.T, e *env) map[string]string {
 		"error_message": "La Registraduría bloqueó temporalmente la consulta."})
 	add("revisa", "Rita Revisada", "60000006", map[string]any{"status": "pending", "departamento": "ANTIOQUIA",
 		"municipio": "MEDELLIN", "puesto": "IE SAN JOSE", "mesa": "12", "fetched_at": old})
+	// The worker answered three checks in the last minutes: the queue's rate.
+	col, err := e.app.FindCollectionByNameOrId("census_attempts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		r := core.NewRecord(col)
+		r.Set("user", ids["vota"])
+		r.Set("attempt", 1)
+		r.Set("outcome", "found")
+		r.Set("success", true)
+		r.Set("started_at", time.Now().Add(-time.Duration(i+1)*time.Minute).UTC())
+		if err := e.app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return ids
 }
 
@@ -59,6 +77,10 @@ func TestLeaderHomeAndList(t *testing.T) {
 				if got := mustEval(t, tb, `(t) => document.querySelector("[data-tile=" + t + "] .tile-n").innerText`, tile).Str(); got != n {
 					t.Errorf("tile %s shows %s, want %s", tile, got, n)
 				}
+			}
+			tb.waitText("[data-tile=proceso] .tile-sub", "≈ ") // the queue at the worker's measured rate
+			if sub := tb.text("[data-tile=proceso] .tile-sub"); !strings.HasSuffix(sub, " min") {
+				t.Errorf("queue estimate %q", sub)
 			}
 			tb.waitText("[data-testid=worklist]", "Óscar no aparece en el censo: confirma su cédula")
 			tb.waitText("[data-testid=worklist]", "Iván tiene la cédula vigente pero no puede votar")

@@ -12,7 +12,7 @@ import {
 } from "./census.js";
 import { formatDate, formatDateTime, formatCedula, formatPhone, formatNumber, ago } from "./format.js";
 import { countSentence, noReferidos } from "./referral.js";
-import { homeView } from "./worklist.js";
+import { homeView, queueWords } from "./worklist.js";
 
 /** PAGE is how many rows show at first, and how many "Mostrar más" adds. */
 const PAGE = 100;
@@ -271,7 +271,9 @@ const interacting = (ui) => ui.pointer || ui.wrap.contains(document.activeElemen
 export function render(st, ui, on, why = "user") {
   const active = document.activeElement;
   const all = rows(st);
-  ui.summary.textContent = countSentence(all.length);
+  const checking = all.filter((r) => inFlight(r.info?.status)).length;
+  const eta = checking ? queueWords(st.queue) : "";
+  ui.summary.textContent = countSentence(all.length) + (checking ? ` ${formatNumber(checking)} en verificación${eta ? ` (cola: ${eta})` : ""}.` : "");
   ui.home.update(all, { goal: me()?.referral_goal ?? 0, leaderName: me()?.name, queue: st.queue });
   if (!all.length) {
     if (ui.content.dataset.mode !== "empty") { ui.content.dataset.mode = "empty"; replace(ui.content, noReferidos(ui.code)); }

@@ -2,6 +2,7 @@ package webtest_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -297,4 +298,43 @@ func TestLogoutInAnotherTab(t *testing.T) {
 	a.waitPath("/ingreso")
 	b.waitPath("/ingreso")
 	b.checkClean()
+}
+
+// TestNovedadAndPlacesAgree: the app reads every novedad of the registrar's
+// vocabulary into the group package census does, folds text as
+// census.NormalizeKey does, and names places as census.PlaceName does.
+func TestNovedadAndPlacesAgree(t *testing.T) {
+	e := newEnv(t)
+	tb := open(t, e.srv.URL, "/ingreso", 1280)
+	const mod = `(name) => import(document.querySelector("script[type=module]").src.replace("main.js", name))`
+	novedades := []string{"Cancelada por Muerte", "Cancelada por Doble Cedulación", "Cancelada por Suplantación",
+		"Cancelada por Menoría de Edad", "Cancelada por Extranjería", "Cancelada por Mala Elaboración",
+		"Cancelada con reasignación de cupo numérico", "Cancelada por Extranjería sin Carta de Naturaleza",
+		"Cancelada por Muerte Facultad Ley", "Cancelada por Falsa Identidad",
+		"Vigente con Pérdida o Suspensión de los Derechos Políticos", "VIGENTE CON INTERDICCIÓN JUDICIAL",
+		"Pendiente Solicitud en Reproceso", "Pendiente por estar en Proceso de Expedición",
+		"Baja por Perdida o Suspension de los Derechos Politicos", "  cancelada\u00a0POR  muerte ", "otra cosa", ""}
+	places := []string{"BOGOTA. D.C.", "BOGOTA D.C.", "MEDELLIN", "NORTE DE SANTANDER", "SAN JOSE DEL GUAVIARE", "CUCUTA", "VEREDA X"}
+	got := mustEval(t, tb, `async (novs, places) => {
+		const c = await (`+mod+`)("census.js");
+		return JSON.stringify({ groups: novs.map((n) => c.novedadGroup(n)), folds: novs.map((n) => c.fold(n)), places: places.map((p) => c.placeName(p)) });
+	}`, novedades, places).Str()
+	var app struct{ Groups, Folds, Places []string }
+	if err := json.Unmarshal([]byte(got), &app); err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range novedades {
+		if app.Groups[i] != census.NovedadGroup(n) || app.Folds[i] != census.NormalizeKey(n) {
+			t.Errorf("novedad %q: the app reads %q (%q), census %q (%q)", n, app.Groups[i], app.Folds[i], census.NovedadGroup(n), census.NormalizeKey(n))
+		}
+	}
+	for i, p := range places {
+		if want := census.PlaceName(p); want != "" && app.Places[i] != want {
+			t.Errorf("place %q: the app shows %q, census %q", p, app.Places[i], want)
+		}
+	}
+	if app.Places[len(places)-1] != "Vereda X" {
+		t.Errorf("an unknown place shows as %q", app.Places[len(places)-1])
+	}
+	tb.checkClean()
 }

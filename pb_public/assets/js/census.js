@@ -125,7 +125,9 @@ export function placeName(raw) {
 /** placeLine is one line with where the person votes. */
 export function placeLine(info) {
   if (!showsPlace(info)) return "";
-  return [info.puesto, placeName(info.municipio), placeName(info.departamento)].filter(Boolean).join(", ") +
+  const mun = placeName(info.municipio);
+  const dep = placeName(info.departamento);
+  return [info.puesto, mun, dep !== mun ? dep : ""].filter(Boolean).join(", ") +
     (info.mesa ? ` · mesa ${info.mesa}` : "");
 }
 

@@ -422,7 +422,7 @@ function stats(all) {
     active.length ? [
       h("p", {}, `${formatNumber(active.length)} de ${formatNumber(all.length)} con lugar de votación confirmado.`),
       h("div", { class: "stats-grid" },
-        tbl("Por municipio", "Municipio", tally((i) => `${placeName(i.municipio)} (${placeName(i.departamento)})`)),
+        tbl("Por municipio", "Municipio", tally((i) => { const m = placeName(i.municipio), d = placeName(i.departamento); return d && d !== m ? `${m} (${d})` : m; })),
         tbl("Por puesto", "Puesto", tally((i) => `${i.puesto} · ${placeName(i.municipio)}`))),
     ] : h("p", {}, "Aún no hay lugares de votación confirmados.")];
 }

@@ -59,6 +59,7 @@ export default async function inicio(root) {
     // A leader's home comes first: the tiles open Referidos filtered.
     const home = homeView({ onRefresh: refreshPerson, countTestId: "ref-count" });
     home.el.classList.add("wide");
+    root.classList.add("leader");
     root.append(heading, home.el, census, shareCard(link, user.referral_code, user.name));
     const net = await watchNetwork((st) => home.update(rows(st), { goal, leaderName: me()?.name, queue: st.queue }));
     stops.push(net.stop);

@@ -41,7 +41,12 @@ func JSModule() []byte {
 	def("The label of a record without a status.", "UNKNOWN_LABEL", Label(""))
 	def("What each status means to the person, and what to do next (census.Meaning).", "MEANINGS", meanings)
 	def("The meaning of a record without a status.", "UNKNOWN_MEANING", Meaning(""))
-	def("What went wrong in a failed check, for a person (census.FailureWords).", "FAILURE_WORDS", failureWords)
+	def("What went wrong in a failed check, for leaders and administrators (census.FailureWords).", "FAILURE_WORDS", failureWords)
+	def("What each status means about one of a leader's people, with the next step (census.LeaderMeaning).", "LEADER_MEANINGS", leaderMeanings)
+	def("The leaders' worklist line by status, {nombre} for the first name (census.NextStep).", "NEXT_STEPS", nextSteps)
+	def("A novedad group's label and sentences (census.Novedad).", "NOVEDAD_WORDS", novedadWords)
+	def("Normalised novedad prefixes and their group, first match wins (census.NovedadGroup).", "NOVEDAD_RULES", novedadRules)
+	def("Known place names by normalised key (census.PlaceName).", "PLACE_NAMES", placeNames)
 	return b.Bytes()
 }
 

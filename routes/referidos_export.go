@@ -171,7 +171,7 @@ func logExport(e *core.RequestEvent, rows int) {
 
 func (r exportRow) record() []string {
 	return []string{
-		cell(r.Name), cell(r.Cedula), cell(r.Phone), when(r.Created), cell(census.Label(r.Status)),
+		cell(r.Name), cell(r.Cedula), cell(r.Phone), when(r.Created), cell(census.LabelOf(r.Status, r.Novedad)),
 		cell(r.Departamento), cell(r.Municipio), cell(r.Puesto), cell(r.Direccion), cell(r.Mesa),
 		cell(r.Novedad), when(r.FetchedAt),
 	}

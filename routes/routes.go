@@ -45,6 +45,7 @@ func Register(app core.App, deps Deps) error {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		bindReferrals(se)
 		bindCensusStatus(se, deps.Worker)
+		bindCensusQueue(se, ref)
 		bindCensusRefresh(se, ref)
 		bindBulkRefresh(se, ref)
 		bindReferidosStats(se)

@@ -45,7 +45,7 @@ func TestRegisterByLinkLive(t *testing.T) {
 
 	e.gate.open()
 	m.until("the answer", `() => document.querySelector("[data-testid=own-status]").dataset.status === "active"`)
-	m.waitText("[data-testid=own-status]", "MEDELLIN")
+	m.waitText("[data-testid=own-status]", "Medellín") // the registrar's MEDELLIN, as people write it
 	leader.until("the row's answer", `() => [...document.querySelectorAll("tr[data-status=active]")].some((tr) => tr.innerText.includes("Camila Restrepo") && tr.innerText.includes("mesa 23"))`)
 	for _, tb := range []*tab{m, leader} {
 		mustEval(t, tb, `() => { if (!window.__sameDocument) throw new Error("the page reloaded") }`)
@@ -326,8 +326,8 @@ func registerWithLink(t *testing.T, e *env, name, cedula, ref string) {
 	tb.waitPath("/inicio")
 }
 
-// TestProfileEdits: a member edits name, phone and goal (goal 0 counts as
-// done), gets the server's Spanish error for a wrong current password, and
+// TestProfileEdits: a member edits name, phone and goal (goal 0 is no
+// goal), gets the server's Spanish error for a wrong current password, and
 // changes the password without being signed out.
 func TestProfileEdits(t *testing.T) {
 	e := newEnv(t)
@@ -349,7 +349,10 @@ func TestProfileEdits(t *testing.T) {
 	tb.clickText("Inicio")
 	tb.waitPath("/inicio")
 	tb.waitText("h1", "Hola, Carla")
-	tb.waitText("main", "¡Meta cumplida!")
+	tb.waitText("main", "No tienes una meta de referidos") // goal 0 is no goal, never "¡Meta cumplida!"
+	if strings.Contains(tb.text("main"), "Meta cumplida") {
+		t.Error("goal 0 reads as met")
+	}
 
 	tb.nav("/perfil")
 	tb.fill("oldPassword", "no-es-la-clave")

@@ -96,7 +96,7 @@ func TestEveryPage(t *testing.T) {
 		{name: "reclamo", path: "/reclamo?cedula=20.000.001", text: "Reportar una cédula"},
 		{name: "politica", path: "/politica-de-datos", text: "Versión"},
 		{name: "404", path: "/no-existe", text: "Página no encontrada"},
-		{name: "inicio-miembro", path: "/inicio", who: &c.MemberA, ready: "[data-testid=ref-count]", text: "MEDELLIN"},
+		{name: "inicio-miembro", path: "/inicio", who: &c.MemberA, ready: "[data-testid=ref-count]", text: "Medellín"},
 		{name: "perfil-miembro", path: "/perfil", who: &c.MemberA, ready: "[data-status=active]", text: "IE SAN JOSE"},
 		{name: "referidos-miembro", path: "/referidos", who: &c.MemberA, ready: "[data-testid=referidos-list] li", text: "Sofía"},
 		{name: "referidos-miembro-vacio", path: "/referidos", who: &c.MemberB, ready: ".empty", text: "Aún no tienes referidos"},

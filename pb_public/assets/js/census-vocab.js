@@ -67,7 +67,7 @@ export const LABELS = Object.freeze({
   "active": "Habilitada",
   "blocked": "Consulta bloqueada",
   "cancelled_deceased": "Cancelada por muerte",
-  "cancelled_other": "Cancelada",
+  "cancelled_other": "Con novedad",
   "error": "Error al consultar",
   "not_found": "No aparece en el censo",
   "pending": "En cola",
@@ -81,22 +81,244 @@ export const UNKNOWN_LABEL = "Sin consultar";
 /** What each status means to the person, and what to do next (census.Meaning). */
 export const MEANINGS = Object.freeze({
   "active": "Tu cédula está habilitada para votar. Este es tu lugar de votación.",
-  "blocked": "La Registraduría está limitando las consultas. Pide una nueva consulta más tarde.",
+  "blocked": "Aún no tenemos la respuesta de la Registraduría. Seguimos intentando automáticamente; no tienes que hacer nada.",
   "cancelled_deceased": "La Registraduría reporta esta cédula como cancelada por muerte. Si es un error, acude a la Registraduría con tu documento.",
-  "cancelled_other": "La Registraduría reporta una novedad que cancela esta cédula. Acude a la Registraduría con la resolución que aparece abajo.",
-  "error": "No pudimos completar la consulta. Pide una nueva consulta más tarde.",
-  "not_found": "La Registraduría no encontró esta cédula en el censo electoral. Revisa el número en tu perfil; si está bien, inscríbela en la Registraduría.",
+  "cancelled_other": "La Registraduría reporta una novedad sobre tu cédula. Acude a la Registraduría con la resolución que aparece abajo.",
+  "error": "Aún no pudimos completar la consulta de tu cédula. Seguimos intentando automáticamente; no tienes que hacer nada.",
+  "not_found": "La Registraduría no encontró tu cédula en el censo electoral. Si nunca la inscribiste o cambiaste de ciudad, inscríbela en la Registraduría; si crees que el número está mal, pide ayuda a quien te invitó.",
   "pending": "Tu cédula está en la fila para consultarse en la Registraduría. No tienes que hacer nada.",
   "processing": "Estamos consultando tu cédula en la Registraduría en este momento.",
-  "timeout": "La Registraduría no respondió a tiempo. Pide una nueva consulta en unos minutos."
+  "timeout": "La Registraduría tardó en responder. Seguimos intentando automáticamente; no tienes que hacer nada."
 });
 
 /** The meaning of a record without a status. */
 export const UNKNOWN_MEANING = "Aún no hay datos de la Registraduría.";
 
-/** What went wrong in a failed check, for a person (census.FailureWords). */
+/** What went wrong in a failed check, for leaders and administrators (census.FailureWords). */
 export const FAILURE_WORDS = Object.freeze({
   "blocked": "La Registraduría bloqueó temporalmente las consultas automáticas.",
   "error": "La consulta falló por un problema técnico; un administrador puede ver el detalle.",
   "timeout": "La página de la Registraduría tardó demasiado en responder."
+});
+
+/** What each status means about one of a leader's people, with the next step (census.LeaderMeaning). */
+export const LEADER_MEANINGS = Object.freeze({
+  "active": "Puede votar. Este es su lugar de votación.",
+  "blocked": "La Registraduría está limitando las consultas automáticas. Pide una nueva consulta más tarde; no hace falta contactar a la persona.",
+  "cancelled_deceased": "La Registraduría reporta esta cédula como cancelada por muerte. Si es un error, la persona o su familia deben acudir a la Registraduría con el documento.",
+  "cancelled_other": "La Registraduría reporta una novedad sobre esta cédula. Pide a la persona que acuda a la Registraduría con la resolución.",
+  "error": "La consulta falló por un problema técnico. Pide una nueva consulta con «Consultar»; si se repite, avisa al administrador.",
+  "not_found": "La Registraduría no encontró esta cédula en el censo electoral. Confirma el número con la persona; si está bien, debe inscribirla en la Registraduría.",
+  "pending": "Su cédula está en la fila para consultarse en la Registraduría.",
+  "processing": "Estamos consultando su cédula en la Registraduría en este momento.",
+  "timeout": "La Registraduría no respondió a tiempo. Pide una nueva consulta en unos minutos."
+});
+
+/** The leaders' worklist line by status, {nombre} for the first name (census.NextStep). */
+export const NEXT_STEPS = Object.freeze({
+  "blocked": "La consulta de {nombre} quedó bloqueada: pide otra consulta más tarde",
+  "cancelled_deceased": "La cédula de {nombre} figura cancelada por muerte: verifica si es un error",
+  "cancelled_other": "La cédula de {nombre} tiene una novedad: revísala con esa persona",
+  "error": "No pudimos consultar a {nombre}: pide otra consulta",
+  "not_found": "{nombre} no aparece en el censo: confirma su cédula",
+  "timeout": "La Registraduría no respondió por {nombre}: pide otra consulta"
+});
+
+/** A novedad group's label and sentences (census.Novedad). */
+export const NOVEDAD_WORDS = Object.freeze({
+  "cancelled": {
+    "label": "Cancelada",
+    "member": "La Registraduría reporta tu cédula como cancelada: ya no es válida para votar. Si crees que es un error, acude a la Registraduría con tu documento y la resolución que aparece abajo.",
+    "leader": "La Registraduría reporta esta cédula como cancelada: ya no es válida para votar. Si la persona cree que es un error, debe acudir a la Registraduría con la resolución.",
+    "next": "La cédula de {nombre} está cancelada: que acuda a la Registraduría"
+  },
+  "cannot_vote": {
+    "label": "Vigente, no puede votar",
+    "member": "Tu cédula es válida, pero la Registraduría reporta una novedad que te impide votar por ahora (la ves abajo). Para saber hasta cuándo, consulta en la Registraduría con la resolución.",
+    "leader": "La cédula es válida, pero la persona no puede votar por la novedad que reporta la Registraduría. No cuenta como voto; puede consultar en la Registraduría hasta cuándo aplica.",
+    "next": "{nombre} tiene la cédula vigente pero no puede votar: revisa la novedad"
+  },
+  "pending": {
+    "label": "Cédula en trámite",
+    "member": "Tu cédula aún está en trámite en la Registraduría (en expedición o en reproceso). Cuando esté lista podrás votar; la volveremos a consultar.",
+    "leader": "La cédula aún está en trámite en la Registraduría (en expedición o en reproceso). Pregúntale a la persona si ya la recibió y pide otra consulta entonces.",
+    "next": "La cédula de {nombre} está en trámite: pregúntale si ya la recibió"
+  }
+});
+
+/** Normalised novedad prefixes and their group, first match wins (census.NovedadGroup). */
+export const NOVEDAD_RULES = Object.freeze([
+  [
+    "vigente con",
+    "cannot_vote"
+  ],
+  [
+    "pendiente",
+    "pending"
+  ],
+  [
+    "en proceso",
+    "pending"
+  ],
+  [
+    "cancelada",
+    "cancelled"
+  ],
+  [
+    "baja",
+    "cancelled"
+  ],
+  [
+    "fallecido",
+    "cancelled"
+  ],
+  [
+    "defuncion",
+    "cancelled"
+  ]
+]);
+
+/** Known place names by normalised key (census.PlaceName). */
+export const PLACE_NAMES = Object.freeze({
+  "acacias": "Acacías",
+  "aguachica": "Aguachica",
+  "aguazul": "Aguazul",
+  "amazonas": "Amazonas",
+  "antioquia": "Antioquia",
+  "apartado": "Apartadó",
+  "arauca": "Arauca",
+  "arjona": "Arjona",
+  "armenia": "Armenia",
+  "atlantico": "Atlántico",
+  "barrancabermeja": "Barrancabermeja",
+  "barranquilla": "Barranquilla",
+  "bello": "Bello",
+  "bogota": "Bogotá",
+  "bogota d c": "Bogotá D.C.",
+  "bolivar": "Bolívar",
+  "boyaca": "Boyacá",
+  "bucaramanga": "Bucaramanga",
+  "buenaventura": "Buenaventura",
+  "buga": "Buga",
+  "cajica": "Cajicá",
+  "calarca": "Calarcá",
+  "caldas": "Caldas",
+  "cali": "Cali",
+  "caqueta": "Caquetá",
+  "cartagena": "Cartagena",
+  "cartagena de indias": "Cartagena de Indias",
+  "cartago": "Cartago",
+  "casanare": "Casanare",
+  "cauca": "Cauca",
+  "caucasia": "Caucasia",
+  "cesar": "Cesar",
+  "chia": "Chía",
+  "chinchina": "Chinchiná",
+  "chiquinquira": "Chiquinquirá",
+  "choco": "Chocó",
+  "cienaga": "Ciénaga",
+  "consulados": "Consulados",
+  "copacabana": "Copacabana",
+  "cordoba": "Córdoba",
+  "cota": "Cota",
+  "cucuta": "Cúcuta",
+  "cundinamarca": "Cundinamarca",
+  "dosquebradas": "Dosquebradas",
+  "duitama": "Duitama",
+  "envigado": "Envigado",
+  "espinal": "Espinal",
+  "facatativa": "Facatativá",
+  "florencia": "Florencia",
+  "floridablanca": "Floridablanca",
+  "funza": "Funza",
+  "fusagasuga": "Fusagasugá",
+  "galapa": "Galapa",
+  "garzon": "Garzón",
+  "girardot": "Girardot",
+  "girardota": "Girardota",
+  "giron": "Girón",
+  "granada": "Granada",
+  "guadalajara de buga": "Guadalajara de Buga",
+  "guainia": "Guainía",
+  "guaviare": "Guaviare",
+  "honda": "Honda",
+  "huila": "Huila",
+  "ibague": "Ibagué",
+  "inirida": "Inírida",
+  "ipiales": "Ipiales",
+  "itagui": "Itagüí",
+  "jamundi": "Jamundí",
+  "la calera": "La Calera",
+  "la ceja": "La Ceja",
+  "la dorada": "La Dorada",
+  "la estrella": "La Estrella",
+  "la guajira": "La Guajira",
+  "leticia": "Leticia",
+  "lorica": "Lorica",
+  "los patios": "Los Patios",
+  "madrid": "Madrid",
+  "magangue": "Magangué",
+  "magdalena": "Magdalena",
+  "maicao": "Maicao",
+  "malambo": "Malambo",
+  "manizales": "Manizales",
+  "marinilla": "Marinilla",
+  "medellin": "Medellín",
+  "meta": "Meta",
+  "mitu": "Mitú",
+  "mocoa": "Mocoa",
+  "monteria": "Montería",
+  "mosquera": "Mosquera",
+  "narino": "Nariño",
+  "neiva": "Neiva",
+  "norte de santander": "Norte de Santander",
+  "ocana": "Ocaña",
+  "palmira": "Palmira",
+  "pamplona": "Pamplona",
+  "pasto": "Pasto",
+  "pereira": "Pereira",
+  "piedecuesta": "Piedecuesta",
+  "pitalito": "Pitalito",
+  "popayan": "Popayán",
+  "puerto asis": "Puerto Asís",
+  "puerto carreno": "Puerto Carreño",
+  "puerto colombia": "Puerto Colombia",
+  "putumayo": "Putumayo",
+  "quibdo": "Quibdó",
+  "quindio": "Quindío",
+  "riohacha": "Riohacha",
+  "rionegro": "Rionegro",
+  "risaralda": "Risaralda",
+  "sabanalarga": "Sabanalarga",
+  "sabaneta": "Sabaneta",
+  "sahagun": "Sahagún",
+  "san andres": "San Andrés",
+  "san jose del guaviare": "San José del Guaviare",
+  "santa marta": "Santa Marta",
+  "santa rosa de cabal": "Santa Rosa de Cabal",
+  "santander": "Santander",
+  "sincelejo": "Sincelejo",
+  "soacha": "Soacha",
+  "sogamoso": "Sogamoso",
+  "soledad": "Soledad",
+  "sopo": "Sopó",
+  "sucre": "Sucre",
+  "tenjo": "Tenjo",
+  "tocancipa": "Tocancipá",
+  "tolima": "Tolima",
+  "tulua": "Tuluá",
+  "tumaco": "Tumaco",
+  "tunja": "Tunja",
+  "turbaco": "Turbaco",
+  "turbo": "Turbo",
+  "valle": "Valle",
+  "valle del cauca": "Valle del Cauca",
+  "valledupar": "Valledupar",
+  "vaupes": "Vaupés",
+  "vichada": "Vichada",
+  "villa del rosario": "Villa del Rosario",
+  "villavicencio": "Villavicencio",
+  "yopal": "Yopal",
+  "yumbo": "Yumbo",
+  "zipaquira": "Zipaquirá"
 });

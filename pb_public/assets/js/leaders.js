@@ -1,51 +1,94 @@
-// The leaders' referidos table: one state object, render(state) building
-// the DOM from it, and small handlers that change the state and render
-// again. Fetches and realtime events land in the same state.
-import { h, replace } from "./dom.js";
+// The leaders' referidos list: one state object, the rows kept by id and
+// updated in place (focus, scroll and the row under the pointer stay put),
+// small handlers that change the state and render again. Fetches and
+// realtime events land in the same state; watchNetwork shares them with
+// Inicio's worklist.
+import { h, replace, debounce } from "./dom.js";
 import { title, toast, badge, busy, facts } from "./ui.js";
 import { pb, me, message } from "./session.js";
 import { onReconnect, subscribe, newer } from "./live.js";
-import { GROUPS, STATUS, statusInfo, placeLine, errorWords, cancelled } from "./census.js";
+import {
+  GROUPS, ACTION, describe, showsPlace, placeLine, placeShort, placeName, mapLink, failureDetail, cancelled, inFlight, failed,
+} from "./census.js";
 import { formatDate, formatDateTime, formatCedula, formatPhone, formatNumber, ago } from "./format.js";
 import { countSentence, noReferidos } from "./referral.js";
+import { homeView, queueWords } from "./worklist.js";
 
 /** PAGE is how many rows show at first, and how many "Mostrar más" adds. */
 const PAGE = 100;
+
+/** FILTERS are the tabs plus the home's tiles that are not tabs: who can vote (a re-check keeps the last answer) and who needs action. */
+export const FILTERS = [...GROUPS,
+  { id: "votan", label: "Pueden votar", test: (r) => showsPlace(r.info) },
+  { id: "accion", label: "Requieren acción", statuses: ACTION }];
 
 /** newState is the table before its data arrives. */
 export function newState() {
   return {
     users: new Map(), // the rows: user id -> users record
     infos: new Map(), // user id -> their cedula_info record
-    group: "todos", // the filter tab, one of GROUPS
-    sort: { key: "created", dir: -1 },
+    group: "todos", // the filter, one of FILTERS
+    query: "", // search by name or cédula
+    sort: { key: "status", dir: 1 },
     shown: PAGE, // rows of the filtered list on screen
     expanded: new Set(), // user ids whose detail row is open
     selected: new Set(), // user ids ticked for a bulk refresh
+    selecting: false, // phones: the "Seleccionar" mode shows the checkboxes
     includeFinal: false, // a bulk refresh re-checks settled answers too
+    asking: new Set(), // user ids whose refresh request is on its way
+    fresh: new Set(), // user ids that arrived live, highlighted for a while
+    queue: null, // GET /api/census/queue's answer
     whole: false, // the whole network below, not only the direct referidos
+    loaded: false,
   };
 }
 
 // ---------------------------------------------------------------- derived
 
+/** urgency orders statuses by what needs the leader first: action, then waiting, then settled. */
+function urgency(info) {
+  const s = info?.status;
+  if (ACTION.includes(s)) return failed(s) ? 1 : 0;
+  if (!s || inFlight(s)) return 2;
+  return 3;
+}
+
 const SORTS = {
   name: (r) => r.user.name.toLocaleLowerCase("es"),
   cedula: (r) => r.user.cedula.padStart(10, "0"),
   created: (r) => r.user.created,
-  status: (r) => statusInfo(r.info?.status).label,
-  place: (r) => [r.info?.municipio, r.info?.puesto, r.info?.mesa].join("|"),
+  status: (r) => `${urgency(r.info)}|${r.user.name.toLocaleLowerCase("es")}`,
+  place: (r) => [placeName(r.info?.municipio), r.info?.puesto, r.info?.mesa].join("|"),
 };
+
+/** SORT_MENU is the phone's sort menu: a key and a direction per option. */
+const SORT_MENU = [
+  ["status:1", "Urgencia (primero quien requiere acción)"],
+  ["name:1", "Nombre (A–Z)"],
+  ["created:-1", "Más recientes"],
+  ["created:1", "Más antiguos"],
+  ["place:1", "Puesto y municipio"],
+  ["cedula:1", "Cédula"],
+];
 
 /** rows pairs every user with their census record. */
 export const rows = (st) => [...st.users.values()].map((user) => ({ user, info: st.infos.get(user.id) }));
 
-const inGroup = (r, g) => !g.statuses || g.statuses.includes(r.info?.status);
+const inFilter = (r, g) => (g.test ? g.test(r) : !g.statuses || g.statuses.includes(r.info?.status));
 
-/** visible is the rows of the current tab, in the current order. */
+/** matches says whether a row answers the search (name without accents, or cédula digits). */
+function matches(r, q) {
+  if (!q) return true;
+  const digits = q.replace(/\D/g, "");
+  if (digits && digits.length >= 3 && r.user.cedula.includes(digits)) return true;
+  const fold = (s) => s.normalize("NFD").replace(/\p{Mn}/gu, "").toLocaleLowerCase("es");
+  return fold(r.user.name).includes(fold(q.trim()));
+}
+
+/** visible is the rows of the current filter and search, in the current order. */
 export function visible(st, all = rows(st)) {
-  const g = GROUPS.find((x) => x.id === st.group);
-  const list = all.filter((r) => inGroup(r, g));
+  const g = FILTERS.find((x) => x.id === st.group) || FILTERS[0];
+  const list = all.filter((r) => inFilter(r, g) && matches(r, st.query));
   const key = SORTS[st.sort.key];
   list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * st.sort.dir);
   return list;
@@ -59,13 +102,17 @@ const toggle = (set, id, on) => (on ? set.add(id) : set.delete(id));
 export const change = {
   group(st, id) { st.group = id; st.shown = PAGE; },
   sort(st, key) { st.sort = { key, dir: st.sort.key === key ? -st.sort.dir : 1 }; },
+  sortTo(st, key, dir) { st.sort = { key, dir }; },
+  query(st, q) { st.query = q; st.shown = PAGE; },
   more(st) { st.shown += PAGE; },
   expand(st, id) { toggle(st.expanded, id, !st.expanded.has(id)); },
   select(st, id, on) { toggle(st.selected, id, on); },
   selectVisible(st, on) { for (const r of visible(st)) toggle(st.selected, r.user.id, on); },
+  selecting(st, on) { st.selecting = on; if (!on) st.selected.clear(); },
   includeFinal(st, on) { st.includeFinal = on; },
   whole(st, on) { st.whole = on; st.shown = PAGE; },
   queued(st) { st.selected.clear(); },
+  asking(st, id, on) { toggle(st.asking, id, on); },
 
   /** loaded replaces the rows with a fresh fetch; newer realtime records win. */
   loaded(st, users, infos) {
@@ -73,12 +120,16 @@ export const change = {
     for (const u of users) st.users.set(u.id, u);
     for (const i of infos) if (newer(i, st.infos.get(i.user))) st.infos.set(i.user, i);
     for (const id of st.infos.keys()) if (!st.users.has(id)) st.infos.delete(id);
+    st.loaded = true;
     prune(st);
   },
-  /** userEvent applies a realtime event on users (anyone's: only ours stay). */
+  /** userEvent applies a realtime event on users (anyone's: only ours stay); it returns a newcomer. */
   userEvent(st, { action, record: u }, meId) {
-    if (action === "delete" || (st.whole ? u.id === meId : u.referred_by !== meId)) { st.users.delete(u.id); st.infos.delete(u.id); prune(st); }
-    else if (newer(u, st.users.get(u.id))) st.users.set(u.id, u);
+    if (action === "delete" || (st.whole ? u.id === meId : u.referred_by !== meId)) { st.users.delete(u.id); st.infos.delete(u.id); prune(st); return null; }
+    const isNew = !st.users.has(u.id);
+    if (newer(u, st.users.get(u.id))) st.users.set(u.id, u);
+    if (isNew && st.loaded) { st.fresh.add(u.id); return u; }
+    return null;
   },
   /** infoEvent applies a realtime event on cedula_info. */
   infoEvent(st, { action, record: i }, meId) {
@@ -93,20 +144,91 @@ function prune(st) {
   for (const id of st.selected) if (!st.users.has(id)) st.selected.delete(id);
 }
 
+// ---------------------------------------------------------------- shared data
+
+/**
+ * watchNetwork loads the signed-in leader's referidos and their census
+ * records, keeps them live and calls onChange(st, why, newcomer) after each
+ * change (why: "load", "live"); returns the state and the cleanup.
+ */
+export async function watchNetwork(onChange) {
+  const meId = me().id;
+  const st = newState();
+  st.meId = meId;
+  let loads = 0;
+  async function load() {
+    const my = ++loads;
+    try {
+      // The API rules decide who is below: with "Toda la red" every user the
+      // leader may see but themself; else their direct referidos.
+      const [us, is, q] = await Promise.all([
+        pb.collection("users").getFullList({ filter: pb.filter(st.whole ? "id != {:id}" : "referred_by = {:id}", { id: meId }), sort: "-created", batch: 1000 }),
+        pb.collection("cedula_info").getFullList({ filter: pb.filter(st.whole ? "user != {:id}" : "user.referred_by = {:id}", { id: meId }), batch: 1000 }),
+        pb.send("/api/census/queue", {}).catch(() => null),
+      ]);
+      if (my !== loads) return; // the switch changed meanwhile
+      change.loaded(st, us, is);
+      st.queue = q;
+      onChange(st, "load");
+    } catch (err) {
+      toast(message(err), "warn");
+    }
+  }
+  // The queue's estimate follows the queue, at most every 15 s.
+  let lastQueue = 0;
+  const queueLater = debounce(async () => {
+    lastQueue = Date.now();
+    try { st.queue = await pb.send("/api/census/queue", {}); onChange(st, "live"); } catch { /* keep the last */ }
+  }, 1000);
+  const offs = [
+    await subscribe("users", "*", (e) => { const n = change.userEvent(st, e, meId); onChange(st, "live", n); }),
+    await subscribe("cedula_info", "*", (e) => {
+      change.infoEvent(st, e, meId);
+      onChange(st, "live");
+      if (Date.now() - lastQueue > 15000) queueLater();
+    }),
+    await onReconnect(load),
+  ];
+  await load();
+  return { st, reload: load, stop: () => { queueLater.cancel(); offs.forEach((o) => o()); } };
+}
+
 // ---------------------------------------------------------------- render
 
 /**
- * layout builds the table's lasting nodes once: the summary, the toolbar's
- * controls and the table's frame; render fills them. on.change(fn, ...args)
- * applies change.fn to the state and renders; on.* are the requests.
+ * layout builds the list's lasting nodes once: the home (tiles, goal,
+ * worklist), the sticky bar, the tabs, the table's frame; render fills
+ * them in place. on.change(fn, ...args) applies change.fn and renders.
  */
 function layout(on, code) {
-  const ui = { code };
-  ui.summary = h("p", { class: "lead", "aria-live": "polite", "data-testid": "ref-count" });
+  const ui = { code, rows: new Map(), pointer: false };
+  ui.summary = h("p", { class: "lead", "data-testid": "ref-count" });
+  ui.announce = h("p", { class: "visually-hidden", role: "status", "aria-live": "polite", "data-testid": "announce" });
+  ui.home = homeView({ onPick: (id) => on.pick(id), onRefresh: (u) => on.refreshOne(u) });
   ui.content = h("div", {});
   ui.tabs = h("div", { class: "tabs", role: "group", "aria-label": "Filtrar por estado" });
+  ui.tabBtns = new Map(GROUPS.map((g) => [g.id, h("button", {
+    type: "button", class: "tab", "data-group": g.id, onClick: () => on.change(change.group, g.id),
+  })]));
+  ui.tabs.append(...ui.tabBtns.values());
+
+  ui.search = h("input", {
+    type: "search", id: "ref-search", name: "q", class: "search", placeholder: "Nombre o cédula", autocomplete: "off", enterkeyhint: "search",
+    onInput: debounce(() => on.change(change.query, ui.search.value), 150),
+  });
+  ui.sortSel = h("select", { id: "ref-sort", onChange: () => { const [k, d] = ui.sortSel.value.split(":"); on.change(change.sortTo, k, Number(d)); } },
+    SORT_MENU.map(([v, label]) => h("option", { value: v }, label)));
+  ui.chip = h("p", { class: "chip", "data-testid": "active-filter" });
+  ui.selectBtn = h("button", { type: "button", class: "btn small ghost select-mode", "aria-pressed": "false",
+    onClick: () => on.change(change.selecting, !ui.selecting) }, "Seleccionar");
+  ui.bar = h("div", { class: "sticky-bar" },
+    h("div", { class: "bar-row" },
+      h("div", { class: "bar-field grow" }, h("label", { for: "ref-search" }, "Buscar"), ui.search),
+      h("div", { class: "bar-field" }, h("label", { for: "ref-sort" }, "Ordenar por"), ui.sortSel)),
+    h("div", { class: "bar-row" }, ui.chip, ui.selectBtn));
+
   ui.selectAll = h("input", {
-    type: "checkbox", id: "select-all", "aria-label": "Seleccionar todos los de este filtro",
+    type: "checkbox", id: "select-all",
     onChange: () => on.change(change.selectVisible, ui.selectAll.checked),
   });
   ui.bulkBtn = h("button", { type: "button", class: "btn primary", disabled: true, onClick: () => on.bulk(ui.bulkBtn) },
@@ -118,45 +240,113 @@ function layout(on, code) {
     type: "checkbox", id: "whole-network", "data-testid": "whole-network", onChange: () => on.whole(ui.wholeBox.checked),
   });
   const csvBtn = h("button", { type: "button", class: "btn secondary", onClick: () => on.csv(csvBtn) }, "Descargar CSV");
-  ui.thead = h("thead", {});
+  ui.toolbar = h("div", { class: "toolbar" },
+    h("div", { class: "check-inline" }, ui.wholeBox, h("label", { for: "whole-network" }, "Toda la red")),
+    h("div", { class: "check-inline bulk" }, ui.selectAll, h("label", { for: "select-all" }, "Marcar los de este filtro")),
+    h("span", { class: "bulk" }, ui.bulkBtn),
+    h("div", { class: "check-inline bulk" }, ui.finalBox, h("label", { for: "include-final" }, "Incluir ya verificados")),
+    csvBtn);
+
+  ui.sortBtns = new Map();
+  const th = (key, label, cls) => {
+    const arrow = h("span", { "aria-hidden": "true" });
+    const btn = h("button", { type: "button", class: "sort", onClick: () => on.change(change.sort, key) }, label, arrow);
+    const cell = h("th", { scope: "col", class: cls }, btn);
+    ui.sortBtns.set(key, { cell, arrow });
+    return cell;
+  };
+  ui.thead = h("thead", {}, h("tr", {},
+    h("th", { scope: "col", class: "sel" }, h("span", { class: "visually-hidden" }, "Seleccionar")),
+    th("name", "Nombre", "col-name"), th("cedula", "Cédula", "col-cedula"), h("th", { scope: "col", class: "col-phone" }, "Celular"),
+    th("created", "Registro", "col-created"),
+    ui.referrerTh = h("th", { scope: "col", class: "col-referrer", hidden: true }, "Referido por"),
+    th("status", "Estado", "col-status"), th("place", "Puesto · municipio", "col-place"),
+    h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Acciones"))));
   ui.tbody = h("tbody", {});
+  ui.empty = h("p", { class: "card", hidden: true }, "Nadie coincide con este filtro o búsqueda.");
   ui.more = h("div", { class: "more" });
   ui.stats = h("section", { class: "card", "aria-labelledby": "stats-h" });
-  ui.table = h("div", {},
-    ui.tabs,
-    h("div", { class: "toolbar" },
-      h("div", { class: "check-inline" }, ui.selectAll, h("label", { for: "select-all" }, "Todos")),
-      ui.bulkBtn,
-      h("div", { class: "check-inline" }, ui.finalBox, h("label", { for: "include-final" }, "Incluir ya verificados")),
-      h("div", { class: "check-inline" }, ui.wholeBox, h("label", { for: "whole-network" }, "Toda la red")),
-      csvBtn),
-    h("div", { class: "table-wrap" }, h("table", { class: "grid", "data-testid": "referidos-table" },
-      h("caption", { class: "visually-hidden" }, "Tus referidos y su estado en el censo"), ui.thead, ui.tbody)),
-    ui.more, ui.stats);
+  ui.tableEl = h("table", { class: "grid", "data-testid": "referidos-table" },
+    h("caption", { class: "visually-hidden" }, "Tus referidos y su estado en el censo"), ui.thead, ui.tbody);
+  ui.wrap = h("div", { class: "table-wrap" }, ui.tableEl);
+  // A row never moves under the pointer or the keyboard: live changes wait
+  // until the person leaves the list.
+  ui.wrap.addEventListener("pointerenter", () => { ui.pointer = true; });
+  ui.wrap.addEventListener("pointerleave", () => { ui.pointer = false; on.settle(); });
+  ui.wrap.addEventListener("focusout", (e) => { if (!ui.wrap.contains(e.relatedTarget)) on.settle(); });
+  ui.table = h("div", { class: "ref-list" }, ui.bar, ui.tabs, ui.toolbar, ui.wrap, ui.empty, ui.more, ui.stats);
   return ui;
 }
 
-/** render shows st in ui's nodes; it reads the state and never changes it. */
-export function render(st, ui, on) {
+/** interacting says whether the person is on the list (pointer or focus): rows must not move. */
+const interacting = (ui) => ui.pointer || ui.wrap.contains(document.activeElement);
+
+/** render shows st in ui's nodes, updating what exists; it never changes the state. */
+export function render(st, ui, on, why = "user") {
+  const active = document.activeElement;
   const all = rows(st);
-  ui.summary.textContent = st.whole
-    ? `${all.length === 1 ? "1 persona" : `${formatNumber(all.length)} personas`} en toda tu red.`
-    : countSentence(all.length);
+  const checking = all.filter((r) => inFlight(r.info?.status)).length;
+  const eta = checking ? queueWords(st.queue) : "";
   ui.wholeBox.checked = st.whole;
+  ui.referrerTh.hidden = !st.whole;
+  ui.summary.textContent = (st.whole ? `${all.length === 1 ? "1 persona" : `${formatNumber(all.length)} personas`} en toda tu red.` : countSentence(all.length)) + (checking ? ` ${formatNumber(checking)} en verificación${eta ? ` (cola: ${eta})` : ""}.` : "");
+  ui.home.update(all, { goal: me()?.referral_goal ?? 0, leaderName: me()?.name, queue: st.queue });
   if (!all.length && !st.whole) {
     if (ui.content.dataset.mode !== "empty") { ui.content.dataset.mode = "empty"; replace(ui.content, noReferidos(ui.code)); }
     return;
   }
   if (ui.content.dataset.mode !== "table") { ui.content.dataset.mode = "table"; replace(ui.content, ui.table); }
 
-  replace(ui.tabs, GROUPS.map((g) => h("button", {
-    type: "button", class: "tab", "aria-pressed": String(st.group === g.id), "data-group": g.id,
-    onClick: () => on.change(change.group, g.id),
-  }, `${g.label} (${all.filter((r) => inGroup(r, g)).length})`)));
-
+  for (const g of GROUPS) {
+    const b = ui.tabBtns.get(g.id);
+    b.setAttribute("aria-pressed", String(st.group === g.id));
+    b.textContent = `${g.label} (${all.filter((r) => inFilter(r, g)).length})`;
+  }
+  const g = FILTERS.find((x) => x.id === st.group) || FILTERS[0];
   const list = visible(st, all);
-  replace(ui.thead, header(st, on));
-  replace(ui.tbody, list.slice(0, st.shown).map((r) => rowNodes(r, st, on)));
+  replace(ui.chip, st.group === "todos" && !st.query
+    ? `Mostrando a todos (${formatNumber(list.length)})`
+    : [`Mostrando: ${g.label}${st.query ? ` · «${st.query}»` : ""} (${formatNumber(list.length)}) `,
+      h("button", { type: "button", class: "link", onClick: () => { ui.search.value = ""; on.change(change.query, ""); on.change(change.group, "todos"); } }, "Quitar filtro")]);
+  if (ui.search.value !== st.query && document.activeElement !== ui.search) ui.search.value = st.query;
+  ui.sortSel.value = SORT_MENU.some(([v]) => v === `${st.sort.key}:${st.sort.dir}`) ? `${st.sort.key}:${st.sort.dir}` : ui.sortSel.value;
+  for (const [key, { cell, arrow }] of ui.sortBtns) {
+    const on_ = st.sort.key === key;
+    if (on_) cell.setAttribute("aria-sort", st.sort.dir > 0 ? "ascending" : "descending"); else cell.removeAttribute("aria-sort");
+    arrow.textContent = on_ ? (st.sort.dir > 0 ? " ▲" : " ▼") : "";
+  }
+  ui.selecting = st.selecting;
+  ui.table.classList.toggle("selecting", st.selecting);
+  ui.selectBtn.setAttribute("aria-pressed", String(st.selecting));
+  ui.selectBtn.textContent = st.selecting ? "Terminar selección" : "Seleccionar";
+
+  // The rows: kept by id, updated in place, in order unless the person is on the list.
+  let shown = list.slice(0, st.shown).map((r) => r.user.id);
+  if (why === "live" && interacting(ui) && ui.order) {
+    const want = new Set(shown);
+    const kept = ui.order.filter((id) => want.has(id));
+    const keptSet = new Set(kept);
+    shown = [...kept, ...shown.filter((id) => !keptSet.has(id))];
+    ui.deferred = true;
+  } else ui.deferred = false;
+  ui.order = shown;
+  const byId = new Map(list.map((r) => [r.user.id, r]));
+  const keep = new Set(shown);
+  for (const [id, row] of ui.rows) if (!keep.has(id)) { row.tr.remove(); row.detail.remove(); ui.rows.delete(id); }
+  let cursor = ui.tbody.firstChild;
+  for (const id of shown) {
+    let row = ui.rows.get(id);
+    if (!row) { row = rowNodes(id, on); ui.rows.set(id, row); }
+    updateRow(row, byId.get(id), st);
+    const nodes = st.expanded.has(id) ? [row.tr, row.detail] : [row.tr];
+    if (!st.expanded.has(id)) row.detail.remove();
+    for (const n of nodes) {
+      if (cursor === n) cursor = cursor.nextSibling;
+      else ui.tbody.insertBefore(n, cursor);
+    }
+  }
+  while (cursor) { const next = cursor.nextSibling; cursor.remove(); cursor = next; }
+  ui.empty.hidden = list.length > 0;
   replace(ui.more, list.length > st.shown ? h("button", { type: "button", class: "btn secondary", onClick: () => on.change(change.more) },
     `Mostrar más (${formatNumber(list.length - st.shown)} restantes)`) : null);
 
@@ -167,65 +357,77 @@ export function render(st, ui, on) {
   ui.bulkBtn.disabled = st.selected.size === 0;
   ui.bulkBtn.textContent = st.selected.size ? `Consultar seleccionados (${st.selected.size})` : "Consultar seleccionados";
   replace(ui.stats, stats(all));
+  // Moving a row takes the focus with it in some browsers: give it back.
+  if (active && active !== document.body && active.isConnected && document.activeElement !== active) active.focus({ preventScroll: true });
 }
 
-function header(st, on) {
-  const th = (key, label) => h("th", { scope: "col", "aria-sort": st.sort.key === key ? (st.sort.dir > 0 ? "ascending" : "descending") : null },
-    h("button", { type: "button", class: "sort", onClick: () => on.change(change.sort, key) },
-      label, h("span", { "aria-hidden": "true" }, st.sort.key === key ? (st.sort.dir > 0 ? " ▲" : " ▼") : "")));
-  return h("tr", {},
-    h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Seleccionar")),
-    th("name", "Nombre"), th("cedula", "Cédula"), h("th", { scope: "col" }, "Celular"), th("created", "Registro"),
-    st.whole ? h("th", { scope: "col" }, "Referido por") : null,
-    th("status", "Estado"), th("place", "Puesto / mesa"), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Acciones")));
+/** rowNodes builds one referido's lasting nodes; updateRow fills them. */
+function rowNodes(id, on) {
+  const row = { id };
+  row.cb = h("input", { type: "checkbox", onChange: () => on.change(change.select, id, row.cb.checked) });
+  row.refresh = h("button", { type: "button", class: "btn small", onClick: () => on.refreshOne(row.user) }, "Consultar");
+  row.toggle = h("button", { type: "button", class: "btn small ghost", "aria-controls": `det-${id}`, onClick: () => on.change(change.expand, id) });
+  row.name = h("td", { "data-label": "Nombre", class: "name" });
+  row.cedula = h("td", { "data-label": "Cédula", class: "nowrap col-cedula" });
+  row.phone = h("td", { "data-label": "Celular", class: "nowrap col-phone" });
+  row.created = h("td", { "data-label": "Registro", class: "nowrap col-created" });
+  row.status = h("td", { "data-label": "Estado", class: "col-status" });
+  row.place = h("td", { "data-label": "Puesto · municipio", class: "col-place" });
+  row.referrer = h("td", { "data-label": "Referido por", "data-testid": "referrer", class: "col-referrer", hidden: true });
+  row.tr = h("tr", { "data-id": id },
+    h("td", { class: "sel" }, row.cb), row.name, row.cedula, row.phone, row.created, row.referrer, row.status, row.place,
+    h("td", { class: "row-actions" }, row.refresh, row.toggle));
+  row.detailCell = h("td", { colspan: "9" });
+  row.detail = h("tr", { class: "detail", id: `det-${id}` }, row.detailCell);
+  return row;
 }
 
-/** rowNodes is one referido's row, and its detail row when expanded. */
-function rowNodes({ user, info }, st, on) {
+/** updateRow writes a row's data into its nodes, touching only what changed. */
+function updateRow(row, { user, info }, st) {
+  const d = describe(info, { leader: true });
+  const key = JSON.stringify([user.updated, user.name, info?.updated, info?.status, st.expanded.has(user.id), st.asking.has(user.id),
+    st.selected.has(user.id), st.fresh.has(user.id), st.whole, Math.floor(Date.now() / 60000)]);
+  row.user = user;
+  if (row.key === key) return;
+  row.key = key;
   const open = st.expanded.has(user.id);
-  const detailId = `det-${user.id}`;
-  const cb = h("input", {
-    type: "checkbox", checked: st.selected.has(user.id), "aria-label": `Seleccionar a ${user.name}`,
-    onChange: () => on.change(change.select, user.id, cb.checked),
-  });
-  const refresh = h("button", {
-    type: "button", class: "btn small", "aria-label": `Consultar de nuevo a ${user.name}`, onClick: () => on.refreshOne(user, refresh),
-  }, "Consultar");
-  const toggleBtn = h("button", {
-    type: "button", class: "btn small ghost", "aria-expanded": String(open), "aria-controls": detailId,
-    "aria-label": `${open ? "Ocultar" : "Ver"} detalle de ${user.name}`, onClick: () => on.change(change.expand, user.id),
-  }, open ? "Ocultar" : "Detalle");
-  const active = info?.status === STATUS.ACTIVE;
-  const place = active ? [info.puesto, info.mesa ? `mesa ${info.mesa}` : ""].filter(Boolean).join(" · ") : "";
-  const tr = h("tr", { "data-id": user.id, "data-status": info?.status || "" },
-    h("td", { class: "sel" }, cb),
-    h("td", { "data-label": "Nombre", class: "name" }, user.name),
-    h("td", { "data-label": "Cédula", class: "nowrap" }, formatCedula(user.cedula)),
-    h("td", { "data-label": "Celular", class: "nowrap" }, h("a", { href: `tel:+57${user.phone}` }, formatPhone(user.phone))),
-    h("td", { "data-label": "Registro", class: "nowrap" }, formatDate(user.created)),
-    st.whole ? h("td", { "data-label": "Referido por", "data-testid": "referrer" }, referrerName(st, user)) : null,
-    h("td", { "data-label": "Estado" }, badge(info?.status)),
-    h("td", { "data-label": "Puesto / mesa" }, place),
-    h("td", { class: "row-actions" }, refresh, toggleBtn));
-  if (!open) return tr;
-  const pairs = [];
-  if (active) pairs.push(["Lugar", placeLine(info)], ["Dirección", info.direccion]);
+  const checking = inFlight(info?.status);
+  row.tr.dataset.status = info?.status || "";
+  row.referrer.hidden = !st.whole;
+  row.referrer.textContent = st.whole ? referrerName(st, user) : "";
+  row.tr.classList.toggle("fresh", st.fresh.has(user.id));
+  row.cb.checked = st.selected.has(user.id);
+  row.cb.setAttribute("aria-label", `Seleccionar a ${user.name}`);
+  row.refresh.disabled = checking || st.asking.has(user.id);
+  row.refresh.setAttribute("aria-label", checking ? `Consultar a ${user.name} (ya hay una consulta en curso)` : `Consultar de nuevo a ${user.name}`);
+  row.toggle.setAttribute("aria-expanded", String(open));
+  row.toggle.setAttribute("aria-label", `${open ? "Ocultar" : "Ver"} detalle de ${user.name}`);
+  row.toggle.textContent = open ? "Ocultar" : "Detalle";
+  row.name.textContent = user.name;
+  row.cedula.textContent = formatCedula(user.cedula);
+  replace(row.phone, h("a", { href: `tel:+57${user.phone}` }, formatPhone(user.phone)));
+  row.created.textContent = formatDate(user.created);
+  replace(row.status, badge(info?.status, d));
+  row.place.textContent = placeShort(info);
+  if (!open) return;
+  const pairs = [["Cédula", formatCedula(user.cedula)], ["Celular", h("a", { href: `tel:+57${user.phone}` }, formatPhone(user.phone))],
+    ["Registro", formatDate(user.created)]];
+  const map = mapLink(info);
+  if (placeLine(info)) pairs.push(["Lugar", placeLine(info)], ["Dirección", info.direccion ? [info.direccion, map ? [" · ", mapAnchor(map)] : null] : ""]);
   if (info?.novedad || cancelled(info?.status)) pairs.push(["Novedad", info.novedad], ["Resolución", info.resolucion], ["Fecha", info.fecha_novedad]);
-  pairs.push(["Qué significa", statusInfo(info?.status).text]);
-  pairs.push(["Qué pasó", errorWords(info)]);
+  pairs.push(["Qué significa", d.text]);
+  pairs.push(["Qué pasó", failureDetail(info)]);
   pairs.push(["Verificado", info?.fetched_at ? `${ago(info.fetched_at)} (${formatDateTime(info.fetched_at)})` : "aún no"]);
-  return [tr, h("tr", { class: "detail", id: detailId }, h("td", { colspan: st.whole ? "9" : "8" }, facts(pairs)))];
+  replace(row.detailCell, facts(pairs));
 }
 
-/** referrerName is who referred user, in the whole-network table. */
-function referrerName(st, user) {
-  if (user.referred_by === st.meId) return "Tú";
-  return st.users.get(user.referred_by)?.name || "";
-}
+/** mapAnchor is the "Cómo llegar" link: it opens the map app; nothing loads in the page. */
+export const mapAnchor = (href) => h("a", { href, target: "_blank", rel: "noopener noreferrer" }, "Cómo llegar",
+  h("span", { class: "visually-hidden" }, " (abre el mapa)"));
 
 /** stats is where the referidos with a confirmed place vote, top ten by municipio and by puesto. */
 function stats(all) {
-  const active = all.filter((r) => r.info?.status === STATUS.ACTIVE);
+  const active = all.filter((r) => showsPlace(r.info));
   const tally = (keyOf) => {
     const m = new Map();
     for (const r of active) { const k = keyOf(r.info); m.set(k, (m.get(k) || 0) + 1); }
@@ -239,42 +441,55 @@ function stats(all) {
     active.length ? [
       h("p", {}, `${formatNumber(active.length)} de ${formatNumber(all.length)} con lugar de votación confirmado.`),
       h("div", { class: "stats-grid" },
-        tbl("Por municipio", "Municipio", tally((i) => `${i.municipio} (${i.departamento})`)),
-        tbl("Por puesto", "Puesto", tally((i) => `${i.puesto} · ${i.municipio}`))),
+        tbl("Por municipio", "Municipio", tally((i) => { const m = placeName(i.municipio), d = placeName(i.departamento); return d && d !== m ? `${m} (${d})` : m; })),
+        tbl("Por puesto", "Puesto", tally((i) => `${i.puesto} · ${placeName(i.municipio)}`))),
     ] : h("p", {}, "Aún no hay lugares de votación confirmados.")];
 }
 
 // ---------------------------------------------------------------- the page
 
-/** leaderView shows the signed-in leader's table, live; returns the cleanup. */
-export async function leaderView(root) {
-  const meId = me().id;
-  const st = newState();
-  st.meId = meId;
+/** refreshWith asks for one person's check; the toast says whose. */
+export async function refreshPerson(user) {
+  try {
+    await pb.send(`/api/census/refresh/${encodeURIComponent(user.id)}`, { method: "POST" });
+    toast(`Consulta de ${user.name} en cola.`, "ok");
+  } catch (err) {
+    toast(`${user.name}: ${message(err)}`, "warn");
+  }
+}
+
+/** referrerName is who referred user, in the whole-network table. */
+function referrerName(st, user) {
+  if (user.referred_by === st.meId) return "Tú";
+  return st.users.get(user.referred_by)?.name || "";
+}
+
+/** leaderView shows the signed-in leader's home and list, live; returns the cleanup. */
+export async function leaderView(root, { params } = {}) {
+  let st = null;
   const on = {
-    change(fn, ...args) { fn(st, ...args); draw(); },
+    change(fn, ...args) { fn(st, ...args); draw("user"); },
+    pick(id) { change.group(st, id); draw("user"); ui.bar.scrollIntoView({ block: "start" }); ui.search.focus({ preventScroll: true }); },
+    settle() { if (ui.deferred) schedule(); },
     refreshOne, bulk, csv,
-    whole(on) { change.whole(st, on); draw(); load(); },
+    whole(on) { change.whole(st, on); draw("user"); net.reload(); },
   };
   const ui = layout(on, me().referral_code);
-  const draw = () => render(st, ui, on);
-  // Realtime bursts render once per frame.
+  const draw = (why) => { if (st) render(st, ui, on, why); };
+  // Live bursts render once per frame.
   let pending = false;
   const schedule = () => {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; draw(); });
+    requestAnimationFrame(() => { pending = false; draw("live"); });
   };
 
-  async function refreshOne(user, btn) {
-    await busy(btn, "…", async () => {
-      try {
-        await pb.send(`/api/census/refresh/${encodeURIComponent(user.id)}`, { method: "POST" });
-        toast(`Consulta de ${user.name} en cola.`, "ok");
-      } catch (err) {
-        toast(message(err), "warn");
-      }
-    });
+  async function refreshOne(user) {
+    change.asking(st, user.id, true);
+    draw("user");
+    await refreshPerson(user);
+    change.asking(st, user.id, false);
+    draw("user");
   }
   async function bulk(btn) {
     await busy(btn, "Enviando…", async () => {
@@ -286,7 +501,7 @@ export async function leaderView(root) {
         toast(message(err), "warn");
       }
     });
-    draw();
+    draw("user");
   }
   function csv(btn) {
     return busy(btn, "Preparando…", async () => {
@@ -305,31 +520,21 @@ export async function leaderView(root) {
     });
   }
 
-  let loads = 0;
-  async function load() {
-    const my = ++loads;
-    try {
-      const [us, is] = await Promise.all([
-        pb.collection("users").getFullList({ filter: pb.filter(st.whole ? "id != {:id}" : "referred_by = {:id}", { id: meId }), sort: "-created", batch: 1000 }),
-        pb.collection("cedula_info").getFullList({ filter: pb.filter(st.whole ? "user != {:id}" : "user.referred_by = {:id}", { id: meId }), batch: 1000 }),
-      ]);
-      if (my !== loads) return; // the switch changed meanwhile
-      change.loaded(st, us, is);
-      schedule();
-    } catch (err) {
-      toast(message(err), "warn");
+  root.append(title("Referidos"), ui.summary, ui.announce, ui.home.el, ui.content);
+  const timers = [];
+  const net = await watchNetwork((s, why, newcomer) => {
+    st = s;
+    if (newcomer) {
+      ui.announce.textContent = `Nuevo referido: ${newcomer.name}.`;
+      timers.push(setTimeout(() => { st.fresh.delete(newcomer.id); schedule(); }, 8000));
     }
-  }
-
-  root.append(title("Referidos"), ui.summary, ui.content);
-  const offs = [
-    await subscribe("users", "*", (e) => { change.userEvent(st, e, meId); schedule(); }),
-    await subscribe("cedula_info", "*", (e) => { change.infoEvent(st, e, meId); schedule(); }),
-    await onReconnect(load),
-  ];
-  await load();
-  draw();
-  return () => offs.forEach((o) => o());
+    if (why === "load") draw("user"); else schedule();
+  });
+  st = net.st;
+  const filtro = params?.get("filtro");
+  if (filtro && FILTERS.some((f) => f.id === filtro)) change.group(st, filtro);
+  draw("user");
+  return () => { net.stop(); timers.forEach(clearTimeout); };
 }
 
 // SKIP_WORDS say why a bulk refresh skipped a record, singular and plural,

@@ -1,7 +1,7 @@
 // The app's entry: a small History-API router, the navigation bar and the
 // session check on every visit.
 import { h, replace } from "./dom.js";
-import { pb, me, loggedIn, isSuperuser, isLeader, refresh, logout } from "./session.js";
+import { pb, me, loggedIn, isSuperuser, isLeader, refresh, logout, SESSION_KEY } from "./session.js";
 import { resetLive } from "./live.js";
 import { applyBrand } from "./brand.js";
 import aceptar from "./pages/aceptar.js";
@@ -123,6 +123,14 @@ window.addEventListener("popstate", () => show(true));
 // Another tab logged out or in: follow it.
 pb.authStore.onChange(() => {
   if (!loggedIn() && routes[location.pathname]?.auth) navigate("/ingreso", { replace: true });
+});
+
+// Logout in another tab: the storage event says the session is gone.
+window.addEventListener("storage", (e) => {
+  if (e.key !== SESSION_KEY || e.newValue || !loggedIn() || !pb.authStore.token) return;
+  if (localStorage.getItem(SESSION_KEY)) return; // moved, not removed
+  logout();
+  resetLive();
 });
 
 // Render at once with the stored session; renew it meanwhile (a revoked

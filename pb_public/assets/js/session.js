@@ -5,6 +5,8 @@
 import PocketBase, { BaseAuthStore } from "../vendor/pocketbase.es.mjs";
 
 const KEY = "padron_auth";
+/** DASHBOARD_KEY is where PocketBase's dashboard (/_/) keeps its session: a superuser signed in here is signed in there. */
+const DASHBOARD_KEY = "__pb_superusers__/_";
 
 class SessionStore extends BaseAuthStore {
   constructor() {
@@ -28,6 +30,7 @@ class SessionStore extends BaseAuthStore {
     try {
       keep.setItem(KEY, JSON.stringify({ token, record }));
       drop.removeItem(KEY);
+      if (record?.collectionName === "_superusers") localStorage.setItem(DASHBOARD_KEY, JSON.stringify({ token, record }));
     } catch { /* private mode: the session lives in memory only */ }
   }
 
@@ -36,19 +39,25 @@ class SessionStore extends BaseAuthStore {
     try {
       localStorage.removeItem(KEY);
       sessionStorage.removeItem(KEY);
+      localStorage.removeItem(DASHBOARD_KEY);
     } catch { /* nothing stored */ }
   }
 }
 
 export const store = new SessionStore();
+
+/** KEY is the session's storage key, for main.js to follow another tab's logout. */
+export const SESSION_KEY = KEY;
 export const pb = new PocketBase("/", store, "es-CO");
 pb.autoCancellation(false);
 
 export const me = () => pb.authStore.record;
 export const loggedIn = () => pb.authStore.isValid;
 export const isSuperuser = () => pb.authStore.isValid && pb.authStore.isSuperuser;
-/** isLeader: leaders and coordinators (who are leaders of their subtree too). */
-export const isLeader = () => loggedIn() && !isSuperuser() && ["leader", "coordinator"].includes(me()?.role);
+/** LEADER_ROLES see their people's census data and get the leader's home. */
+const LEADER_ROLES = ["leader", "coordinator"];
+export const isLeader = () => loggedIn() && !isSuperuser() && LEADER_ROLES.includes(me()?.role);
+/** isCoordinator also manages their subtree (promote, goals, moves). */
 export const isCoordinator = () => loggedIn() && !isSuperuser() && me()?.role === "coordinator";
 
 /** login signs in with a cédula (or a superuser's email) and password. */

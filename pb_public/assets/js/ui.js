@@ -137,9 +137,9 @@ export function copyButton(text, label = "Copiar enlace") {
   return btn;
 }
 
-/** badge is a status pill with its Spanish label. */
-export function badge(status) {
-  const info = statusInfo(status);
+/** badge is a status pill with its Spanish label; d (census.describe's) gives the words that fit the record. */
+export function badge(status, d) {
+  const info = d || statusInfo(status);
   return h("span", { class: `badge ${info.tone}`, "data-status": status || "" }, info.label);
 }
 
@@ -148,11 +148,15 @@ export function facts(pairs) {
   return h("dl", { class: "facts" }, pairs.filter(([, v]) => v).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 
-/** adminCard tells an administrator that this page's work is done in the dashboard. */
-export function adminCard(text) {
+/**
+ * adminCard tells an administrator that this page's work is done in the
+ * dashboard, and opens it where that work is (path, e.g. the users
+ * collection); the dashboard shares this origin's session.
+ */
+export function adminCard(text, path = "") {
   return h("div", { class: "card" },
     h("p", {}, text),
-    h("p", {}, h("a", { href: "/_/", class: "btn primary" }, "Abrir el panel de administración")));
+    h("p", {}, h("a", { href: `/_/${path}`, class: "btn primary" }, "Abrir el panel de administración")));
 }
 
 /** title is the page's h1, focused after navigation. */

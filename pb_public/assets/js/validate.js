@@ -108,6 +108,9 @@ export function checkPassword(pw) {
   return "";
 }
 
+/** PASSWORD_HINT says checkPassword's rule before anyone types: 8 characters to 72 bytes. */
+export const PASSWORD_HINT = "Mínimo 8 caracteres y máximo 72 bytes (las letras con tilde cuentan doble).";
+
 export function checkConfirm(pw, confirm) {
   return String(pw || "") === String(confirm || "") ? "" : "Las contraseñas no coinciden.";
 }

@@ -1,15 +1,18 @@
-// Inicio: greeting, the referral link (copy, share, QR), progress towards
-// the goal, and the person's census status in one line. All live.
+// Inicio: greeting; for leaders their home first (tiles, goal against
+// registered people and people who can vote, the worklist); the person's
+// census status in one line; progress towards the goal; the sharing kit
+// (copy, WhatsApp, share, QR as PNG, a printable card). All live.
 import { h, replace } from "../dom.js";
-import { title, copyButton, badge, adminCard } from "../ui.js";
-import { me, isSuperuser } from "../session.js";
+import { title, badge, adminCard } from "../ui.js";
+import { me, isSuperuser, isLeader } from "../session.js";
 import { watchOwn } from "../own.js";
-import { statusInfo, placeLine, STATUS } from "../census.js";
+import { describe, placeLine, mapLink, showsPlace } from "../census.js";
 import { firstName, formatNumber } from "../format.js";
 import { referralLink, goalPercent } from "../referral.js";
-import { qrCode } from "../qr.js";
+import { shareCard } from "../share.js";
+import { homeView } from "../worklist.js";
+import { watchNetwork, refreshPerson, rows, mapAnchor } from "../leaders.js";
 import { api, levelsList } from "../red.js";
-import { isLeader } from "../session.js";
 import { subscribeTopic, onReconnect } from "../live.js";
 
 export default async function inicio(root) {
@@ -19,6 +22,7 @@ export default async function inicio(root) {
     return;
   }
   const user = me();
+  const leader = isLeader();
   const heading = title(`Hola, ${firstName(user.name)}`);
   const census = h("section", { class: "card census-line", "aria-labelledby": "census-h" });
   const progress = h("section", { class: "card", "aria-labelledby": "goal-h" });
@@ -26,40 +30,29 @@ export default async function inicio(root) {
   let count = null;
   let goal = user.referral_goal;
 
-  const share = h("section", { class: "card share tall", "aria-labelledby": "share-h" },
-    h("h2", { id: "share-h" }, "Tu enlace de invitación"),
-    h("p", {}, "Compártelo: quien se registre con él quedará como tu referido."),
-    h("p", { class: "link-box" }, h("a", { href: link, class: "ref-link", "data-testid": "ref-link" }, link)),
-    h("div", { class: "actions" },
-      copyButton(() => link),
-      navigator.share ? h("button", {
-        type: "button", class: "btn secondary",
-        onClick: () => navigator.share({ title: "Padrón", text: "Regístrate con mi enlace", url: link }).catch(() => {}),
-      }, "Compartir") : null),
-    h("figure", { class: "qr-box" }, qrCode(link, `Código QR de tu enlace de invitación ${link}`),
-      h("figcaption", {}, "Muestra este código para que lo escaneen con la cámara.")),
-  );
-
   function renderProgress() {
-    if (count === null) return;
+    if (count === null || leader) return;
     const pct = goalPercent(goal, count);
-    const done = pct === 100;
     replace(progress,
       h("h2", { id: "goal-h" }, "Tus referidos"),
       h("p", { class: "big", "data-testid": "ref-count" },
         h("strong", {}, formatNumber(count)), goal > 0 ? ` de ${formatNumber(goal)}` : ""),
-      h("progress", { max: "100", value: String(pct), "aria-label": `Avance hacia tu meta: ${formatNumber(pct)} %` }),
-      h("p", {}, done ? "¡Meta cumplida! Puedes subirla en tu perfil." : `Te faltan ${formatNumber(goal - count)} para tu meta.`),
+      goal > 0 ? h("progress", { max: "100", value: String(pct), "aria-label": `Avance hacia tu meta: ${formatNumber(pct)} %` }) : null,
+      h("p", {}, goal <= 0 ? ["No tienes una meta de referidos: ", h("a", { href: "/perfil" }, "fíjala en tu perfil"), "."]
+        : pct === 100 ? "¡Meta cumplida! Puedes subirla en tu perfil." : `Te faltan ${formatNumber(goal - count)} para tu meta.`),
       h("p", {}, h("a", { href: "/referidos" }, "Ver mis referidos")));
   }
 
   const statusP = h("p", { class: "status-line", "aria-live": "polite", "data-testid": "own-status" });
-  census.append(h("h2", { id: "census-h" }, "Tu cédula"), statusP,
+  const mapP = h("p", {});
+  census.append(h("h2", { id: "census-h" }, "Tu cédula"), statusP, mapP,
     h("p", {}, h("a", { href: "/perfil#censo" }, "Ver el detalle")));
   function renderCensus(info) {
-    const s = info?.status;
-    statusP.dataset.status = s || "";
-    replace(statusP, badge(s), " ", s === STATUS.ACTIVE ? placeLine(info) : statusInfo(s).text);
+    const d = describe(info);
+    statusP.dataset.status = info?.status || "";
+    replace(statusP, badge(info?.status, d), " ", showsPlace(info) ? placeLine(info) : d.text);
+    const map = mapLink(info);
+    replace(mapP, map ? mapAnchor(map) : null);
   }
 
   // The whole network below the person, per level, live.
@@ -71,19 +64,35 @@ export default async function inicio(root) {
         h("p", { class: "big" }, h("strong", { "data-testid": "network-count" }, formatNumber(n.subtree_count)),
           n.subtree_count === 1 ? " persona en total" : " personas en total"),
         n.subtree_count ? levelsList(n.levels) : h("p", {}, "Incluye a tus referidos y a quienes ellos inviten."),
-        isLeader() ? h("p", {}, h("a", { href: "/red" }, "Ver la red completa")) : null);
+        leader ? h("p", {}, h("a", { href: "/red" }, "Ver la red completa")) : null);
     } catch { network.hidden = true; }
   }
 
   root.classList.add("two-col");
-  root.append(heading, census, progress, network, share);
-  renderCensus(null);
-  const netOffs = [await subscribeTopic("red", loadNetwork), await onReconnect(loadNetwork)];
+  const stops = [await subscribeTopic("red", loadNetwork), await onReconnect(loadNetwork)];
   await loadNetwork();
-  const stopOwn = await watchOwn({
-    onInfo: renderCensus,
-    onUser: (u) => { goal = u.referral_goal; heading.textContent = `Hola, ${firstName(u.name)}`; renderProgress(); },
-    onReferidos: (n) => { count = n; renderProgress(); },
-  });
-  return () => { netOffs.forEach((o) => o()); if (typeof stopOwn === "function") stopOwn(); };
+  if (leader) {
+    // A leader's home comes first: the tiles open Referidos filtered.
+    const home = homeView({ onRefresh: refreshPerson, countTestId: "ref-count" });
+    home.el.classList.add("wide");
+    root.classList.add("leader");
+    root.append(heading, home.el, census, network, shareCard(link, user.referral_code, user.name));
+    const net = await watchNetwork((st) => home.update(rows(st), { goal, leaderName: me()?.name, queue: st.queue }));
+    stops.push(net.stop);
+    const redraw = () => home.update(rows(net.st), { goal, leaderName: me()?.name, queue: net.st.queue });
+    renderCensus(null);
+    stops.push(await watchOwn({
+      onInfo: renderCensus,
+      onUser: (u) => { goal = u.referral_goal; heading.textContent = `Hola, ${firstName(u.name)}`; redraw(); },
+    }));
+  } else {
+    root.append(heading, census, progress, network, shareCard(link, user.referral_code, user.name));
+    renderCensus(null);
+    stops.push(await watchOwn({
+      onInfo: renderCensus,
+      onUser: (u) => { goal = u.referral_goal; heading.textContent = `Hola, ${firstName(u.name)}`; renderProgress(); },
+      onReferidos: (n) => { count = n; renderProgress(); },
+    }));
+  }
+  return () => stops.forEach((s) => s());
 }

@@ -7,10 +7,11 @@ import { pb, me, store, login, logout, message, isSuperuser } from "../session.j
 import { resetLive } from "../live.js";
 import { watchOwn } from "../own.js";
 import { consentState, setConsent } from "../policy.js";
-import { statusInfo, errorWords, inFlight, cancelled, STATUS } from "../census.js";
-import { ago, formatCedula, formatDateTime } from "../format.js";
+import { describe, inFlight, cancelled, showsPlace, placeName, mapLink } from "../census.js";
+import { mapAnchor } from "../leaders.js";
+import { ago, formatCedula, formatDateTime, parseDate } from "../format.js";
 import {
-  checkName, checkPhone, checkGoal, checkPassword, checkConfirm, filterName, filterPhone, filterDigits,
+  checkName, checkPhone, checkGoal, checkPassword, checkConfirm, PASSWORD_HINT, filterName, filterPhone, filterDigits,
 } from "../validate.js";
 
 export default async function perfil(root, { navigate }) {
@@ -64,7 +65,7 @@ export default async function perfil(root, { navigate }) {
 
   // --- Contraseña
   const oldPassword = field({ label: "Contraseña actual", name: "oldPassword", type: "password", autocomplete: "current-password", check: (v) => (v ? "" : "Ingresa tu contraseña actual.") });
-  const password = field({ label: "Contraseña nueva", name: "password", type: "password", autocomplete: "new-password", hint: "Mínimo 8 caracteres.", check: checkPassword });
+  const password = field({ label: "Contraseña nueva", name: "password", type: "password", autocomplete: "new-password", hint: PASSWORD_HINT, check: checkPassword });
   const confirm = field({ label: "Repite la contraseña nueva", name: "passwordConfirm", type: "password", autocomplete: "new-password", check: (v) => checkConfirm(password.value, v) });
   const pwError = formAlert();
   const pwBtn = h("button", { type: "submit", class: "btn secondary" }, "Cambiar contraseña");
@@ -113,21 +114,28 @@ export default async function perfil(root, { navigate }) {
     h("div", { class: "actions" }, refreshBtn), cooldown, announce);
   let info = null;
   let until = 0;
+  let cooldownSecs = 0; // the server's refresh cooldown (GET /api/census/queue)
+  pb.send("/api/census/queue", {}).then((q) => { cooldownSecs = q.cooldown_seconds || 0; if (info) renderInfo(info); }).catch(() => {});
 
   function renderInfo(rec) {
     info = rec;
     const s = rec?.status;
+    const d = describe(rec);
     live.dataset.status = s || "";
-    replace(badgeSlot, badge(s));
-    meaning.textContent = statusInfo(s).text;
-    if (s === STATUS.ACTIVE) {
-      replace(details, facts([["Departamento", rec.departamento], ["Municipio", rec.municipio], ["Puesto", rec.puesto],
-        ["Dirección", rec.direccion], ["Mesa", rec.mesa]]));
+    replace(badgeSlot, badge(s, d));
+    meaning.textContent = d.text;
+    if (showsPlace(rec)) {
+      const map = mapLink(rec);
+      replace(details, facts([["Departamento", placeName(rec.departamento)], ["Municipio", placeName(rec.municipio)], ["Puesto", rec.puesto],
+        ["Dirección", rec.direccion ? [rec.direccion, map ? [" · ", mapAnchor(map)] : null] : ""], ["Mesa", rec.mesa]]));
     } else if (cancelled(s) || rec?.novedad) {
       replace(details, facts([["Novedad", rec.novedad], ["Resolución", rec.resolucion], ["Fecha", rec.fecha_novedad]]));
-    } else if (errorWords(rec)) {
-      replace(details, h("p", {}, errorWords(rec)));
     } else replace(details);
+    // The cooldown shows before anyone asks: it runs from the last check.
+    if (cooldownSecs && rec) {
+      const last = Math.max(...["requested_at", "fetched_at", "updated"].map((f) => parseDate(rec[f])?.getTime() || 0));
+      until = Math.max(until, last + cooldownSecs * 1000);
+    }
     renderChecked();
     renderButton();
   }

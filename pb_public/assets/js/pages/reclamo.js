@@ -8,7 +8,7 @@ import { field, checkbox, title, busy, formAlert, showFieldErrors, liveValidatio
 import { pb } from "../session.js";
 import { formatPhone } from "../format.js";
 import {
-  checkName, checkCedula, checkPhone, checkPassword, checkConfirm,
+  checkName, checkCedula, checkPhone, checkPassword, checkConfirm, PASSWORD_HINT,
   filterName, filterCedula, filterPhone,
 } from "../validate.js";
 
@@ -32,7 +32,7 @@ export default function reclamo(root, { params }) {
     }),
     password: field({
       label: "Contraseña", name: "password", type: "password", autocomplete: "new-password",
-      hint: "Mínimo 8 caracteres. Será la de tu cuenta si la cédula es tuya.", check: checkPassword,
+      hint: `${PASSWORD_HINT} Será la de tu cuenta si la cédula es tuya.`, check: checkPassword,
     }),
   };
   fields.passwordConfirm = field({

@@ -10,12 +10,13 @@ import { formatDate } from "../format.js";
 import { countSentence, noReferidos } from "../referral.js";
 import { leaderView } from "../leaders.js";
 
-export default async function referidos(root) {
+export default async function referidos(root, { params } = {}) {
   if (isSuperuser()) {
-    root.append(title("Referidos"), adminCard("Como administrador ves a todas las personas en el panel de administración."));
+    root.append(title("Referidos"), adminCard("Como administrador ves a todas las personas, con quién las invitó y su consulta, en el panel de administración.",
+      "#/collections?collection=users"));
     return;
   }
-  return isLeader() ? leaderView(root) : memberView(root);
+  return isLeader() ? leaderView(root, { params }) : memberView(root);
 }
 
 async function memberView(root) {

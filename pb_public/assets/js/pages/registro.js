@@ -7,7 +7,7 @@ import { field, checkbox, title, busy, formAlert, showFieldErrors, liveValidatio
 import { pb, login } from "../session.js";
 import { policyTexts } from "../policy.js";
 import {
-  checkName, checkCedula, checkPhone, checkPassword, checkConfirm,
+  checkName, checkCedula, checkPhone, checkPassword, checkConfirm, PASSWORD_HINT,
   filterName, filterCedula, filterPhone,
 } from "../validate.js";
 
@@ -29,7 +29,7 @@ export default function registro(root, { navigate, params }) {
     }),
     password: field({
       label: "Contraseña", name: "password", type: "password", autocomplete: "new-password",
-      hint: "Mínimo 8 caracteres.", check: checkPassword,
+      hint: PASSWORD_HINT, check: checkPassword,
     }),
   };
   fields.passwordConfirm = field({
@@ -125,7 +125,15 @@ export default function registro(root, { navigate, params }) {
       showInvite(info.first_name, "");
     }).catch((err) => {
       if (err?.status === 404) {
-        showInvite(null, "No reconocemos este enlace de invitación. Puedes registrarte igual, sin quien te invitó.");
+        // Said before the form is sent, with the way on: without a leader.
+        replace(invite, h("div", { class: "note", "data-testid": "unknown-ref" },
+          h("p", {}, `No reconocemos este enlace de invitación (código ${code}): no existe o ya no es válido, así que nadie quedará como quien te invitó.`),
+          h("p", {}, "Si alguien te invitó, pídele su enlace otra vez. O sigue y regístrate sin invitación."),
+          h("button", { type: "button", class: "btn secondary", onClick: () => {
+            history.replaceState(null, "", "/registro");
+            replace(invite, h("p", { class: "note" }, "Te registrarás sin invitación."));
+            fields.name.input.focus();
+          } }, "Registrarme sin invitación")));
       } else {
         ref = code; // the server checks it on submit
         showInvite(null, "No pudimos comprobar quién te invitó; lo verificaremos al enviar el formulario.");

@@ -94,7 +94,7 @@ func TestRegistration(t *testing.T) {
 			ExpectedStatus: 200,
 			ExpectedContent: []string{
 				`"cedula":"1102812122"`, `"phone":"3001234567"`, `"role":"member"`,
-				`"referred_by":""`, `"referral_goal":10`, `"data_policy_version":"2026-11"`,
+				`"referred_by":""`, `"referral_goal":10`, `"data_policy_version":"2026-12"`,
 			},
 			NotExpectedContent: []string{`"referral_code":""`, `"data_policy_accepted_at":""`},
 			AfterTestFunc:      expectUsers("1102812122", 1),

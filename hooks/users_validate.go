@@ -15,7 +15,7 @@ import (
 
 // PolicyVersion is the data-processing policy a registrant accepts today;
 // bump it when the policy text changes so records show which one was accepted.
-const PolicyVersion = "2026-11"
+const PolicyVersion = "2026-12"
 
 // Password length: people count characters; bcrypt takes at most 72 bytes,
 // and a letter with a tilde takes two.

@@ -193,7 +193,7 @@ func mergeRule(app core.App, q *dbx.SelectQuery, rule *dbx.QueryInfo, joined map
 		}
 		joined[j.Table] = j
 		q.Join(j.Join, j.Table, j.On)
-		if repeatsRows(app, j) {
+		if repeatsRows(app, j) && !pinnedClosureJoin(app, j, rule.Where) {
 			q.Distinct(true)
 		}
 	}
@@ -229,3 +229,89 @@ func repeatsRows(app core.App, j dbx.JoinInfo) bool {
 
 // isColumn matches one quoted column reference, [[table.field]].
 var isColumn = regexp.MustCompile(`^\[\[\w+\.\w+\]\]$`)
+
+// pinnedClosureJoin reports whether j is the back-relation join of the
+// closure table on descendant (what schema.SeesUserRule reads) and where
+// requires, as a top-level conjunct, its ancestor to equal one value: with
+// the table's unique (ancestor, descendant) the join then matches at most
+// one row per person, and the query needs no DISTINCT. A rule that puts the
+// ancestor test under an OR (or reads another column) keeps DISTINCT.
+func pinnedClosureJoin(app core.App, j dbx.JoinInfo, where dbx.Expression) bool {
+	table, alias, ok := strings.Cut(j.Table, " ")
+	if !ok || where == nil {
+		return false
+	}
+	if col, err := app.FindCachedCollectionByNameOrId(table); err != nil || col.Name != schema.NetworkCollection {
+		return false
+	}
+	on, ok := j.On.(*dbx.Exp)
+	if !ok {
+		return false
+	}
+	lhs, rhs, found := strings.Cut(on.Build(nil, dbx.Params{}), " = ")
+	if !found || lhs != "[["+alias+".descendant]]" || !isColumn.MatchString(rhs) {
+		return false
+	}
+	db, ok := app.ConcurrentDB().(*dbx.DB) // only to build the condition's text
+	if !ok {
+		return false
+	}
+	for _, c := range topConjuncts(where.Build(db, dbx.Params{})) {
+		if value, ok := strings.CutPrefix(c, "[["+alias+".ancestor]] = "); ok && isPlaceholder.MatchString(value) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPlaceholder matches one bound parameter, {:name}.
+var isPlaceholder = regexp.MustCompile(`^\{:\w+\}$`)
+
+// topConjuncts splits a built condition into the parts joined by AND
+// outside any parentheses, after dropping parentheses around the whole.
+func topConjuncts(sql string) []string {
+	for len(sql) > 1 && sql[0] == '(' && closing(sql, 0) == len(sql)-1 {
+		sql = sql[1 : len(sql)-1]
+	}
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(sql); i++ {
+		switch sql[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ' ':
+			if depth == 0 && strings.HasPrefix(sql[i:], " AND ") {
+				parts = append(parts, sql[start:i])
+				start = i + len(" AND ")
+				i += len(" AND ") - 1
+			}
+		}
+	}
+	parts = append(parts, sql[start:])
+	for i, p := range parts {
+		for len(p) > 1 && p[0] == '(' && closing(p, 0) == len(p)-1 {
+			p = p[1 : len(p)-1]
+		}
+		parts[i] = p
+	}
+	return parts
+}
+
+// closing is the index of the parenthesis closing the one at open, or -1.
+func closing(s string, open int) int {
+	depth := 0
+	for i := open; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}

@@ -14,10 +14,6 @@ import (
 	"github.com/padron/padron/schema"
 )
 
-// newID is a fresh 15-character [a-z0-9] id, PocketBase's id shape, made by
-// SQLite per inserted row so a branch moves in one statement.
-const newID = "substr(lower(hex(randomblob(8))), 1, 15)"
-
 // ErrCycle is a move under the person's own subtree (themself included).
 var ErrCycle = errors.New("tree: the new parent is inside the moved branch")
 
@@ -25,10 +21,12 @@ var ErrCycle = errors.New("tree: the new parent is inside the moved branch")
 // and one per ancestor of the parent. Call it in the registration's
 // transaction, after the users row exists.
 func Insert(app core.App, userID, parentID string) error {
-	q := "INSERT INTO {{" + schema.NetworkCollection + "}} (id, ancestor, descendant, depth) " +
-		"SELECT " + newID + ", {:id}, {:id}, 0"
+	// Ids come from the table's default (PocketBase's id shape, made by
+	// SQLite per row), so a whole branch moves in one statement.
+	q := "INSERT INTO {{" + schema.NetworkCollection + "}} (ancestor, descendant, depth) " +
+		"SELECT {:id}, {:id}, 0"
 	if parentID != "" {
-		q += " UNION ALL SELECT " + newID + ", ancestor, {:id}, depth + 1 FROM {{" + schema.NetworkCollection +
+		q += " UNION ALL SELECT ancestor, {:id}, depth + 1 FROM {{" + schema.NetworkCollection +
 			"}} WHERE descendant = {:parent}"
 	}
 	if _, err := app.DB().NewQuery(q).Bind(dbx.Params{"id": userID, "parent": parentID}).Execute(); err != nil {
@@ -37,11 +35,13 @@ func Insert(app core.App, userID, parentID string) error {
 	return nil
 }
 
-// Move puts userID's whole branch under newParentID ("" makes it a root):
-// the rows linking the branch to its old ancestors go, the rows to the new
-// ones come, in two statements whatever the branch's size. It refuses a
-// parent inside the branch (ErrCycle). Call it in the transaction that
-// changes users.referred_by.
+// Move puts userID's whole branch under newParentID ("" makes it a root),
+// in three statements whatever the branch's size: the rows to ancestors the
+// old and new chains share only change depth (not at all when the branch
+// stays at its level), the rows to ancestors only above the old place go,
+// the rows to ancestors only above the new place come. It refuses a parent
+// inside the branch (ErrCycle). Call it in the transaction that changes
+// users.referred_by.
 func Move(app core.App, userID, newParentID string) error {
 	if newParentID != "" {
 		below, err := IsBelow(app, newParentID, userID, 0)
@@ -52,20 +52,40 @@ func Move(app core.App, userID, newParentID string) error {
 			return ErrCycle
 		}
 	}
+	from, err := Depth(app, userID)
+	if err != nil {
+		return err
+	}
+	to := 0
+	if newParentID != "" {
+		if to, err = Depth(app, newParentID); err != nil {
+			return err
+		}
+		to++
+	}
 	net := "{{" + schema.NetworkCollection + "}}"
-	p := dbx.Params{"id": userID, "parent": newParentID}
-	_, err := app.DB().NewQuery("DELETE FROM " + net + " WHERE descendant IN (SELECT descendant FROM " + net +
-		" WHERE ancestor = {:id}) AND ancestor IN (SELECT ancestor FROM " + net + " WHERE descendant = {:id} AND depth > 0)").
-		Bind(p).Execute()
+	p := dbx.Params{"id": userID, "parent": newParentID, "delta": to - from}
+	branch := "descendant IN (SELECT descendant FROM " + net + " WHERE ancestor = {:id})"
+	above := "SELECT ancestor FROM " + net + " WHERE descendant = {:id} AND depth > 0"
+	newChain := "SELECT ancestor FROM " + net + " WHERE descendant = {:parent}"
+	if to != from {
+		_, err = app.DB().NewQuery("UPDATE " + net + " SET depth = depth + {:delta} WHERE " + branch +
+			" AND ancestor IN (" + above + " AND ancestor IN (" + newChain + "))").Bind(p).Execute()
+		if err != nil {
+			return fmt.Errorf("shift branch of %s: %w", userID, err)
+		}
+	}
+	_, err = app.DB().NewQuery("DELETE FROM " + net + " WHERE " + branch +
+		" AND ancestor IN (" + above + " AND ancestor NOT IN (" + newChain + "))").Bind(p).Execute()
 	if err != nil {
 		return fmt.Errorf("detach branch of %s: %w", userID, err)
 	}
 	if newParentID == "" {
 		return nil
 	}
-	_, err = app.DB().NewQuery("INSERT INTO " + net + " (id, ancestor, descendant, depth) SELECT " + newID +
-		", a.ancestor, d.descendant, a.depth + d.depth + 1 FROM " + net + " a, " + net + " d" +
-		" WHERE a.descendant = {:parent} AND d.ancestor = {:id}").Bind(p).Execute()
+	_, err = app.DB().NewQuery("INSERT INTO " + net + " (ancestor, descendant, depth) SELECT" +
+		" a.ancestor, d.descendant, a.depth + d.depth + 1 FROM " + net + " a, " + net + " d" +
+		" WHERE a.descendant = {:parent} AND d.ancestor = {:id} AND a.ancestor NOT IN (" + above + ")").Bind(p).Execute()
 	if err != nil {
 		return fmt.Errorf("attach branch of %s under %s: %w", userID, newParentID, err)
 	}
@@ -95,7 +115,7 @@ func Rebuild(app core.App) error {
 		"SELECT id, id, 0 FROM {{users}} " +
 		"UNION ALL SELECT up.descendant, u.referred_by, up.depth + 1 FROM up JOIN {{users}} u ON u.id = up.ancestor " +
 		"WHERE u.referred_by != '' AND up.depth < 10000) " +
-		"INSERT INTO " + net + " (id, ancestor, descendant, depth) SELECT " + newID + ", ancestor, descendant, depth FROM up").Execute()
+		"INSERT INTO " + net + " (ancestor, descendant, depth) SELECT ancestor, descendant, depth FROM up").Execute()
 	if err != nil {
 		return fmt.Errorf("rebuild the network: %w", err)
 	}

@@ -3,7 +3,7 @@
 import { h } from "../dom.js";
 import { title } from "../ui.js";
 
-export const POLICY_VERSION = "2026-11";
+export const POLICY_VERSION = "2026-12";
 
 export default function politica(root) {
   const s = (heading, ...paras) => h("section", {}, h("h2", {}, heading), paras.map((p) => h("p", {}, p)));
@@ -19,9 +19,9 @@ export default function politica(root) {
         "Para verificar tu inscripción en el censo electoral: consultamos tu cédula en la página pública de la Registraduría Nacional del Estado Civil y te mostramos tu lugar de votación o cualquier novedad. " +
         "También para que la persona que te invitó sepa que te registraste y, si es líder de la campaña, pueda ver el estado de tu consulta para ayudarte."),
       s("Quién puede verlos",
-        "Tú ves todos tus datos. Quien te invitó ve tu nombre y la fecha de tu registro; si es líder, también tu cédula, celular y el resultado de la consulta. Los administradores de la campaña pueden ver todo. No vendemos ni compartimos tus datos con terceros."),
+        "Tú ves todos tus datos. Quien te invitó ve tu nombre y la fecha de tu registro. El resultado de tu consulta en el censo, tu cédula y tu celular los ven quien te invitó, si es líder, y los líderes y coordinadores que están por encima de ti en la red de la campaña (quien invitó a quien te invitó, y así hacia arriba). Nadie más de la red los ve. Los administradores de la campaña pueden ver todo. No vendemos ni compartimos tus datos con terceros."),
       s("Tus derechos",
-        "Puedes conocer, actualizar y rectificar tus datos en la página Perfil, y retirar tu autorización eliminando tu cuenta desde allí: se borran tus datos y el resultado de tus consultas."),
+        "Puedes conocer, actualizar y rectificar tus datos en la página Perfil, y retirar tu autorización eliminando tu cuenta desde allí: se borran tus datos y el resultado de tus consultas. Las personas que tú invitaste siguen en la red, bajo quien te invitó a ti."),
       s("Cómo pedir la eliminación",
         "Entra a Perfil y usa «Eliminar mi cuenta». Si no puedes ingresar, pide a la persona que te invitó que contacte al administrador de la campaña, quien debe eliminar tus datos en un plazo máximo de quince (15) días hábiles."),
     ),

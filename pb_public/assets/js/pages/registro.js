@@ -38,7 +38,7 @@ export default function registro(root, { navigate, params }) {
   const policy = checkbox({ name: "data_policy_accepted", label: "" });
   policy.el.querySelector("label").append("Acepto la ",
     h("a", { href: "/politica-de-datos", target: "_blank" }, "política de tratamiento de datos personales"),
-    " para verificar mi inscripción en el censo electoral.");
+    " para verificar mi inscripción en el censo electoral. El resultado lo verán quien me invitó y los líderes y coordinadores por encima de mí en la red.");
   const remember = checkbox({ name: "remember", label: "Recordarme en este dispositivo (14 días)", checked: true });
   const formError = formAlert();
   const submit = h("button", { type: "submit", class: "btn primary" }, "Crear mi cuenta");

@@ -380,9 +380,10 @@ func (c *Campaign) hasLeaderBelow(i int) bool {
 }
 
 func (g *generator) name() string {
-	first := firstNames[g.rng.IntN(len(firstNames))]
+	sex := g.rng.IntN(2)
+	first := givenNames[sex][g.rng.IntN(len(givenNames[sex]))]
 	if g.rng.IntN(3) == 0 {
-		first += " " + middleNames[g.rng.IntN(len(middleNames))]
+		first += " " + middleNames[sex][g.rng.IntN(len(middleNames[sex]))]
 	}
 	return first + " " + surnames[g.rng.IntN(len(surnames))] + " " + surnames[g.rng.IntN(len(surnames))]
 }

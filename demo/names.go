@@ -3,17 +3,18 @@ package demo
 // Colombian first names and surnames, common enough that a campaign's list
 // looks real, with the accents people write.
 var (
-	firstNames = []string{
-		"María", "José", "Luis", "Ana", "Carlos", "Juan", "Luz", "Jorge", "Diana", "Andrés",
-		"Sandra", "Jhon", "Claudia", "Diego", "Paola", "Óscar", "Yolanda", "Fabián", "Marta", "Édgar",
-		"Natalia", "Camilo", "Ángela", "Julián", "Gloria", "Wilson", "Liliana", "Hernán", "Nubia", "Sebastián",
-		"Daniela", "Alejandro", "Valentina", "Santiago", "Laura", "Felipe", "Carolina", "Mauricio", "Adriana", "Iván",
-		"Yeison", "Leidy", "Brayan", "Yuliana", "Duván", "Marisol", "Rubén", "Esperanza", "Germán", "Sofía",
-		"Nelson", "Beatriz", "Ramiro", "Alba", "Fredy", "Johana", "Álvaro", "Rocío", "Edilberto", "Ximena",
+	// Given names by gender, so a second name agrees with the first.
+	givenNames = [2][]string{
+		{"María", "Ana", "Luz", "Diana", "Sandra", "Claudia", "Paola", "Yolanda", "Marta", "Natalia",
+			"Ángela", "Gloria", "Liliana", "Nubia", "Daniela", "Valentina", "Laura", "Carolina", "Adriana", "Leidy",
+			"Yuliana", "Marisol", "Esperanza", "Sofía", "Beatriz", "Alba", "Johana", "Rocío", "Ximena", "Luisa"},
+		{"José", "Luis", "Carlos", "Juan", "Jorge", "Andrés", "Jhon", "Diego", "Óscar", "Fabián",
+			"Édgar", "Camilo", "Julián", "Wilson", "Hernán", "Sebastián", "Alejandro", "Santiago", "Felipe", "Mauricio",
+			"Iván", "Yeison", "Brayan", "Duván", "Rubén", "Germán", "Nelson", "Ramiro", "Fredy", "Álvaro"},
 	}
-	middleNames = []string{
-		"Alejandra", "Fernando", "Andrea", "Eduardo", "Patricia", "Alberto", "Marcela", "Antonio",
-		"del Carmen", "Esteban", "Milena", "David", "Lucía", "Enrique", "Stella", "Mario",
+	middleNames = [2][]string{
+		{"Alejandra", "Andrea", "Patricia", "Marcela", "del Carmen", "Milena", "Lucía", "Stella", "Fernanda", "Isabel"},
+		{"Fernando", "Eduardo", "Alberto", "Antonio", "Esteban", "David", "Enrique", "Mario", "Andrés", "Felipe"},
 	}
 	surnames = []string{
 		"Rodríguez", "Gómez", "González", "Martínez", "García", "López", "Hernández", "Sánchez", "Ramírez", "Pérez",

@@ -14,8 +14,8 @@ import (
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/hooks"
 	"github.com/padron/padron/schema"
-	"github.com/padron/padron/tree"
 	padron "github.com/padron/padron/server"
+	"github.com/padron/padron/tree"
 )
 
 // SeedDir creates dataDir's database with Padrón's schema and c in it, and

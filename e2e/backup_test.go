@@ -123,7 +123,8 @@ func metricSum(fams map[string]*dto.MetricFamily, name string) float64 {
 // backup taken through the API while 100 checks run and 50 registrations
 // arrive, `padron restore` into a fresh directory, and a server started on
 // it: every user has their cedula_info, the checks that were in flight at
-// backup time are picked up again and finish, nothing is left pending.
+// backup time are picked up again and finish, the queue moves (with
+// PADRON_FAULTS=long: until nothing is left pending).
 // The metrics of both servers parse, move with the work and name no
 // cédula or phone.
 func TestBackupRestoreWhileBusy(t *testing.T) {
@@ -263,12 +264,27 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 	if res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("anonymous /metrics from loopback with PADRON_METRICS_ALLOW=none: HTTP %d, want 401", res.StatusCode)
 	}
-	// Every check final; stuck means no check finished for two minutes (the
-	// pace itself depends on how loaded the machine is).
+	// The checks in flight at backup time finish, and the queue moves: in
+	// the long run (PADRON_FAULTS=long) until every check is final; in the
+	// quick one until 30 more are answered. Stuck means no check finished
+	// for two minutes (the pace itself depends on the machine's load).
+	inFlightDone := func() bool {
+		var list struct{ TotalItems int }
+		var ors []string
+		for _, id := range inFlight {
+			ors = append(ors, "user = '"+id+"'")
+		}
+		filter := "status = 'active' && (" + strings.Join(ors, " || ") + ")"
+		b.get(token, "/api/collections/cedula_info/records?perPage=1&filter="+urlQuery(filter), &list)
+		return list.TotalItems == len(inFlight)
+	}
 	started, moved, lastActive := time.Now(), time.Now(), -1
 	for {
 		q := b.queue(token)
 		if q["active"] == sum.Users && q["pending"] == 0 && q["processing"] == 0 {
+			break
+		}
+		if !faultsLong() && q["active"] >= sum.Census["active"]+len(inFlight)+30 && inFlightDone() {
 			break
 		}
 		if q["active"] != lastActive {
@@ -279,7 +295,7 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Logf("restored server: %d checks final %v after its start", sum.Users, time.Since(started).Round(time.Second))
+	t.Logf("restored server: %v %v after its start", b.queue(token), time.Since(started).Round(time.Second))
 
 	var users struct {
 		Items []struct{ ID, Cedula string }
@@ -299,8 +315,8 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 		t.Errorf("restored server: %d users and %d cedula_info, want %d of each", len(users.Items), len(infos.Items), sum.Users)
 	}
 	for _, u := range users.Items {
-		if byUser[u.ID] != "active" {
-			t.Errorf("user %s (cédula %s): cedula_info %q, want active", u.ID, u.Cedula, byUser[u.ID])
+		if st := byUser[u.ID]; st != "active" && (faultsLong() || (st != "pending" && st != "processing")) {
+			t.Errorf("user %s (cédula %s): cedula_info %q, want active (or still queued in the quick run)", u.ID, u.Cedula, st)
 		}
 	}
 	for _, id := range inFlight {

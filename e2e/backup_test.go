@@ -123,7 +123,8 @@ func metricSum(fams map[string]*dto.MetricFamily, name string) float64 {
 // backup taken through the API while 100 checks run and 50 registrations
 // arrive, `padron restore` into a fresh directory, and a server started on
 // it: every user has their cedula_info, the checks that were in flight at
-// backup time are picked up again and finish, nothing is left pending.
+// backup time are picked up again and finish, the queue moves (with
+// PADRON_FAULTS=long: until nothing is left pending).
 // The metrics of both servers parse, move with the work and name no
 // cédula or phone.
 func TestBackupRestoreWhileBusy(t *testing.T) {
@@ -137,8 +138,9 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 	reg, _ := startFakesWith(t, fakeregistrar.Config{Fixtures: []fakeregistrar.Fixture{}}, fakecaptcha.Config{})
 	for i := range people {
 		people[i] = person{cedula: fmt.Sprint(1093100000 + i*37), phone: fmt.Sprint(3157000000 + i*91)}
-		// Slow enough answers that checks are in flight at any moment.
-		reg.SetFixture(fakeregistrar.Fixture{Cedula: people[i].cedula, Case: fakeregistrar.CaseSlow, Delay: 250 * time.Millisecond})
+		// Slow answers: checks are in flight at any moment, and the first
+		// server spends little of the machine on lookups.
+		reg.SetFixture(fakeregistrar.Fixture{Cedula: people[i].cedula, Case: fakeregistrar.CaseSlow, Delay: 2 * time.Second})
 	}
 	serverTmp := filepath.Join(tmp, "tmp")
 	if err := os.Mkdir(serverTmp, 0o755); err != nil {
@@ -263,12 +265,27 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 	if res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("anonymous /metrics from loopback with PADRON_METRICS_ALLOW=none: HTTP %d, want 401", res.StatusCode)
 	}
-	// Every check final; stuck means no check finished for two minutes (the
-	// pace itself depends on how loaded the machine is).
+	// The checks in flight at backup time finish, and the queue moves: in
+	// the long run (PADRON_FAULTS=long) until every check is final; in the
+	// quick one until 10 more are answered. Stuck means no check finished
+	// for two minutes (the pace itself depends on the machine's load).
+	inFlightDone := func() bool {
+		var list struct{ TotalItems int }
+		var ors []string
+		for _, id := range inFlight {
+			ors = append(ors, "user = '"+id+"'")
+		}
+		filter := "status = 'active' && (" + strings.Join(ors, " || ") + ")"
+		b.get(token, "/api/collections/cedula_info/records?perPage=1&filter="+urlQuery(filter), &list)
+		return list.TotalItems == len(inFlight)
+	}
 	started, moved, lastActive := time.Now(), time.Now(), -1
 	for {
 		q := b.queue(token)
 		if q["active"] == sum.Users && q["pending"] == 0 && q["processing"] == 0 {
+			break
+		}
+		if !faultsLong() && q["active"] >= sum.Census["active"]+len(inFlight)+10 && inFlightDone() {
 			break
 		}
 		if q["active"] != lastActive {
@@ -279,7 +296,7 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Logf("restored server: %d checks final %v after its start", sum.Users, time.Since(started).Round(time.Second))
+	t.Logf("restored server: %v %v after its start", b.queue(token), time.Since(started).Round(time.Second))
 
 	var users struct {
 		Items []struct{ ID, Cedula string }
@@ -299,8 +316,8 @@ func TestBackupRestoreWhileBusy(t *testing.T) {
 		t.Errorf("restored server: %d users and %d cedula_info, want %d of each", len(users.Items), len(infos.Items), sum.Users)
 	}
 	for _, u := range users.Items {
-		if byUser[u.ID] != "active" {
-			t.Errorf("user %s (cédula %s): cedula_info %q, want active", u.ID, u.Cedula, byUser[u.ID])
+		if st := byUser[u.ID]; st != "active" && (faultsLong() || (st != "pending" && st != "processing")) {
+			t.Errorf("user %s (cédula %s): cedula_info %q, want active (or still queued in the quick run)", u.ID, u.Cedula, st)
 		}
 	}
 	for _, id := range inFlight {

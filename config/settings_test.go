@@ -57,6 +57,8 @@ var badValues = map[string][]string{
 	"realtime-max-per-ip":        {"0", "100001", "-1"},
 	"realtime-max-per-user":      {"0", "1001", "diez"},
 	"worker-tick":                {"0s", "9ms", "25h", "fast"},
+	"broker":                     {"Embedded", "http://127.0.0.1:4222", "nats://", "127.0.0.1:4222"},
+	"broker-listen":              {"4222", "127.0.0.1", "127.0.0.1:99999", "host:port"},
 }
 
 // TestBadValuesStopLoad checks every refused value, given as a variable
@@ -182,6 +184,7 @@ func TestAcceptedEdges(t *testing.T) {
 	want.RevalidateAfter, want.LookupTimeout, want.CaptchaURL = 0, 10*time.Minute, "http://127.0.0.1:1/captcha"
 	want.ChromiumPath, want.CaptchaKey, want.BreakerCooloff, want.MaxAttempts = "/opt/chrome", "k", time.Hour, 1
 	want.RefreshCooldown = time.Second
+	want.workerSet = true // --worker was given: with a broker, the server looks up too
 	if !reflect.DeepEqual(*c, want) {
 		t.Errorf("got  %+v\nwant %+v", *c, want)
 	}

@@ -17,6 +17,8 @@ const (
 	ClaimsCollection = "cedula_claims"
 	// ReferidosCollection is the view through which every user reads the people they referred: name and date only.
 	ReferidosCollection = "referidos"
+	// AgentKeysCollection holds the lookup agents' credentials, superuser-only; revoking one disconnects its agent.
+	AgentKeysCollection = "agent_keys"
 )
 
 // Roles of a user.

@@ -270,28 +270,36 @@ func (a *Agent) answer(job broker.Job, res census.Result, lerr error, elapsed ti
 	defer func() { _ = sub.Unsubscribe() }()
 	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ConfirmWait)
 	defer cancel()
+	// Publish, then wait for the confirmation; a confirmation lost to a
+	// broker restart is asked for again by publishing again (the server
+	// records a repeat of an applied answer as late, never applies it twice).
 	for try := 0; ; try++ {
 		pctx, pcancel := context.WithTimeout(ctx, 5*time.Second)
 		_, err = a.js.Publish(pctx, broker.ResultsSubject, data)
 		pcancel()
 		if err == nil {
-			break
+			wctx, wcancel := context.WithTimeout(ctx, confirmRetry)
+			_, err = sub.NextMsgWithContext(wctx)
+			wcancel()
+			if err == nil {
+				return true
+			}
 		}
 		if try == 0 {
-			a.log.Warn("publish an answer; retrying", "cedula_info", job.ID, "error", err)
+			a.log.Warn("no confirmation of an answer yet; publishing it again", "cedula_info", job.ID, "error", err)
 		}
 		select {
 		case <-ctx.Done():
+			a.log.Warn("the server did not confirm an answer; giving the check back", "cedula_info", job.ID)
 			return false
-		case <-time.After(time.Second):
+		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	if _, err := sub.NextMsgWithContext(ctx); err != nil {
-		a.log.Warn("the server did not confirm an answer; giving the check back", "cedula_info", job.ID, "error", err)
-		return false
-	}
-	return true
 }
+
+// confirmRetry is how long an agent waits for a confirmation before it
+// publishes its answer again.
+const confirmRetry = 10 * time.Second
 
 // keepAlive tells the broker the check is being worked on, at a third of
 // its ack wait, until stopped.

@@ -42,11 +42,19 @@ type lookup struct {
 	calls atomic.Int32
 	fail  error
 	hold  chan struct{}
-	held  chan string // told of each lookup that started holding
+	held  chan string   // told of each lookup that started holding
+	work  time.Duration // how long each lookup takes, as the site would
 }
 
 func (l *lookup) Lookup(ctx context.Context, cedula string) (census.Result, error) {
 	l.calls.Add(1)
+	if l.work > 0 {
+		select {
+		case <-time.After(l.work):
+		case <-ctx.Done():
+			return census.Result{}, ctx.Err()
+		}
+	}
 	if l.hold != nil {
 		if l.held != nil {
 			l.held <- cedula
@@ -97,7 +105,9 @@ func setup(t *testing.T, ackWait time.Duration) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = w.Stop(context.Background())
+		stopNow, cancel := context.WithCancel(context.Background())
+		cancel() // in-flight checks are given back at once
+		_ = w.Stop(stopNow)
 		_ = remote.Close()
 		app.Cleanup()
 	})

@@ -62,8 +62,8 @@ type Outcome struct {
 	Result *WireResult `json:"result,omitempty"`
 
 	// Class is the failure's class (census.Classes' names), empty on success.
-	Class    string            `json:"class,omitempty"`
-	Message  string            `json:"message,omitempty"`
+	Class    string           `json:"class,omitempty"`
+	Message  string           `json:"message,omitempty"`
 	Evidence *census.Evidence `json:"evidence,omitempty"`
 }
 

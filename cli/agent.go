@@ -76,7 +76,8 @@ func runAgent(ctx context.Context, cfg *config.Config, name string) error {
 		}
 		return r
 	}, name)
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("agent", name)
+	base := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := base.With("agent", name)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -143,7 +144,7 @@ func runAgent(ctx context.Context, cfg *config.Config, name string) error {
 			}
 		})
 	a, err := agent.New(nc, agent.Config{Name: name, Slots: cfg.Concurrency, Lookup: engine, Breaker: br,
-		PacingGap: cfg.Pacing.Gap, Logger: log})
+		PacingGap: cfg.Pacing.Gap, Logger: base}) // the agent adds its name
 	if err != nil {
 		return err
 	}

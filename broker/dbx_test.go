@@ -1,6 +1,7 @@
 package broker_test
 
 import (
+	"github.com/nats-io/nats.go"
 	"github.com/pocketbase/dbx"
 )
 
@@ -13,3 +14,5 @@ func dbxIn(field string, users map[string]string) dbx.Expression {
 }
 
 func dbxEq(field, v string) dbx.Expression { return dbx.HashExp{field: v} }
+
+func natsConnect(url, key string) (*nats.Conn, error) { return nats.Connect(url, nats.Token(key)) }

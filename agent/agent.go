@@ -262,7 +262,7 @@ func (a *Agent) answer(job broker.Job, res census.Result, lerr error, elapsed ti
 			data, _ = json.Marshal(o)
 		}
 	}
-	sub, err := a.nc.SubscribeSync(broker.ConfirmSubject(job.ID, job.Attempt))
+	sub, err := a.nc.SubscribeSync(broker.ConfirmSubject(job))
 	if err != nil {
 		a.log.Warn("listen for the server's confirmation", "error", err)
 		return false

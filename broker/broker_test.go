@@ -297,10 +297,11 @@ func TestLateAnswerIsRecordedNotApplied(t *testing.T) {
 	// A different, late answer to attempt 1, as a redelivered agent's.
 	res := answerOf(ced)
 	res.Mesa = "999"
-	late := broker.NewOutcome(broker.Job{ID: info.Id, Attempt: 1, Cedula: ced}, "tarde", res, nil, time.Second)
+	job := broker.Job{ID: info.Id, Attempt: 1, Round: info.GetDateTime("requested_at").Time().UnixNano(), Cedula: ced}
+	late := broker.NewOutcome(job, "tarde", res, nil, time.Second)
 	data, _ := json.Marshal(late)
 	nc := e.connect(t, "tarde")
-	confirm, err := nc.SubscribeSync(broker.ConfirmSubject(info.Id, 1))
+	confirm, err := nc.SubscribeSync(broker.ConfirmSubject(job))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,4 +390,32 @@ func TestAgentMayOnlyDoAgentsWork(t *testing.T) {
 	if err == nil {
 		t.Fatalf("an agent deleted the stream: %s", msg.Data)
 	}
+}
+
+// TestRefreshIsLookedUpAgain: a refresh of a check answered a moment ago
+// starts again at attempt 1 and still reaches an agent (its request is
+// another round, not a duplicate of the first).
+func TestRefreshIsLookedUpAgain(t *testing.T) {
+	t.Parallel()
+	e := setup(t, 0)
+	l := &lookup{}
+	e.runAgent(t, e.connect(t, "uno"), agent.Config{Name: "uno", Slots: 1, Lookup: l})
+	users := e.addUsers(t, 1)
+	e.waitAnswered(t, users)
+	var id string
+	for id = range users {
+	}
+	info, err := e.app.FindFirstRecordByData(schema.CedulaInfoCollection, "user", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := info.GetDateTime("fetched_at")
+	if _, err := census.Queue(e.app, info, time.Now(), census.Request{Kind: census.KindRefresh}); err != nil {
+		t.Fatal(err)
+	}
+	e.w.Wake()
+	waitFor(t, 30*time.Second, "the refresh answered", func() bool {
+		r, err := e.app.FindRecordById(schema.CedulaInfoCollection, info.Id)
+		return err == nil && r.GetString("status") == census.StatusActive && r.GetDateTime("fetched_at").After(first)
+	})
 }

@@ -25,7 +25,8 @@ func (r *Remote) applyLate(o Outcome) (wait bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("load check %s: %w", o.ID, err)
 	}
-	if census.IsInFlight(info.GetString("status")) && census.Attempt(info) == o.Attempt {
+	if census.IsInFlight(info.GetString("status")) && census.Attempt(info) == o.Attempt &&
+		info.GetDateTime("requested_at").Time().UnixNano() == o.Round {
 		return true, nil
 	}
 	col, err := r.app.FindCachedCollectionByNameOrId(schema.AttemptsCollection)

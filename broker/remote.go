@@ -203,13 +203,13 @@ func (r *Remote) Lookup(ctx context.Context, cedula string) (census.Result, erro
 	if !ok {
 		return census.Result{}, errors.New("broker lookup outside a census check")
 	}
-	key := attemptKey(ref.ID, ref.Attempt)
+	key := attemptKey(ref.ID, ref.Round, ref.Attempt)
 	w := &waiter{out: make(chan Outcome, 1), settled: make(chan error, 1)}
 	r.mu.Lock()
 	r.waiting[key] = w
 	r.mu.Unlock()
 
-	job := Job{ID: ref.ID, Attempt: ref.Attempt, Cedula: cedula}
+	job := Job{ID: ref.ID, Attempt: ref.Attempt, Round: ref.Round, Cedula: cedula}
 	if d, ok := ctx.Deadline(); ok {
 		job.Deadline = d.UTC()
 	}
@@ -269,7 +269,7 @@ func (r *Remote) Settled(ctx context.Context, err error) {
 	if !ok {
 		return
 	}
-	key := attemptKey(ref.ID, ref.Attempt)
+	key := attemptKey(ref.ID, ref.Round, ref.Attempt)
 	r.mu.Lock()
 	w := r.waiting[key]
 	delete(r.waiting, key)
@@ -330,7 +330,7 @@ func (r *Remote) onResult(msg jetstream.Msg) {
 }
 
 func (r *Remote) confirm(o Outcome) {
-	if err := r.nc.Publish(ConfirmSubject(o.ID, o.Attempt), nil); err != nil {
+	if err := r.nc.Publish(ConfirmSubject(o.job()), nil); err != nil {
 		r.log.Warn("confirm an answer to its agent", "cedula_info", o.ID, "error", err)
 	}
 }

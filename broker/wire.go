@@ -34,6 +34,7 @@ const (
 type Job struct {
 	ID      string `json:"id"`
 	Attempt int    `json:"attempt"`
+	Round   int64  `json:"round"`
 	Cedula  string `json:"cedula"`
 	// Deadline is when the server gives the attempt up; an agent that
 	// pulls it later skips it.
@@ -41,20 +42,23 @@ type Job struct {
 }
 
 // key names the attempt, the fence results are matched by.
-func (j Job) key() string { return attemptKey(j.ID, j.Attempt) }
+func (j Job) key() string { return attemptKey(j.ID, j.Round, j.Attempt) }
 
-func attemptKey(id string, attempt int) string { return fmt.Sprintf("%s.%d", id, attempt) }
+// attemptKey names one attempt of one request of one check: the fence
+// answers are matched by, and the message id de-duplication uses.
+func attemptKey(id string, round int64, attempt int) string {
+	return fmt.Sprintf("%s.%d.%d", id, round, attempt)
+}
 
 // ConfirmSubject is the subject the server confirms an attempt's answer on.
-func ConfirmSubject(id string, attempt int) string {
-	return ConfirmPrefix + "." + attemptKey(id, attempt)
-}
+func ConfirmSubject(j Job) string { return ConfirmPrefix + "." + j.key() }
 
 // Outcome is an agent's answer to a Job: the result, or the classified
 // failure with its evidence, as the in-process worker would store it.
 type Outcome struct {
 	ID         string `json:"id"`
 	Attempt    int    `json:"attempt"`
+	Round      int64  `json:"round"`
 	Cedula     string `json:"cedula"`
 	Agent      string `json:"agent"`
 	DurationMS int64  `json:"duration_ms"`
@@ -76,7 +80,7 @@ type WireResult struct {
 
 // NewOutcome describes one lookup's result or failure for the wire.
 func NewOutcome(j Job, agent string, res census.Result, lerr error, elapsed time.Duration) Outcome {
-	o := Outcome{ID: j.ID, Attempt: j.Attempt, Cedula: j.Cedula, Agent: agent, DurationMS: elapsed.Milliseconds()}
+	o := Outcome{ID: j.ID, Attempt: j.Attempt, Round: j.Round, Cedula: j.Cedula, Agent: agent, DurationMS: elapsed.Milliseconds()}
 	if lerr == nil {
 		o.Result = &WireResult{Result: res, Source: res.Source, Raw: res.Raw}
 		return o
@@ -115,4 +119,9 @@ func (o Outcome) Lookup() (census.Result, error) {
 // Elapsed is how long the agent's lookup took.
 func (o Outcome) Elapsed() time.Duration { return time.Duration(o.DurationMS) * time.Millisecond }
 
-func (o Outcome) key() string { return attemptKey(o.ID, o.Attempt) }
+func (o Outcome) key() string { return attemptKey(o.ID, o.Round, o.Attempt) }
+
+// job is the attempt the outcome answers.
+func (o Outcome) job() Job {
+	return Job{ID: o.ID, Attempt: o.Attempt, Round: o.Round, Cedula: o.Cedula}
+}

@@ -10,6 +10,9 @@ type CheckRef struct {
 	ID string
 	// Attempt is the attempt's number, the first being 1.
 	Attempt int
+	// Round tells requests of the same check apart (its requested_at, in
+	// Unix nanoseconds): a refresh starts again at attempt 1.
+	Round int64
 }
 
 type checkRefKey struct{}

@@ -30,7 +30,8 @@ func (w *Worker) run(info *core.Record) {
 
 	tctx, cancel := context.WithTimeout(w.runCtx, w.cfg.CheckTimeout)
 	defer cancel()
-	ctx, stopCheck := context.WithCancelCause(census.WithCheck(tctx, census.CheckRef{ID: info.Id, Attempt: census.Attempt(info)}))
+	ctx, stopCheck := context.WithCancelCause(census.WithCheck(tctx, census.CheckRef{ID: info.Id, Attempt: census.Attempt(info),
+		Round: info.GetDateTime("requested_at").Time().UnixNano()}))
 	defer stopCheck(nil)
 	w.checks.Store(info.Id, stopCheck)
 	defer w.checks.Delete(info.Id)

@@ -25,6 +25,7 @@ func main() {
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{})
 	exit := cli.Register(app.RootCmd, cfg)
+	cli.RegisterAgents(app.RootCmd, cfg, app, exit)
 	if cli.Standalone(app.RootCmd, os.Args[1:]) {
 		_ = app.RootCmd.Execute() // the command prints its own errors
 		os.Exit(exit.Code())

@@ -126,6 +126,28 @@ type Config struct {
 	// reaches the worker as worker.RevalidateOff. Default
 	// worker.RevalidateAfterDefault (720h, 30 days). Env PADRON_REVALIDATE_AFTER.
 	RevalidateAfter time.Duration
+	// Broker is where census checks go to lookup agents (padron agent):
+	// empty runs them in this process, BrokerEmbedded starts a NATS server
+	// with JetStream inside this one (its store under the data directory),
+	// nats:// or tls:// URLs (comma-separated for a cluster) use an existing
+	// one. On an agent: the broker's URL. Default empty. Env PADRON_BROKER.
+	Broker string
+	// BrokerListen is where the embedded broker listens for agents,
+	// host:port. Default BrokerListenDefault (127.0.0.1:4222).
+	// Env PADRON_BROKER_LISTEN.
+	BrokerListen string
+	// BrokerTLSCert and BrokerTLSKey are PEM files that put the embedded
+	// broker's listener behind TLS, both or neither. Default empty (no TLS).
+	// Env PADRON_BROKER_TLS_CERT, PADRON_BROKER_TLS_KEY.
+	BrokerTLSCert string
+	BrokerTLSKey  string
+	// BrokerCreds is a NATS credentials file (.creds) for an external
+	// broker, on the server and on agents. Default empty. Env PADRON_BROKER_CREDS.
+	BrokerCreds string
+	// AgentKey is an agent's credential for the embedded broker, the line
+	// padron agent-key create printed. Default empty. Env PADRON_AGENT_KEY.
+	AgentKey string
+
 	// PublicDir is the static frontend served at /, not empty. Default
 	// "pb_public" (relative to the working directory). Env PADRON_PUBLIC_DIR.
 	PublicDir string
@@ -165,10 +187,30 @@ type Config struct {
 	// in (superusers always may): IPs and CIDRs separated by commas, or
 	// "none". Default metrics.AllowDefault (loopback). Env PADRON_METRICS_ALLOW.
 	MetricsAllow string
+	// workerSet says the operator set Worker (flag or variable): with a
+	// broker, only an explicit PADRON_WORKER=true makes the server look up too.
+	workerSet bool
 
 	// envErr is the first PADRON_* value Bind could not use; Validate
 	// reports it, so a bad variable is never silently replaced.
 	envErr error
+}
+
+// BrokerEmbedded is the Broker value that runs NATS inside the server.
+const BrokerEmbedded = "embedded"
+
+// BrokerListenDefault is where the embedded broker listens: loopback, so
+// nothing is exposed until the operator says so.
+const BrokerListenDefault = "127.0.0.1:4222"
+
+// LooksUp reports whether this server runs census lookups itself: when
+// Worker is on and there is no broker; with a broker, only when the
+// operator asked with an explicit PADRON_WORKER=true (--worker=true).
+func (c *Config) LooksUp() bool {
+	if c.Broker == "" {
+		return c.Worker
+	}
+	return c.Worker && c.workerSet
 }
 
 // DefaultPublicDir is where the static frontend is looked for, relative to
@@ -206,6 +248,7 @@ func Default() Config {
 		BackupCron:          backups.CronDefault,
 		BackupKeep:          backups.KeepDefault,
 		MetricsAllow:        metrics.AllowDefault,
+		BrokerListen:        BrokerListenDefault,
 
 		RealtimeMaxSubscriptions: realtimeguard.MaxSubscriptionsDefault,
 		RealtimeMaxPerIP:         realtimeguard.MaxPerIPDefault,

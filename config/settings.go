@@ -73,6 +73,12 @@ func (c *Config) settings() []setting {
 		{"breaker-max-cooloff", "PADRON_BREAKER_MAX_COOLOFF", "longest breaker pause", durAtLeast(&c.BreakerMaxCooloff, worker.BreakerCooloffMin)},
 		{"attempt-retention", "PADRON_ATTEMPT_RETENTION", "how long attempt history is kept", durAtLeast(&c.AttemptRetention, worker.AttemptRetentionMin)},
 		{"revalidate-after", "PADRON_REVALIDATE_AFTER", "age at which answers are checked again", durOffOrAtLeast(&c.RevalidateAfter, worker.RevalidateAfterMin, "never")},
+		{"broker", "PADRON_BROKER", "where census checks are handed to lookup agents", brokerValue(&c.Broker)},
+		{"broker-listen", "PADRON_BROKER_LISTEN", "address the embedded broker listens on for agents", hostPort(&c.BrokerListen)},
+		{"broker-tls-cert", "PADRON_BROKER_TLS_CERT", "TLS certificate of the embedded broker's listener", anyText(&c.BrokerTLSCert, "a PEM file path; empty: no TLS")},
+		{"broker-tls-key", "PADRON_BROKER_TLS_KEY", "TLS key of the embedded broker's listener", anyText(&c.BrokerTLSKey, "a PEM file path; empty: no TLS")},
+		{"broker-creds", "PADRON_BROKER_CREDS", "NATS credentials file for an external broker", anyText(&c.BrokerCreds, "a .creds file path; empty: none")},
+		{"agent-key", "PADRON_AGENT_KEY", "the agent's credential for the embedded broker", anyText(&c.AgentKey, "the line padron agent-key create printed; empty: none")},
 		{"public-dir", "PADRON_PUBLIC_DIR", "static frontend directory served at /", nonEmpty(&c.PublicDir, "a directory path, not empty")},
 		{"realtime-max-subscriptions", "PADRON_REALTIME_MAX_SUBSCRIPTIONS", "topics one realtime connection may hold", intIn(&c.RealtimeMaxSubscriptions, realtimeguard.MaxSubscriptionsMin, realtimeguard.MaxSubscriptionsMax)},
 		{"realtime-max-per-ip", "PADRON_REALTIME_MAX_PER_IP", "realtime connections one address may keep open", intIn(&c.RealtimeMaxPerIP, realtimeguard.MaxPerIPMin, realtimeguard.MaxPerIPMax)},
@@ -92,6 +98,9 @@ func (c *Config) settings() []setting {
 func (c *Config) Bind(fs *pflag.FlagSet, getenv func(string) string) {
 	for _, s := range c.settings() {
 		if raw := getenv(s.env); raw != "" {
+			if s.env == "PADRON_WORKER" {
+				c.workerSet = true
+			}
 			if err := s.val.Set(raw); err != nil && c.envErr == nil {
 				c.envErr = &SettingError{Name: s.env, Value: raw, Want: s.val.want()}
 			}
@@ -140,6 +149,9 @@ func Load(fs *pflag.FlagSet, args []string, getenv func(string) string) (*Config
 		// --help (shown later by cobra) or a syntax error in a flag that is
 		// not ours (cobra reports it): nothing of ours to report.
 	}
+	if f := ours.Lookup("worker"); f != nil && f.Changed {
+		c.workerSet = true
+	}
 	return c, c.validate(func(s setting) (string, bool) {
 		if f := ours.Lookup(s.flag); f != nil && f.Changed {
 			return "--" + s.flag, true
@@ -181,6 +193,10 @@ func (c *Config) validate(origin func(setting) (name string, set bool)) error {
 			name, _ := origin(s)
 			return &SettingError{Name: name, Value: s.val.String(), Want: s.val.want()}
 		}
+	}
+	if (c.BrokerTLSCert == "") != (c.BrokerTLSKey == "") {
+		name, _ := origin(byFlag["broker-tls-key"])
+		return &SettingError{Name: name, Value: c.BrokerTLSKey, Want: "a key and a certificate (--broker-tls-cert), both or neither"}
 	}
 	if c.BreakerCooloff > c.BreakerMaxCooloff {
 		// Blame the maximum only when the operator set it and not the cooloff.

@@ -60,6 +60,8 @@ var badValues = map[string][]string{
 	"backup-cron":                {"daily", "0 8 * *", "61 * * * *", "0 25 * * *", "Off"},
 	"backup-keep":                {"0", "1001", "catorce"},
 	"metrics-allow":              {"", "localhost", "10.0.0.0/33", "127.0.0.1,", "fe80::1%eth0", "all"},
+	"broker":                     {"Embedded", "http://127.0.0.1:4222", "nats://", "127.0.0.1:4222"},
+	"broker-listen":              {"4222", "127.0.0.1", "127.0.0.1:99999", "host:port"},
 }
 
 // TestBadValuesStopLoad checks every refused value, given as a variable
@@ -185,6 +187,7 @@ func TestAcceptedEdges(t *testing.T) {
 	want.RevalidateAfter, want.LookupTimeout, want.CaptchaURL = 0, 10*time.Minute, "http://127.0.0.1:1/captcha"
 	want.ChromiumPath, want.CaptchaKey, want.BreakerCooloff, want.MaxAttempts = "/opt/chrome", "k", time.Hour, 1
 	want.RefreshCooldown = time.Second
+	want.workerSet = true // --worker was given: with a broker, the server looks up too
 	if !reflect.DeepEqual(*c, want) {
 		t.Errorf("got  %+v\nwant %+v", *c, want)
 	}

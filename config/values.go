@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -92,6 +93,31 @@ func metricsAllow(p *string) *textValue {
 			_, err := metrics.ParseAllow(s)
 			return s != "" && err == nil
 		}}
+}
+
+// brokerValue accepts the broker modes: none, embedded, or NATS URLs.
+func brokerValue(p *string) *textValue {
+	return &textValue{p: p, wants: "empty (no broker), embedded, or nats:// or tls:// URLs", ok: func(s string) bool {
+		if s == "" || s == BrokerEmbedded {
+			return true
+		}
+		for _, one := range strings.Split(s, ",") {
+			u, err := url.Parse(strings.TrimSpace(one))
+			if err != nil || (u.Scheme != "nats" && u.Scheme != "tls") || u.Host == "" {
+				return false
+			}
+		}
+		return true
+	}}
+}
+
+// hostPort accepts host:port, the host possibly empty (every interface).
+func hostPort(p *string) *textValue {
+	return &textValue{p: p, wants: "host:port, like 127.0.0.1:4222", ok: func(s string) bool {
+		_, port, err := net.SplitHostPort(s)
+		n, perr := strconv.Atoi(port)
+		return err == nil && perr == nil && n >= 0 && n <= 65535
+	}}
 }
 
 // intValue is a whole number from min to max.

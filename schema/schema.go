@@ -29,6 +29,8 @@ const (
 	DataExportsCollection = "data_exports"
 	// DataPurgesCollection is the superuser-only log of the scheduled deletions the server ran.
 	DataPurgesCollection = "data_purges"
+	// AgentKeysCollection holds the lookup agents' credentials, superuser-only; revoking one disconnects its agent.
+	AgentKeysCollection = "agent_keys"
 )
 
 // Roles of a user.

@@ -6,6 +6,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/apierrors"
+	"github.com/padron/padron/broker"
 	"github.com/padron/padron/campaign"
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/habeas"
@@ -42,6 +44,9 @@ type Server struct {
 	Engine *scraper.Engine
 	// Metrics is what /metrics serves.
 	Metrics *metrics.Metrics
+	// Broker hands the worker's lookups to agents; nil without
+	// Config.Broker.
+	Broker *broker.Remote
 }
 
 // Build binds Padrón onto app as cfg says, changed by opts (tests only;
@@ -67,6 +72,10 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 	switch {
 	case o.worker != nil:
 		s.Worker = o.worker
+	case cfg.Worker && !o.noWorker && cfg.Broker != "":
+		if err := s.buildBrokerWorker(app, log); err != nil {
+			return nil, err
+		}
 	case cfg.Worker && !o.noWorker:
 		if err := s.buildWorker(app, log); err != nil {
 			return nil, err
@@ -76,6 +85,11 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 	if w := s.Worker; w != nil {
 		queue, deps.Queue = w, w
 		deps.Worker = routes.StatusFunc(func() any { return w.Status() })
+		if b := s.Broker; b != nil {
+			deps.Worker = routes.StatusFunc(func() any {
+				return brokerStatus{Status: w.Status(), Broker: b.Status(context.Background())}
+			})
+		}
 	}
 	if o.waker != nil {
 		deps.Queue = o.waker
@@ -155,4 +169,10 @@ func (s *Server) buildWorker(app core.App, log *slog.Logger) error {
 	w.Bind(app, engine)
 	s.Worker, s.Engine = w, engine
 	return nil
+}
+
+// brokerStatus is the worker's status with the broker's queue and agents.
+type brokerStatus struct {
+	worker.Status
+	Broker broker.Status `json:"broker"`
 }

@@ -142,6 +142,11 @@ type Config struct {
 	// land in the dashboard), taken when the worker starts.
 	Logger *slog.Logger
 
+	// AgentBreakers leaves blocks to the breakers of the agents that ran
+	// the lookups (a broker): one agent's blocked address must not stop
+	// the others, so this worker's breaker never opens. Default false.
+	AgentBreakers bool
+
 	// Pacing is the gate the lookups' requests go through, reported in
 	// Status (the pacing allowance used); the worker does not pace. Default
 	// nil: not reported.

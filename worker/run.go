@@ -30,7 +30,8 @@ func (w *Worker) run(info *core.Record) {
 
 	tctx, cancel := context.WithTimeout(w.runCtx, w.cfg.CheckTimeout)
 	defer cancel()
-	ctx, stopCheck := context.WithCancelCause(tctx)
+	ctx, stopCheck := context.WithCancelCause(census.WithCheck(tctx, census.CheckRef{ID: info.Id, Attempt: census.Attempt(info),
+		Round: info.GetDateTime("requested_at").Time().UnixNano()}))
 	defer stopCheck(nil)
 	w.checks.Store(info.Id, stopCheck)
 	defer w.checks.Delete(info.Id)
@@ -56,8 +57,12 @@ func (w *Worker) run(info *core.Record) {
 		w.log.Info("lookup stopped: its user was deleted during the check", "cedula_info", info.Id)
 		return
 	}
-	if err := w.save(info.Id, cedula, res, lerr, elapsed); err != nil {
+	err = w.save(info.Id, cedula, res, lerr, elapsed)
+	if err != nil {
 		w.log.Error("save census result", "cedula_info", info.Id, "error", err)
+	}
+	if s, ok := w.lookup.(census.Settler); ok {
+		s.Settled(ctx, err)
 	}
 }
 
@@ -142,6 +147,13 @@ func (w *Worker) retryDelay(attempt int) time.Duration {
 
 // observe feeds the breaker and logs what an admin must act on, once.
 func (w *Worker) observe(class, lerr error) {
+	if w.cfg.AgentBreakers {
+		w.breaker.Release() // each agent's own breaker judges blocks
+		if class == census.ErrCaptchaConfig && w.configWarned.CompareAndSwap(false, true) {
+			w.log.Error("CAPTCHA SERVICE MISCONFIGURED on an agent: its checks fail until its PADRON_CAPTCHA_KEY / PADRON_CAPTCHA_URL are fixed", "error", lerr)
+		}
+		return
+	}
 	switch {
 	case lerr == nil:
 		w.breaker.Answered()

@@ -1,0 +1,277 @@
+package e2e_test
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/padron/padron/chromiumtest"
+	"github.com/padron/padron/fakecaptcha"
+	"github.com/padron/padron/fakeregistrar"
+)
+
+// agentProc is a padron agent process with its own TMPDIR (its Chromium's
+// profile), so what it leaves behind can be seen.
+type agentProc struct {
+	t    *testing.T
+	name string
+	tmp  string
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	errb bytes.Buffer
+	done chan error
+}
+
+func startAgent(t *testing.T, bin, name string, env []string) *agentProc {
+	t.Helper()
+	tmp := t.TempDir()
+	a := &agentProc{t: t, name: name, tmp: tmp, done: make(chan error, 1)}
+	a.cmd = exec.Command(bin, "agent", name)
+	a.cmd.Dir = tmp
+	a.cmd.Env = append(env, "TMPDIR="+tmp)
+	a.cmd.Stdout = &a.errb
+	a.cmd.Stderr = &a.errb
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { a.done <- a.cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = a.cmd.Process.Kill()
+		if d := os.Getenv("PADRON_E2E_LOGS"); d != "" {
+			_ = os.WriteFile(filepath.Join(d, fmt.Sprintf("agent-%s-%d.log", name, time.Now().UnixNano())), a.errb.Bytes(), 0o644)
+		}
+		if t.Failed() {
+			t.Logf("agent %s output:\n%s", name, a.errb.String())
+		}
+	})
+	return a
+}
+
+// stop sends sig and waits for the process to end, returning its error.
+func (a *agentProc) stop(sig syscall.Signal) error {
+	_ = a.cmd.Process.Signal(sig)
+	select {
+	case err := <-a.done:
+		return err
+	case <-time.After(60 * time.Second):
+		a.t.Fatalf("agent %s did not stop on %v", a.name, sig)
+		return nil
+	}
+}
+
+// noChromiumLeft waits until no Chromium of the agent's remains.
+func (a *agentProc) noChromiumLeft() {
+	a.t.Helper()
+	waitFor(a.t, 15*time.Second, "no Chromium left by agent "+a.name, func() bool { return len(chromiumsUnder(a.tmp)) == 0 })
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// TestAgentsWithEmbeddedBroker runs the server binary with its embedded
+// broker and two padron agent processes (real Chromium, the fakes): one
+// agent is killed with kill -9 and started again, the server is killed
+// with kill -9 and started again, and still every check ends answered
+// once and right; then a revoked key stops its agent with one line.
+func TestAgentsWithEmbeddedBroker(t *testing.T) {
+	t.Parallel()
+	chromium := chromiumtest.Path(t)
+	bin := binary(t)
+	tmp := t.TempDir()
+
+	reg, _ := startFakesWith(t, fakeregistrar.Config{Fixtures: []fakeregistrar.Fixture{}, DefaultCase: fakeregistrar.CaseSlow},
+		fakecaptcha.Config{})
+	const n = 10
+	ceds := make([]string, n)
+	for i := range ceds {
+		ceds[i] = fmt.Sprint(73000000 + i)
+		reg.SetFixture(fakeregistrar.Fixture{Cedula: ceds[i], Case: fakeregistrar.CaseSlow, Delay: 400 * time.Millisecond,
+			Departamento: "HUILA", Municipio: "NEIVA", Puesto: "COLEGIO SANTA LIBRADA", Direccion: "CL 8", Mesa: fmt.Sprint(i + 1)})
+	}
+	brokerAddr := freeAddr(t)
+	dir := filepath.Join(tmp, "pb_data")
+	s := &proc{t: t, bin: bin, dir: dir, env: fakeEnv(reg, chromium, t.TempDir(),
+		"PADRON_BROKER=embedded", "PADRON_BROKER_LISTEN="+brokerAddr, "PADRON_CONCURRENCY=4",
+		"PADRON_PUBLIC_DIR="+filepath.Join(tmp, "no-frontend"),
+	), logDir: os.Getenv("PADRON_E2E_LOGS")}
+	s.superuser()
+	keys := map[string]string{}
+	for _, name := range []string{"oficina", "regional"} {
+		out, err := execOutput(bin, "agent-key", "create", name, "--dir", dir)
+		line := strings.TrimSpace(string(out))
+		if err != nil || strings.Count(line, "\n") != 0 || !strings.HasPrefix(line, "padron-agent.") {
+			t.Fatalf("agent-key create %s: %v\n%s", name, err, out)
+		}
+		keys[name] = line
+	}
+	s.start()
+	agentEnv := func(name string) []string {
+		return fakeEnv(reg, chromium, "", "PADRON_BROKER=nats://"+brokerAddr, "PADRON_AGENT_KEY="+keys[name],
+			"PADRON_PACING=50ms", "PADRON_PACING_JITTER=0s", "PADRON_CONCURRENCY=1")
+	}
+	oficina := startAgent(t, bin, "oficina", agentEnv("oficina"))
+	regional := startAgent(t, bin, "regional", agentEnv("regional"))
+
+	for _, ced := range ceds {
+		body := fmt.Sprintf(`{"name":"Persona Agente","cedula":%q,"phone":"3001234567","password":"clave-segura-123","passwordConfirm":"clave-segura-123","data_policy_accepted":true}`, ced)
+		res, err := http.Post(s.base+"/api/collections/users/records", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("register %s: HTTP %d", ced, res.StatusCode)
+		}
+	}
+	type status struct {
+		Queue  map[string]int
+		Worker struct {
+			Broker struct {
+				Queue struct {
+					Waiting     int
+					InFlight    int `json:"in_flight"`
+					Redelivered int
+				}
+				Agents []struct {
+					Name        string
+					LookupsDone int `json:"lookups_done"`
+				}
+			}
+		}
+	}
+	var st status
+	token := s.superToken()
+	waitFor(t, 120*time.Second, "two checks answered", func() bool {
+		s.get(token, "/api/census/worker", &st)
+		return st.Queue["active"] >= 2
+	})
+	t.Logf("kill -9 of agent oficina at %v", st.Queue)
+	_ = oficina.stop(syscall.SIGKILL)
+	oficina.noChromiumLeft()
+	oficina = startAgent(t, bin, "oficina", agentEnv("oficina"))
+
+	waitFor(t, 120*time.Second, "four checks answered", func() bool {
+		s.get(token, "/api/census/worker", &st)
+		return st.Queue["active"] >= 4
+	})
+	t.Logf("kill -9 of the server at %v", st.Queue)
+	s.kill9()
+	s.start()
+	token = s.superToken()
+	waitFor(t, 180*time.Second, "every check answered", func() bool {
+		s.get(token, "/api/census/worker", &st)
+		return st.Queue["active"] == n
+	})
+	t.Logf("all answered: queue %v, broker %+v", st.Queue, st.Worker.Broker)
+
+	var users struct {
+		Items []struct{ ID, Cedula string }
+	}
+	s.get(token, "/api/collections/users/records?perPage=500", &users)
+	var infos struct {
+		Items []struct{ User, Status, Mesa string }
+	}
+	s.get(token, "/api/collections/cedula_info/records?perPage=500", &infos)
+	var attempts struct {
+		Items []struct {
+			User, Outcome, Message string
+			Success                bool
+		}
+	}
+	s.get(token, "/api/collections/census_attempts/records?perPage=500", &attempts)
+	mesa := map[string]string{}
+	for _, i := range infos.Items {
+		mesa[i.User] = i.Mesa
+	}
+	applied, outcomes := map[string]int{}, map[string]map[string]bool{}
+	for _, a := range attempts.Items {
+		if !a.Success {
+			continue
+		}
+		if outcomes[a.User] == nil {
+			outcomes[a.User] = map[string]bool{}
+		}
+		outcomes[a.User][a.Outcome] = true
+		if !strings.HasPrefix(a.Message, "late answer") {
+			applied[a.User]++
+		}
+	}
+	for _, u := range users.Items {
+		idx := -1
+		for i, c := range ceds {
+			if c == u.Cedula {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			continue
+		}
+		if got, want := mesa[u.ID], fmt.Sprint(idx+1); got != want {
+			t.Errorf("cédula %s: mesa %q, want %q", u.Cedula, got, want)
+		}
+		if applied[u.ID] != 1 || len(outcomes[u.ID]) != 1 {
+			t.Errorf("cédula %s: %d applied answers, outcomes %v; want exactly one, one outcome", u.Cedula, applied[u.ID], outcomes[u.ID])
+		}
+	}
+
+	// Revoking regional's key (as from the dashboard) disconnects it; it
+	// says so in one line and ends with an error.
+	var keyList struct{ Items []struct{ ID, Name string } }
+	s.get(token, "/api/collections/agent_keys/records?filter="+urlQuery(`name="regional"`), &keyList)
+	if len(keyList.Items) != 1 {
+		t.Fatalf("agent key regional: %+v", keyList)
+	}
+	req, _ := http.NewRequest(http.MethodPatch, s.base+"/api/collections/agent_keys/records/"+keyList.Items[0].ID, strings.NewReader(`{"revoked":true}`))
+	req.Header.Set("Authorization", token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("revoke: %v %v", err, res)
+	}
+	res.Body.Close()
+	select {
+	case err := <-regional.done:
+		var ee *exec.ExitError
+		if !asExit(err, &ee) || ee.ExitCode() != 1 {
+			t.Errorf("revoked agent ended with %v, want exit status 1", err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the revoked agent is still running")
+	}
+	if !strings.Contains(regional.errb.String(), "refused this agent's key") {
+		t.Errorf("revoked agent's last words:\n%s", regional.errb.String())
+	}
+	regional.noChromiumLeft()
+
+	// Ctrl-C: the other agent stops cleanly, its browser with it.
+	if err := oficina.stop(syscall.SIGINT); err != nil {
+		t.Errorf("agent oficina on Ctrl-C: %v", err)
+	}
+	oficina.noChromiumLeft()
+	s.stop()
+	_ = os.Remove(dir)
+}
+
+func asExit(err error, target **exec.ExitError) bool {
+	ee, ok := err.(*exec.ExitError)
+	if ok {
+		*target = ee
+	}
+	return ok
+}

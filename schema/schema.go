@@ -17,6 +17,14 @@ const (
 	ClaimsCollection = "cedula_claims"
 	// ReferidosCollection is the view through which every user reads the people they referred: name and date only.
 	ReferidosCollection = "referidos"
+	// ElectionsCollection holds election days: date, open hours, options; one is current.
+	ElectionsCollection = "elections"
+	// VoteMarksCollection holds the "ya votó" marks of election day, corrections and undos included.
+	VoteMarksCollection = "vote_marks"
+	// TestigosCollection holds the campaign's witnesses, one per mesa and election.
+	TestigosCollection = "testigos"
+	// E14Collection holds the testigos' E-14 counts of their mesa, with a photo of the paper form.
+	E14Collection = "e14_reports"
 )
 
 // Roles of a user.
@@ -25,7 +33,13 @@ const (
 	RoleMember = "member"
 	// RoleLeader also sees the census data of the people they referred.
 	RoleLeader = "leader"
+	// RoleCoordinator manages leaders: sees and marks their whole subtree.
+	RoleCoordinator = "coordinator"
 )
+
+// ManagerRule is the API-rule expression for "the request's auth manages
+// people" (a leader or a coordinator): who may mark others and assign testigos.
+const ManagerRule = `(@request.auth.role = "` + RoleLeader + `" || @request.auth.role = "` + RoleCoordinator + `")`
 
 const (
 	// DefaultReferralGoal is how many referidos a new user aims for.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/padron/padron/apierrors"
 	"github.com/padron/padron/config"
+	"github.com/padron/padron/diad"
 	"github.com/padron/padron/hooks"
 	_ "github.com/padron/padron/migrations" // registers the data model
 	"github.com/padron/padron/pacing"
@@ -76,6 +77,7 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 		deps.Queue = o.waker
 	}
 	hooks.Register(app, queue)
+	diad.Bind(app, diad.Config{Now: o.now})
 	if err := realtimeguard.Bind(app, realtimeguard.Config{
 		MaxSubscriptions: cfg.RealtimeMaxSubscriptions,
 		MaxPerIP:         cfg.RealtimeMaxPerIP,

@@ -130,12 +130,20 @@ func TestE14Reports(t *testing.T) {
 			Name: "the testigo's leader reads the report", Method: http.MethodGet, URL: e14URL, Headers: auth(c.LeaderA),
 			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":1`, "e14report000001"},
 			ExpectedEvents: map[string]int{"OnRecordsListRequest": 1, "OnRecordEnrich": 1},
-			TestAppFactory: func(t testing.TB) *tests.TestApp { app := at(16, 30)(t); saveE14(t, app, "e14report000001"); return app },
+			TestAppFactory: func(t testing.TB) *tests.TestApp {
+				app := at(16, 30)(t)
+				saveE14(t, app, "e14report000001")
+				return app
+			},
 		},
 		{
 			Name: "another leader does not", Method: http.MethodGet, URL: e14URL, Headers: auth(c.LeaderB),
 			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":0`}, ExpectedEvents: map[string]int{"OnRecordsListRequest": 1},
-			TestAppFactory: func(t testing.TB) *tests.TestApp { app := at(16, 30)(t); saveE14(t, app, "e14report000001"); return app },
+			TestAppFactory: func(t testing.TB) *tests.TestApp {
+				app := at(16, 30)(t)
+				saveE14(t, app, "e14report000001")
+				return app
+			},
 		},
 	}
 	for _, s := range scenarios {

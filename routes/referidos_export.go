@@ -1,10 +1,8 @@
 package routes
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -12,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/csvout"
 )
 
 // exportHeader is the CSV's first row, in the order of the columns.
@@ -23,9 +22,6 @@ var exportHeader = []string{
 // colombia is Colombia's time (UTC-5, no daylight saving), fixed so the
 // static binary needs no tzdata.
 var colombia = time.FixedZone("COT", -5*60*60)
-
-// utf8BOM makes Excel read the file as UTF-8 (accents, ñ).
-const utf8BOM = "\uFEFF"
 
 // exportFlushEvery rows the CSV is flushed to the client, so a large
 // export streams instead of building up in memory.
@@ -92,10 +88,8 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
 
 	// From here the status is sent: a failure can only cut the stream short,
 	// which the client sees as a truncated download; it is logged.
-	w := csv.NewWriter(e.Response)
-	w.Comma = sep
-	w.UseCRLF = true // what Excel writes and expects
-	if _, err := e.Response.Write([]byte(utf8BOM)); err != nil {
+	w, err := csvout.NewWriter(e.Response, sep)
+	if err != nil {
 		return nil
 	}
 	if err := w.Write(exportHeader); err != nil {
@@ -130,9 +124,9 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune) error {
 
 func (r exportRow) record() []string {
 	return []string{
-		cell(r.Name), cell(r.Cedula), cell(r.Phone), when(r.Created), cell(census.Label(r.Status)),
-		cell(r.Departamento), cell(r.Municipio), cell(r.Puesto), cell(r.Direccion), cell(r.Mesa),
-		cell(r.Novedad), when(r.FetchedAt),
+		r.Name, r.Cedula, r.Phone, when(r.Created), census.Label(r.Status),
+		r.Departamento, r.Municipio, r.Puesto, r.Direccion, r.Mesa,
+		r.Novedad, when(r.FetchedAt),
 	}
 }
 
@@ -142,14 +136,4 @@ func when(d types.DateTime) string {
 		return ""
 	}
 	return d.Time().In(colombia).Format("2006-01-02 15:04")
-}
-
-// cell neutralises spreadsheet formulas: text from the registrar or a user
-// starting with = + - @ (or a tab or carriage return) would otherwise run
-// as a formula when the file is opened in Excel.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -45,6 +45,7 @@ func Register(app core.App, deps Deps) error {
 		bindBulkRefresh(se, ref)
 		bindReferidosStats(se)
 		bindReferidosExport(se)
+		bindDiaDLists(se)
 		bindClaims(se)
 		bindOpenAPI(se)
 		return se.Next()

@@ -303,4 +303,3 @@ func sheetName(title string, used map[string]bool) string {
 	used[strings.ToUpper(name)] = true
 	return name
 }
-

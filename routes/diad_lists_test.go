@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/xuri/excelize/v2"
 
@@ -159,4 +160,66 @@ func TestDiaDPeopleBranches(t *testing.T) {
 			t.Errorf("branch of %s = %q, want %q", id, branch[id], want)
 		}
 	}
+}
+
+func TestDiaDMesa(t *testing.T) {
+	t.Parallel()
+	c := apptest.Seeded(t)
+	factory := func(t testing.TB) *tests.TestApp {
+		app := diadApp(t)
+		el := core.NewRecord(mustCol(t, app, "elections"))
+		el.Id = "elec2026marzo08"
+		el.Set("name", "Congreso 2026")
+		el.Set("date", "2026-03-08 00:00:00.000Z")
+		el.Set("current", true)
+		if err := app.Save(el); err != nil {
+			t.Fatal(err)
+		}
+		tg := core.NewRecord(mustCol(t, app, "testigos"))
+		for k, v := range map[string]any{"user": "pedro0000000001", "election": el.Id, "assigned_by": c.LeaderA.ID,
+			"departamento": "ANTIOQUIA", "municipio": "MEDELLIN", "puesto": "IE SAN JOSE", "mesa": "10", "status": "live"} {
+			tg.Set(k, v)
+		}
+		if err := app.Save(tg); err != nil {
+			t.Fatal(err)
+		}
+		return app
+	}
+	pedro := map[string]string{}
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "the testigo sees who votes at their mesa, names only", Method: http.MethodGet, URL: "/api/dia-d/mesa",
+			ExpectedStatus: 200, ExpectedContent: []string{`"name":"Ana Referida"`, `"name":"Beto Referido"`, `"voted":false`, `"mesa":"10"`},
+			NotExpectedContent: []string{"20000001", "Zoe", "3001234567"}, ExpectedEvents: map[string]int{"*": 0},
+			Headers: pedro, // filled by the factory: Pedro exists in that app only
+			TestAppFactory: func(t testing.TB) *tests.TestApp {
+				app := factory(t)
+				u, err := app.FindRecordById("users", "pedro0000000001")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if pedro["Authorization"], err = u.NewAuthToken(); err != nil {
+					t.Fatal(err)
+				}
+				return app
+			},
+		},
+		{
+			Name: "someone who is no testigo", Method: http.MethodGet, URL: "/api/dia-d/mesa", Headers: auth(c.MemberA),
+			ExpectedStatus: 404, ExpectedContent: []string{`"code":"not_a_testigo"`}, ExpectedEvents: map[string]int{"*": 0},
+			TestAppFactory: factory,
+		},
+	}
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
+
+func mustCol(t testing.TB, app core.App, name string) *core.Collection {
+	t.Helper()
+	col, err := app.FindCollectionByNameOrId(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return col
 }

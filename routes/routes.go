@@ -46,6 +46,7 @@ func Register(app core.App, deps Deps) error {
 		bindReferidosStats(se)
 		bindReferidosExport(se)
 		bindDiaDLists(se)
+		bindDiaDMesa(se)
 		bindClaims(se)
 		bindOpenAPI(se)
 		return se.Next()

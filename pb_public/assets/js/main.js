@@ -11,6 +11,9 @@ import perfil from "./pages/perfil.js";
 import referidos from "./pages/referidos.js";
 import politica from "./pages/politica.js";
 import notFound from "./pages/notfound.js";
+import diad from "./pages/diad.js";
+import listas from "./pages/listas.js";
+import testigo from "./pages/testigo.js";
 
 const routes = {
   "/registro": { render: registro, guest: true },
@@ -20,6 +23,9 @@ const routes = {
   "/perfil": { render: perfil, auth: true },
   "/referidos": { render: referidos, auth: true },
   "/politica-de-datos": { render: politica },
+  "/dia-d": { render: diad, auth: true },
+  "/dia-d/listas": { render: listas, auth: true },
+  "/dia-d/testigo": { render: testigo, auth: true },
 };
 
 const main = document.getElementById("main");
@@ -39,6 +45,7 @@ function renderNav(path) {
   const items = [];
   if (loggedIn()) {
     items.push(link("/inicio", "Inicio"), link("/referidos", "Referidos"));
+    if (["leader", "coordinator"].includes(pb.authStore.record?.role)) items.push(link("/dia-d", "Día D"));
     if (!isSuperuser()) items.push(link("/perfil", "Perfil"));
     if (isSuperuser()) items.push(h("a", { href: "/_/" }, "Administración"));
     items.push(h("button", {

@@ -8,6 +8,7 @@ import { statusInfo, placeLine, STATUS } from "../census.js";
 import { firstName, formatNumber } from "../format.js";
 import { referralLink, goalPercent } from "../referral.js";
 import { qrCode } from "../qr.js";
+import { diaDCard } from "../diadcard.js";
 
 export default async function inicio(root) {
   if (isSuperuser()) {
@@ -60,11 +61,13 @@ export default async function inicio(root) {
   }
 
   root.classList.add("two-col");
-  root.append(heading, census, progress, share);
+  const diad = diaDCard();
+  root.append(heading, diad.card, census, progress, share);
   renderCensus(null);
-  return watchOwn({
+  const stopOwn = await watchOwn({
     onInfo: renderCensus,
     onUser: (u) => { goal = u.referral_goal; heading.textContent = `Hola, ${firstName(u.name)}`; renderProgress(); },
     onReferidos: (n) => { count = n; renderProgress(); },
   });
+  return () => { diad.stop(); if (typeof stopOwn === "function") stopOwn(); };
 }

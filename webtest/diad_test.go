@@ -190,9 +190,10 @@ func TestDiaDPages(t *testing.T) {
 				}
 				got := mustEval(t, tb, `() => [getComputedStyle(document.querySelector(".top")).display,
 					getComputedStyle(document.querySelector(".puesto-sheet")).breakAfter,
-					getComputedStyle(document.querySelector(".no-print")).display].join(" ")`).Str()
-				if got != "none page none" {
-					t.Errorf("print view: header, sheet break, toolbar = %q, want \"none page none\"", got)
+					getComputedStyle(document.querySelector(".no-print")).display,
+					getComputedStyle(document.querySelector(".print-list button")).display].join(" ")`).Str()
+				if got != "none page none none" {
+					t.Errorf("print view: header, sheet break, toolbar, mark buttons = %q, want \"none page none none\"", got)
 				}
 				tb.screenshot("dia-d-listas-print", width)
 				_ = proto.EmulationSetEmulatedMedia{Media: ""}.Call(tb.Page)

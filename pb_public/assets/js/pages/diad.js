@@ -178,7 +178,7 @@ export default async function diad(root) {
   const render = () => { if (!raf) raf = requestAnimationFrame(() => { raf = 0; draw(); }); };
   function draw() {
     const open = isOpen(election);
-    status.textContent = `${election.name}: de ${hourLabel(election.opens_at)} a ${hourLabel(election.closes_at)}. ${open ? "La votación está abierta." : "La votación está cerrada."}`;
+    status.textContent = `${election.name}, de ${hourLabel(election.opens_at)} a ${hourLabel(election.closes_at)}: ${open ? "la votación está abierta." : "la votación está cerrada."}`;
     const expected = people.filter((p) => p.status === STATUS.ACTIVE).length;
     const voted = people.filter((p) => st.live.has(p.id)).length;
     replace(summary, h("h2", { id: "turnout-h" }, "Participación"),

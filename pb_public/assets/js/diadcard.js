@@ -26,7 +26,7 @@ export function diaDCard() {
       replace(card, h("h2", { id: "diad-h" }, election.name),
         voted ? h("p", { "data-testid": "ya-vote-done" }, h("span", { class: "badge ok" }, "Votaste"), ` Registrado a las ${hourLabel(voted.marked_at)}. ¡Gracias!`)
           : queued ? h("p", {}, h("span", { class: "badge wait" }, "Pendiente de enviar"), " Tu voto se registrará al volver la conexión.")
-            : open ? [h("p", {}, `La votación está abierta hasta las ${hourLabel(election.closes_at)}.`),
+            : open ? [h("p", {}, `La votación está abierta hasta las ${hourLabel(election.closes_at)}`),
               h("button", {
                 type: "button", class: "btn primary", "data-testid": "ya-vote",
                 onClick: async (ev) => {

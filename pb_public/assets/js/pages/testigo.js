@@ -26,7 +26,7 @@ export default async function testigo(root) {
     h("section", { class: "card", "aria-labelledby": "mesa-h" },
       h("h2", { id: "mesa-h" }, `Mesa ${t.mesa}`),
       h("p", {}, `${t.puesto} · ${t.municipio} · ${t.departamento}`),
-      h("p", {}, `${election.name}: de ${hourLabel(election.opens_at)} a ${hourLabel(election.closes_at)}.`)),
+      h("p", {}, `${election.name}, de ${hourLabel(election.opens_at)} a ${hourLabel(election.closes_at)}`)),
     outbox,
     h("section", { class: "card", "aria-labelledby": "people-h" },
       h("h2", { id: "people-h" }, "Nuestra gente en tu mesa"), list));

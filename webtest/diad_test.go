@@ -94,6 +94,10 @@ func TestDiaDLeaderMarksOneOffline(t *testing.T) {
 		}
 	})
 	tb.login(e.cast.LeaderA.Cedula, apptest.Password, true)
+	// /inicio's election card opens the outbox database the first time;
+	// let it finish before a full navigation (a frozen first open would
+	// hold the next page's).
+	tb.until("the election card's outbox read", `() => !!document.querySelector("[data-testid=diad-card][data-outbox=read]")`)
 	tb.nav("/dia-d")
 	tb.waitText("[data-testid=turnout]", "0 de 4")
 

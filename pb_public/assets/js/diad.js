@@ -161,3 +161,9 @@ export async function undo(markId) {
 }
 
 window.addEventListener("online", () => flush());
+// A page kept in the back/forward cache must not hold the database open: a
+// reload's first open would wait for it.
+window.addEventListener("pagehide", () => {
+  if (dbp) dbp.then((d) => d.close()).catch(() => {});
+  dbp = null;
+});

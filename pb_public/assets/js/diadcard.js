@@ -37,7 +37,7 @@ export function diaDCard() {
         testigo.items.length ? h("p", {}, h("a", { href: "/dia-d/testigo" }, "Ir a mi mesa de testigo")) : null);
     };
     stops.push(
-      onOutbox((items) => { queued = items.some((i) => i.kind === "mark" && i.body.user === me.id); draw(); }),
+      onOutbox((items) => { queued = items.some((i) => i.kind === "mark" && i.body.user === me.id); card.dataset.outbox = "read"; draw(); }),
       onSent((item, rec) => { if (item.kind === "mark" && rec.user === me.id && rec.status !== "undone") { voted = rec; draw(); } }));
     draw();
   })();

@@ -16,6 +16,6 @@ var (
 		return apiError(401, "auth_required", "Inicia sesión para continuar.", nil)
 	}
 	errLeadersOnly = func() *router.ApiError {
-		return apiError(403, "leaders_only", "Solo los líderes pueden usar esta función.", nil)
+		return apiError(403, "leaders_only", "Solo los líderes y coordinadores pueden usar esta función.", nil)
 	}
 )

@@ -1,11 +1,9 @@
 package routes
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -14,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/csvout"
 	"github.com/padron/padron/exportlog"
 )
 
@@ -26,9 +25,6 @@ var exportHeader = []string{
 // colombia is Colombia's time (UTC-5, no daylight saving), fixed so the
 // static binary needs no tzdata.
 var colombia = time.FixedZone("COT", -5*60*60)
-
-// utf8BOM makes Excel read the file as UTF-8 (accents, ñ).
-const utf8BOM = "\uFEFF"
 
 // exportFlushEvery rows the CSV is flushed to the client, so a large
 // export streams instead of building up in memory.
@@ -115,10 +111,8 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune, under string) e
 
 	// From here the status is sent: a failure can only cut the stream short,
 	// which the client sees as a truncated download; it is logged.
-	w := csv.NewWriter(e.Response)
-	w.Comma = sep
-	w.UseCRLF = true // what Excel writes and expects
-	if _, err := e.Response.Write([]byte(utf8BOM)); err != nil {
+	w, err := csvout.NewWriter(e.Response, sep)
+	if err != nil {
 		return nil
 	}
 	if err := w.Write(header); err != nil {
@@ -133,7 +127,7 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune, under string) e
 		}
 		rec := r.record()
 		if under != "" {
-			rec = append(rec, cell(r.Chain))
+			rec = append(rec, r.Chain)
 		}
 		if err := w.Write(rec); err != nil {
 			return nil // the client went away
@@ -171,9 +165,9 @@ func logExport(e *core.RequestEvent, rows int) {
 
 func (r exportRow) record() []string {
 	return []string{
-		cell(r.Name), cell(r.Cedula), cell(r.Phone), when(r.Created), cell(census.LabelOf(r.Status, r.Novedad)),
-		cell(r.Departamento), cell(r.Municipio), cell(r.Puesto), cell(r.Direccion), cell(r.Mesa),
-		cell(r.Novedad), when(r.FetchedAt),
+		r.Name, r.Cedula, r.Phone, when(r.Created), census.LabelOf(r.Status, r.Novedad),
+		r.Departamento, r.Municipio, r.Puesto, r.Direccion, r.Mesa,
+		r.Novedad, when(r.FetchedAt),
 	}
 }
 
@@ -183,14 +177,4 @@ func when(d types.DateTime) string {
 		return ""
 	}
 	return d.Time().In(colombia).Format("2006-01-02 15:04")
-}
-
-// cell neutralises spreadsheet formulas: text from the registrar or a user
-// starting with = + - @ (or a tab or carriage return) would otherwise run
-// as a formula when the file is opened in Excel.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -50,6 +50,8 @@ func Register(app core.App, deps Deps) error {
 		bindBulkRefresh(se, ref)
 		bindReferidosStats(se)
 		bindReferidosExport(se)
+		bindDiaDLists(se)
+		bindDiaDMesa(se)
 		bindClaims(se)
 		red.bindNodes(se)
 		red.bindStats(se)

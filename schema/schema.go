@@ -31,6 +31,14 @@ const (
 	DataPurgesCollection = "data_purges"
 	// AgentKeysCollection holds the lookup agents' credentials, superuser-only; revoking one disconnects its agent.
 	AgentKeysCollection = "agent_keys"
+	// ElectionsCollection holds election days: date, open hours, options; one is current.
+	ElectionsCollection = "elections"
+	// VoteMarksCollection holds the "ya votó" marks of election day, corrections and undos included.
+	VoteMarksCollection = "vote_marks"
+	// TestigosCollection holds the campaign's witnesses, one per mesa and election.
+	TestigosCollection = "testigos"
+	// E14Collection holds the testigos' E-14 counts of their mesa, with a photo of the paper form.
+	E14Collection = "e14_reports"
 )
 
 // Roles of a user.
@@ -42,6 +50,10 @@ const (
 	// RoleCoordinator also manages their subtree: roles, goals and moves below them.
 	RoleCoordinator = "coordinator"
 )
+
+// ManagerRule is the API-rule expression for "the request's auth manages
+// people" (a leader or a coordinator): who may mark others and assign testigos.
+const ManagerRule = `(@request.auth.role = "` + RoleLeader + `" || @request.auth.role = "` + RoleCoordinator + `")`
 
 const (
 	// DefaultReferralGoal is how many referidos a new user aims for.

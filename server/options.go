@@ -15,8 +15,8 @@ type Option func(*options)
 // options are Build's settings beyond config.Config; the zero value is the
 // binary's.
 type options struct {
-	// now is the clock the API's refresh cooldowns and the scheduled data
-	// deletions are measured on. Default time.Now.
+	// now is the clock the API's refresh cooldowns, the scheduled data
+	// deletions and election day's open hours are measured on. Default time.Now.
 	now func() time.Time
 	// waker is woken after a refresh request queued checks. Default: the
 	// census worker, when there is one.
@@ -29,9 +29,9 @@ type options struct {
 	worker *worker.Worker
 }
 
-// WithClock measures the API's refresh cooldowns and the scheduled data
-// deletions on now instead of time.Now, so tests can date records relative
-// to a pinned moment.
+// WithClock measures the API's refresh cooldowns, the scheduled data
+// deletions and election day's hours on now instead of time.Now, so tests
+// can date records relative to a pinned moment.
 func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.now = now }
 }

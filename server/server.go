@@ -19,6 +19,7 @@ import (
 	"github.com/padron/padron/broker"
 	"github.com/padron/padron/campaign"
 	"github.com/padron/padron/config"
+	"github.com/padron/padron/diad"
 	"github.com/padron/padron/habeas"
 	"github.com/padron/padron/hooks"
 	"github.com/padron/padron/metrics"
@@ -95,6 +96,7 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 		deps.Queue = o.waker
 	}
 	hooks.Register(app, queue)
+	diad.Bind(app, diad.Config{Now: o.now})
 	if err := realtimeguard.Bind(app, realtimeguard.Config{
 		MaxSubscriptions: cfg.RealtimeMaxSubscriptions,
 		MaxPerIP:         cfg.RealtimeMaxPerIP,

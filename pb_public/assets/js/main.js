@@ -14,6 +14,9 @@ import referidos from "./pages/referidos.js";
 import red from "./pages/red.js";
 import politica from "./pages/politica.js";
 import notFound from "./pages/notfound.js";
+import diad from "./pages/diad.js";
+import listas from "./pages/listas.js";
+import testigo from "./pages/testigo.js";
 
 const routes = {
   "/registro": { render: registro, guest: true },
@@ -24,6 +27,9 @@ const routes = {
   "/referidos": { render: referidos, auth: true },
   "/red": { render: red, auth: true, class: "red" },
   "/politica-de-datos": { render: politica },
+  "/dia-d": { render: diad, auth: true },
+  "/dia-d/listas": { render: listas, auth: true },
+  "/dia-d/testigo": { render: testigo, auth: true },
 };
 
 // Pages a person who must accept a new policy version may still see.
@@ -48,7 +54,7 @@ function renderNav(path) {
   const items = [];
   if (loggedIn()) {
     items.push(link("/inicio", "Inicio"), link("/referidos", "Referidos"));
-    if (isLeader()) items.push(link("/red", "Red"));
+    if (isLeader()) items.push(link("/red", "Red"), link("/dia-d", "Día D"));
     if (!isSuperuser()) items.push(link("/perfil", "Perfil"));
     if (isSuperuser()) items.push(h("a", { href: "/_/" }, "Administración"));
     items.push(h("button", {

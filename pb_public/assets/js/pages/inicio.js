@@ -14,6 +14,7 @@ import { homeView } from "../worklist.js";
 import { watchNetwork, refreshPerson, rows, mapAnchor } from "../leaders.js";
 import { api, levelsList } from "../red.js";
 import { subscribeTopic, onReconnect } from "../live.js";
+import { diaDCard } from "../diadcard.js";
 
 export default async function inicio(root) {
   if (isSuperuser()) {
@@ -71,12 +72,14 @@ export default async function inicio(root) {
   root.classList.add("two-col");
   const stops = [await subscribeTopic("red", loadNetwork), await onReconnect(loadNetwork)];
   await loadNetwork();
+  const diad = diaDCard(); // "Ya voté" while the current election is open
+  stops.push(diad.stop);
   if (leader) {
     // A leader's home comes first: the tiles open Referidos filtered.
     const home = homeView({ onRefresh: refreshPerson, countTestId: "ref-count" });
     home.el.classList.add("wide");
     root.classList.add("leader");
-    root.append(heading, home.el, census, network, shareCard(link, user.referral_code, user.name));
+    root.append(heading, diad.card, home.el, census, network, shareCard(link, user.referral_code, user.name));
     const net = await watchNetwork((st) => home.update(rows(st), { goal, leaderName: me()?.name, queue: st.queue }));
     stops.push(net.stop);
     const redraw = () => home.update(rows(net.st), { goal, leaderName: me()?.name, queue: net.st.queue });
@@ -86,7 +89,7 @@ export default async function inicio(root) {
       onUser: (u) => { goal = u.referral_goal; heading.textContent = `Hola, ${firstName(u.name)}`; redraw(); },
     }));
   } else {
-    root.append(heading, census, progress, network, shareCard(link, user.referral_code, user.name));
+    root.append(heading, diad.card, census, progress, network, shareCard(link, user.referral_code, user.name));
     renderCensus(null);
     stops.push(await watchOwn({
       onInfo: renderCensus,

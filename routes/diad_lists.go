@@ -68,6 +68,7 @@ func bindDiaDLists(se *core.ServeEvent) {
 		if err != nil {
 			return err
 		}
+		defer logExport(e, "listas-dia-d.csv", len(people))
 		return writeDiaDCSV(e, people, sep)
 	}).Bind(apis.BodyLimit(readBodyLimit))
 	se.Router.GET("/api/dia-d/lists.xlsx", func(e *core.RequestEvent) error {
@@ -80,6 +81,7 @@ func bindDiaDLists(se *core.ServeEvent) {
 			return e.InternalServerError("No pudimos preparar el archivo de Excel.", err)
 		}
 		defer f.Close()
+		defer logExport(e, "listas-dia-d.xlsx", len(people))
 		h := e.Response.Header()
 		h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		h.Set("Content-Disposition", `attachment; filename="listas-dia-d.xlsx"`)

@@ -107,7 +107,7 @@ func exportReferidos(e *core.RequestEvent, who caller, sep rune, under string) e
 	h.Set("Cache-Control", "no-store")
 	e.Response.WriteHeader(http.StatusOK)
 	n := 0 // rows written, logged however the stream ends
-	defer func() { logExport(e, n) }()
+	defer func() { logExport(e, filename, n) }()
 
 	// From here the status is sent: a failure can only cut the stream short,
 	// which the client sees as a truncated download; it is logged.
@@ -157,9 +157,9 @@ const chainColumn = "(SELECT group_concat(name, ' > ') FROM (SELECT a.name AS na
 
 // logExport records the export in the data_exports log; a failure to log is
 // the operator's to see, the download already went out.
-func logExport(e *core.RequestEvent, rows int) {
-	if err := exportlog.Record(e.App, e.Auth, "referidos.csv", rows); err != nil {
-		e.App.Logger().Error("export referidos: log", "error", err)
+func logExport(e *core.RequestEvent, what string, rows int) {
+	if err := exportlog.Record(e.App, e.Auth, what, rows); err != nil {
+		e.App.Logger().Error("export: log", "what", what, "error", err)
 	}
 }
 

@@ -41,6 +41,7 @@ type diadPerson struct {
 	Puesto       string `db:"puesto" json:"puesto"`
 	Direccion    string `db:"direccion" json:"direccion"`
 	Mesa         string `db:"mesa" json:"mesa"`
+	Novedad      string `db:"novedad" json:"novedad"`
 	// Branch is the caller's direct referido whose subtree holds the person.
 	Branch     string `db:"-" json:"branch_id"`
 	BranchName string `db:"-" json:"branch_name"`
@@ -116,7 +117,7 @@ func diadPeople(app core.App, who caller) ([]diadPerson, error) {
 		Select("users.id", "users.name", "users.cedula", "users.phone", "users.referred_by",
 			"COALESCE([[diad_leader.name]], '') AS leader_name", "cedula_info.status",
 			"cedula_info.departamento", "cedula_info.municipio", "cedula_info.puesto",
-			"cedula_info.direccion", "cedula_info.mesa")
+			"cedula_info.direccion", "cedula_info.mesa", "cedula_info.novedad")
 	var people []diadPerson
 	if err := q.All(&people); err != nil {
 		return nil, fmt.Errorf("dia-d people: %w", err)
@@ -162,7 +163,7 @@ func compareMesa(a, b string) int {
 
 // row is p's cells in diadHeader's order.
 func (p diadPerson) row() []string {
-	return []string{p.Puesto, p.Direccion, p.Mesa, p.Name, p.Cedula, p.Phone, p.Leader, census.Label(p.Status)}
+	return []string{p.Puesto, p.Direccion, p.Mesa, p.Name, p.Cedula, p.Phone, p.Leader, census.LabelOf(p.Status, p.Novedad)}
 }
 
 func writeDiaDCSV(e *core.RequestEvent, people []diadPerson, sep rune) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/schema"
 )
 
 // diadApp: LeaderA's people are MemberA (Medellín, mesa 10), Pedro
@@ -34,16 +35,27 @@ func TestDiaDListsCSV(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)
 	get := func(name, url string, headers map[string]string, status int, want, notWant []string) tests.ApiScenario {
-		return tests.ApiScenario{
+		s := tests.ApiScenario{
 			Name: name, Method: http.MethodGet, URL: url, Headers: headers,
 			ExpectedStatus: status, ExpectedContent: want, NotExpectedContent: notWant,
 			ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: diadApp,
 		}
+		if status == http.StatusOK && strings.Contains(url, "lists.") {
+			// Every download of other people's data is one data_exports record.
+			s.ExpectedEvents = exportLogged
+			s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				recs, err := app.FindAllRecords(schema.DataExportsCollection)
+				if err != nil || len(recs) != 1 || recs[0].GetString("what") != "listas-dia-d.csv" || recs[0].GetInt("rows") < 3 {
+					t.Fatalf("data_exports = %v (%v), want one listas-dia-d.csv record of at least 3 rows", recs, err)
+				}
+			}
+		}
+		return s
 	}
 	scenarios := []tests.ApiScenario{
 		get("a leader's lists: BOM, grouped, formulas neutralised", "/api/dia-d/lists.csv", auth(c.LeaderA), 200, []string{
 			"\uFEFFdepartamento,municipio,puesto,dirección,mesa,nombre,cédula,teléfono,líder directo,estado\r\n" +
-				"ANTIOQUIA,ENVIGADO,COLISEO,'@SUM(A1),1,Zoe Ñañez,30000002,3009876543,Lucía Líder,Cancelada\r\n" +
+				"ANTIOQUIA,ENVIGADO,COLISEO,'@SUM(A1),1,Zoe Ñañez,30000002,3009876543,Lucía Líder,Con novedad\r\n" +
 				`ANTIOQUIA,MEDELLIN,IE SAN JOSE,"'=HYPERLINK(""x"")",2,Pedro Pérez,30000001,3009876543,Lucía Líder,Habilitada` + "\r\n" +
 				"ANTIOQUIA,MEDELLIN,IE SAN JOSE,CL 1,10,Ana Referida,20000001,3001234567,Lucía Líder,Habilitada\r\n",
 		}, []string{"Beto", "20000002"}),
@@ -60,6 +72,12 @@ func TestDiaDListsCSV(t *testing.T) {
 	for _, s := range scenarios {
 		s.Test(t)
 	}
+}
+
+// exportLogged are the events of the one data_exports record an export writes.
+var exportLogged = map[string]int{
+	"OnModelCreate": 1, "OnModelCreateExecute": 1, "OnModelAfterCreateSuccess": 1, "OnModelValidate": 1,
+	"OnRecordCreate": 1, "OnRecordCreateExecute": 1, "OnRecordAfterCreateSuccess": 1, "OnRecordValidate": 1,
 }
 
 // TestDiaDListsXLSX opens the workbook with excelize and reads it cell by cell.
@@ -90,7 +108,7 @@ func TestDiaDListsXLSX(t *testing.T) {
 	}
 	header := []string{"puesto", "dirección", "mesa", "nombre", "cédula", "teléfono", "líder directo", "estado"}
 	want := map[string][][]string{
-		"ENVIGADO": {header, {"COLISEO", "@SUM(A1)", "1", "Zoe Ñañez", "30000002", "3009876543", "Lucía Líder", "Cancelada"}},
+		"ENVIGADO": {header, {"COLISEO", "@SUM(A1)", "1", "Zoe Ñañez", "30000002", "3009876543", "Lucía Líder", "Con novedad"}},
 		"MEDELLIN": {header,
 			{"IE SAN JOSE", `=HYPERLINK("x")`, "2", "Pedro Pérez", "30000001", "3009876543", "Lucía Líder", "Habilitada"},
 			{"IE SAN JOSE", "CL 1", "10", "Ana Referida", "20000001", "3001234567", "Lucía Líder", "Habilitada"}},

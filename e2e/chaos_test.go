@@ -100,7 +100,7 @@ func chaosRun(t *testing.T, n int, seed uint64) {
 	for i, ced := range ceds {
 		ids[i] = register(t, x.base, ced, "")
 	}
-	waitFor(t, time.Duration(n)*3*time.Second, "every check final", func() bool {
+	waitFor(t, time.Duration(n)*6*time.Second, "every check final", func() bool {
 		var busy int
 		_ = x.app.DB().NewQuery("SELECT count(*) FROM cedula_info WHERE status IN ('pending','processing')").Row(&busy)
 		return busy == 0

@@ -68,3 +68,25 @@ func decodeRedCommand(e *core.RequestEvent, fields map[string]redField) (map[str
 	}
 	return out, nil
 }
+
+// managedCommand is the frame of every command on a person of the network
+// (move, role, goals): the caller signed in, the person {id} visible to them
+// and managed by them, and the command's body decoded as fields says.
+func managedCommand(e *core.RequestEvent, fields map[string]redField) (caller, *core.Record, map[string]any, error) {
+	who, ok := whoIs(e)
+	if !ok {
+		return caller{}, nil, nil, errAuthRequired()
+	}
+	rec, err := redNode(e, who)
+	if err != nil {
+		return caller{}, nil, nil, err
+	}
+	if err := requireManager(e, who, rec); err != nil {
+		return caller{}, nil, nil, err
+	}
+	body, err := decodeRedCommand(e, fields)
+	if err != nil {
+		return caller{}, nil, nil, err
+	}
+	return who, rec, body, nil
+}

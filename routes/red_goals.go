@@ -18,18 +18,7 @@ const (
 // subtree; coordinators for people below them, superusers for anyone.
 func (r redAPI) bindGoals(se *core.ServeEvent) {
 	se.Router.POST("/api/red/nodes/{id}/goals", func(e *core.RequestEvent) error {
-		who, ok := whoIs(e)
-		if !ok {
-			return errAuthRequired()
-		}
-		rec, err := redNode(e, who)
-		if err != nil {
-			return err
-		}
-		if err := requireManager(e, who, rec); err != nil {
-			return err
-		}
-		body, err := decodeRedCommand(e, map[string]redField{"referral_goal": redInt, "subtree_goal": redInt})
+		who, rec, body, err := managedCommand(e, map[string]redField{"referral_goal": redInt, "subtree_goal": redInt})
 		if err != nil {
 			return err
 		}

@@ -31,18 +31,7 @@ var (
 // subtree, superusers anywhere (an empty parent makes a root).
 func (r redAPI) bindMove(se *core.ServeEvent) {
 	se.Router.POST("/api/red/nodes/{id}/move", func(e *core.RequestEvent) error {
-		who, ok := whoIs(e)
-		if !ok {
-			return errAuthRequired()
-		}
-		rec, err := redNode(e, who)
-		if err != nil {
-			return err
-		}
-		if err := requireManager(e, who, rec); err != nil {
-			return err
-		}
-		body, err := decodeRedCommand(e, map[string]redField{"parent": redText})
+		who, rec, body, err := managedCommand(e, map[string]redField{"parent": redText})
 		if err != nil {
 			return err
 		}

@@ -15,18 +15,7 @@ import (
 // role from the database.
 func (r redAPI) bindRole(se *core.ServeEvent) {
 	se.Router.POST("/api/red/nodes/{id}/role", func(e *core.RequestEvent) error {
-		who, ok := whoIs(e)
-		if !ok {
-			return errAuthRequired()
-		}
-		rec, err := redNode(e, who)
-		if err != nil {
-			return err
-		}
-		if err := requireManager(e, who, rec); err != nil {
-			return err
-		}
-		body, err := decodeRedCommand(e, map[string]redField{"role": redText})
+		who, rec, body, err := managedCommand(e, map[string]redField{"role": redText})
 		if err != nil {
 			return err
 		}

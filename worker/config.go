@@ -26,6 +26,7 @@ const (
 	BreakerMaxCooloffDefault = time.Hour
 	AttemptRetentionDefault  = 30 * 24 * time.Hour
 	RevalidateAfterDefault   = 30 * 24 * time.Hour
+	RetryFailedAfterDefault  = 6 * time.Hour
 	RevalidateBatchDefault   = 20
 	RevalidateEveryDefault   = 10 * time.Minute
 	EvidenceEveryDefault     = time.Hour
@@ -59,6 +60,12 @@ const (
 	RevalidateAfterMin = time.Hour
 	// RevalidateOff, as RevalidateAfter, never checks a final answer again.
 	RevalidateOff time.Duration = -1
+	// RetryFailedAfterMin keeps a check that failed for good from being
+	// hammered: a site that is down gets at least this long.
+	RetryFailedAfterMin = 10 * time.Minute
+	// RetryFailedOff, as RetryFailedAfter, leaves a check that failed for
+	// good until someone asks for it again.
+	RetryFailedOff time.Duration = -1
 	// RetryJitterOff, as RetryJitter, adds no random part to retry delays.
 	RetryJitterOff = -1.0
 )
@@ -123,6 +130,12 @@ type Config struct {
 	// at least RevalidateAfterMin (1h). Default RevalidateAfterDefault (30
 	// days); RevalidateOff turns revalidation off.
 	RevalidateAfter time.Duration
+	// RetryFailedAfter is how long a check that failed for good (error,
+	// timeout, blocked) waits before the revalidation job queues it again,
+	// so "seguimos intentando" stays true without anyone asking; at least
+	// RetryFailedAfterMin (10m). Default RetryFailedAfterDefault (6h);
+	// RetryFailedOff turns it off.
+	RetryFailedAfter time.Duration
 	// RevalidateBatch is how many stale answers one revalidation run
 	// enqueues (it runs every RevalidateEvery). Defaults
 	// RevalidateBatchDefault (20) and RevalidateEveryDefault (10m).
@@ -191,6 +204,7 @@ func (c Config) withDefaults() Config {
 	def(&c.BreakerMaxCooloff, BreakerMaxCooloffDefault)
 	def(&c.AttemptRetention, AttemptRetentionDefault)
 	def(&c.RevalidateAfter, RevalidateAfterDefault)
+	def(&c.RetryFailedAfter, RetryFailedAfterDefault)
 	if c.RevalidateBatch <= 0 {
 		c.RevalidateBatch = RevalidateBatchDefault
 	}

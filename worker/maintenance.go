@@ -19,7 +19,7 @@ func (w *Worker) scheduleMaintenance() error {
 		gocron.WithName("census-attempt-retention"), gocron.WithSingletonMode(gocron.LimitModeReschedule)); err != nil {
 		return fmt.Errorf("retention job: %w", err)
 	}
-	if w.cfg.RevalidateAfter == RevalidateOff {
+	if w.cfg.RevalidateAfter == RevalidateOff && w.cfg.RetryFailedAfter == RetryFailedOff {
 		return nil
 	}
 	if _, err := w.sched.NewJob(gocron.DurationJob(w.cfg.RevalidateEvery), gocron.NewTask(w.logged("revalidation", w.Revalidate)),
@@ -64,17 +64,33 @@ func (w *Worker) PruneAttempts(ctx context.Context) (int, error) {
 	return total, ctx.Err()
 }
 
-// Revalidate enqueues up to RevalidateBatch answers (census.Answers) older than
-// RevalidateAfter, oldest first, so the census stays fresh at a low rate.
+// Revalidate enqueues up to RevalidateBatch records, oldest first: answers
+// (census.Answers) older than RevalidateAfter, so the census stays fresh at
+// a low rate, then checks that failed for good (census.Failed) longer than
+// RetryFailedAfter ago, so a failure is tried again without anyone asking.
 func (w *Worker) Revalidate(ctx context.Context) (int, error) {
-	cutoff := stamp(w.cfg.Clock.Now().Add(-w.cfg.RevalidateAfter))
+	now := w.cfg.Clock.Now()
 	var stale []*core.Record
-	err := w.app.RecordQuery(schema.CedulaInfoCollection).
-		AndWhere(dbx.In("status", list.ToInterfaceSlice(census.Answers)...)).
-		AndWhere(dbx.NewExp("[[fetched_at]] != '' AND [[fetched_at]] < {:cutoff}", dbx.Params{"cutoff": cutoff})).
-		OrderBy("fetched_at").Limit(int64(w.cfg.RevalidateBatch)).All(&stale)
-	if err != nil {
-		return 0, fmt.Errorf("find stale answers: %w", err)
+	if w.cfg.RevalidateAfter != RevalidateOff {
+		err := w.app.RecordQuery(schema.CedulaInfoCollection).
+			AndWhere(dbx.In("status", list.ToInterfaceSlice(census.Answers)...)).
+			AndWhere(dbx.NewExp("[[fetched_at]] != '' AND [[fetched_at]] < {:cutoff}",
+				dbx.Params{"cutoff": stamp(now.Add(-w.cfg.RevalidateAfter))})).
+			OrderBy("fetched_at").Limit(int64(w.cfg.RevalidateBatch)).All(&stale)
+		if err != nil {
+			return 0, fmt.Errorf("find stale answers: %w", err)
+		}
+	}
+	if room := w.cfg.RevalidateBatch - len(stale); room > 0 && w.cfg.RetryFailedAfter != RetryFailedOff {
+		var failed []*core.Record
+		err := w.app.RecordQuery(schema.CedulaInfoCollection).
+			AndWhere(dbx.In("status", list.ToInterfaceSlice(census.Failed)...)).
+			AndWhere(dbx.NewExp("[[updated]] < {:cutoff}", dbx.Params{"cutoff": stamp(now.Add(-w.cfg.RetryFailedAfter))})).
+			OrderBy("updated").Limit(int64(room)).All(&failed)
+		if err != nil {
+			return 0, fmt.Errorf("find failed checks: %w", err)
+		}
+		stale = append(stale, failed...)
 	}
 	n := 0
 	for _, info := range stale {

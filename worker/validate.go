@@ -46,6 +46,10 @@ func (c Config) Validate() error {
 			return fmt.Errorf("worker: %s %s out of range: want 0 (default %s) or %s", f.name, f.v, f.def, want)
 		}
 	}
+	if c.RetryFailedAfter != 0 && c.RetryFailedAfter != RetryFailedOff && c.RetryFailedAfter < RetryFailedAfterMin {
+		return fmt.Errorf("worker: RetryFailedAfter %s out of range: want 0 (default %s), RetryFailedOff or at least %s",
+			c.RetryFailedAfter, RetryFailedAfterDefault, RetryFailedAfterMin)
+	}
 	if c.RevalidateAfter != 0 && c.RevalidateAfter != RevalidateOff && c.RevalidateAfter < RevalidateAfterMin {
 		return fmt.Errorf("worker: RevalidateAfter %s out of range: want 0 (default %s), RevalidateOff or at least %s",
 			c.RevalidateAfter, RevalidateAfterDefault, RevalidateAfterMin)

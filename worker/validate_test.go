@@ -24,6 +24,8 @@ func TestValidate(t *testing.T) {
 			BreakerCooloff: worker.BreakerCooloffMin, AttemptRetention: worker.AttemptRetentionMin,
 			RevalidateAfter: worker.RevalidateAfterMin, RetryDelays: []time.Duration{0}}, ""},
 		{"revalidation off", worker.Config{RevalidateAfter: worker.RevalidateOff}, ""},
+		{"failed retry off", worker.Config{RetryFailedAfter: worker.RetryFailedOff}, ""},
+		{"failed retry too soon", worker.Config{RetryFailedAfter: time.Minute}, "RetryFailedAfter"},
 		{"jitter off", worker.Config{RetryJitter: worker.RetryJitterOff}, ""},
 		{"concurrency too high", worker.Config{Concurrency: 10000}, "Concurrency"},
 		{"concurrency negative", worker.Config{Concurrency: -1}, "Concurrency"},

@@ -426,3 +426,42 @@ func TestRetentionAndRevalidation(t *testing.T) {
 		return c >= 2
 	})
 }
+
+// TestFailedChecksAreRetriedLater: a check that failed for good is queued
+// again by the revalidation job once RetryFailedAfter has passed, not
+// before, so a member told "seguimos intentando" is not told a lie.
+func TestFailedChecksAreRetriedLater(t *testing.T) {
+	t.Parallel()
+	e := setup(t, func(c *worker.Config) {
+		c.MaxAttempts = 1
+		c.RevalidateAfter = worker.RevalidateOff // only failures are due
+		c.RetryFailedAfter = 6 * time.Hour
+	})
+	m := e.cast.MemberA
+	e.look.set(m.Cedula, fail(census.ErrTimeout, "slow"), found("ANTIOQUIA"))
+	e.start(t)
+	r := e.waitStatus(t, m.ID, "timeout")
+	e.waitIdle(t)
+	// failedAgo dates the failure d before the worker's clock (PocketBase
+	// stamps updated with the real time, which the fake clock is not).
+	failedAgo := func(d time.Duration) {
+		t.Helper()
+		if _, err := e.app.DB().NewQuery("UPDATE cedula_info SET updated = {:at} WHERE id = {:id}").Bind(dbx.Params{
+			"at": e.clock.Now().Add(-d).UTC().Format("2006-01-02 15:04:05.000Z"), "id": r.Id,
+		}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failedAgo(time.Hour)
+	if q, err := e.w.Revalidate(context.Background()); err != nil || q != 0 {
+		t.Fatalf("an hour after failing: queued %d (%v), want 0", q, err)
+	}
+	failedAgo(7 * time.Hour)
+	if q, err := e.w.Revalidate(context.Background()); err != nil || q != 1 {
+		t.Fatalf("7 hours after failing: queued %d (%v), want 1", q, err)
+	}
+	a := e.waitStatus(t, m.ID, "active")
+	if a.GetString("departamento") != "ANTIOQUIA" || e.look.callsOf(m.Cedula) != 2 {
+		t.Fatalf("after the retry: %v, %d lookups, want active after 2", a.FieldsData(), e.look.callsOf(m.Cedula))
+	}
+}

@@ -32,6 +32,12 @@ func leaderCast(t *testing.T, e *env) map[string]string {
 	add("vota", "Valeria Votante", "60000001", map[string]any{"status": "active", "departamento": "BOGOTA D.C.",
 		"municipio": "BOGOTA. D.C.", "puesto": "CORFERIAS", "direccion": "CR 37 # 24-67", "mesa": "7", "fetched_at": old})
 	add("falta", "Óscar Ausente", "60000002", map[string]any{"status": "not_found", "fetched_at": old})
+	// Óscar authorised WhatsApp messages; nobody else did.
+	if u, err := e.app.FindRecordById("users", ids["falta"]); err != nil {
+		t.Fatal(err)
+	} else if u.Set("contact_consent", true); e.app.Save(u) != nil {
+		t.Fatal("contact_consent not saved")
+	}
 	add("inhabil", "Iván Inhábil", "60000003", map[string]any{"status": "cancelled_other", "fetched_at": old,
 		"novedad": "Vigente con Pérdida o Suspensión de los Derechos Políticos", "resolucion": "0777 de 2023", "fecha_novedad": "05/06/2023"})
 	add("tramite", "Tania Trámite", "60000004", map[string]any{"status": "cancelled_other", "fetched_at": old,
@@ -96,6 +102,12 @@ func TestLeaderHomeAndList(t *testing.T) {
 			if err != nil || u.Path != "/573101234567" || !strings.Contains(u.Query().Get("text"), "no aparece en el censo") {
 				t.Errorf("WhatsApp link %q", href)
 			}
+			// Iván did not authorise WhatsApp: a call, no message.
+			ivan := `[data-testid=worklist] li[data-id="` + ids["inhabil"] + `"]`
+			if shown := mustEval(t, tb, `(s) => { const a = document.querySelector(s + " a[href^='https://wa.me/']"); return !!a && !a.closest("[hidden]") && !a.hidden; }`, ivan).Bool(); shown {
+				t.Error("a WhatsApp link for a person who did not authorise messages")
+			}
+			tb.waitText(ivan+" [data-testid=no-wa]", "No autorizó mensajes por WhatsApp")
 			if tel := mustEval(t, tb, `(s) => document.querySelector(s + " a[href^='tel:']").getAttribute("href")`, li).Str(); tel != "tel:+573101234567" {
 				t.Errorf("call link %q", tel)
 			}

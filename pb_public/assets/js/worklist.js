@@ -86,7 +86,8 @@ export function homeView({ onPick, onRefresh, countTestId = "goal-count" } = {})
       it.label = h("label", { for: `msg-${user.id}` });
       it.edit = h("details", { class: "wa-edit" }, h("summary", {}, "Editar el mensaje"), it.label, it.text);
       it.refresh = h("button", { type: "button", class: "btn small", onClick: () => onRefresh?.(it.user) }, "Consultar");
-      it.contact = h("div", { class: "actions" }, it.tel, it.wa);
+      it.noWa = h("span", { class: "muted", "data-testid": "no-wa" }, "No autorizó mensajes por WhatsApp");
+      it.contact = h("div", { class: "actions" }, it.tel, it.wa, it.noWa);
       it.li = h("li", { "data-id": user.id }, h("p", { class: "work-line" }, it.name, " ", it.step), it.contact, it.edit, it.refresh);
       items.set(user.id, it);
     }
@@ -95,8 +96,12 @@ export function homeView({ onPick, onRefresh, countTestId = "goal-count" } = {})
     it.name.textContent = user.name;
     it.step.textContent = `— ${nextStep(info, first)}.`;
     const isFailure = failed(info?.status);
+    // WhatsApp only for people who authorised being contacted (habeas data).
+    const mayWrite = !!user.contact_consent;
     it.contact.hidden = isFailure;
-    it.edit.hidden = isFailure;
+    it.wa.hidden = !mayWrite;
+    it.noWa.hidden = mayWrite;
+    it.edit.hidden = isFailure || !mayWrite;
     it.refresh.hidden = !isFailure;
     it.refresh.setAttribute("aria-label", `Consultar de nuevo a ${user.name}`);
     it.tel.href = `tel:+57${user.phone}`;

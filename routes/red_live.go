@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -50,88 +49,64 @@ func BindRedLive(app core.App) {
 	})
 
 	// Ancestors before a move or a deletion, kept until it commits or fails.
-	var before sync.Map // *core.Record -> redChange
-	app.OnRecordUpdate(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronRedLiveBefore", Func: func(e *core.RecordEvent) error {
-		orig := e.Record.Original()
-		if orig.Id == "" {
-			if fresh, err := e.App.FindRecordById(schema.UsersCollection, e.Record.Id); err == nil {
-				orig = fresh
+	keepAcrossUpdate(app, schema.UsersCollection, across{"padronRedLiveBefore", "padronRedLiveError", "padronRedLiveUpdate"},
+		func(e *core.RecordEvent) (redChange, bool) {
+			orig := originalUser(e)
+			var c redChange
+			switch {
+			case orig.GetString("referred_by") != e.Record.GetString("referred_by"):
+				c.action = "move"
+			case orig.GetString("role") != e.Record.GetString("role"):
+				c.action = "role"
+			case orig.GetInt("referral_goal") != e.Record.GetInt("referral_goal") || orig.GetInt("subtree_goal") != e.Record.GetInt("subtree_goal"):
+				c.action = "goals"
+			default:
+				return c, false
 			}
-		}
-		var c redChange
-		switch {
-		case orig.GetString("referred_by") != e.Record.GetString("referred_by"):
-			c.action = "move"
-		case orig.GetString("role") != e.Record.GetString("role"):
-			c.action = "role"
-		case orig.GetInt("referral_goal") != e.Record.GetInt("referral_goal") || orig.GetInt("subtree_goal") != e.Record.GetInt("subtree_goal"):
-			c.action = "goals"
-		default:
-			return e.Next()
-		}
-		if c.action == "move" && hasRedSubscribers(e.App) {
-			var err error
-			c.ancestors, err = tree.Ancestors(e.App, e.Record.Id)
-			logRed(e.App, err)
-		}
-		before.Store(e.Record, c)
-		return e.Next()
-	}})
-	app.OnRecordAfterUpdateError(schema.UsersCollection).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "padronRedLiveError", Func: func(e *core.RecordErrorEvent) error {
-		before.Delete(e.Record)
-		return e.Next()
-	}})
-	app.OnRecordAfterUpdateSuccess(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronRedLiveUpdate", Func: func(e *core.RecordEvent) error {
-		v, ok := before.LoadAndDelete(e.Record)
-		if !ok || !hasRedSubscribers(e.App) {
-			return e.Next()
-		}
-		c := v.(redChange)
-		up, err := tree.Ancestors(e.App, e.Record.Id)
-		logRed(e.App, err)
-		for _, id := range c.ancestors { // a move: the old chain hears too
-			if !slices.Contains(up, id) {
-				up = append(up, id)
+			if c.action == "move" && hasRedSubscribers(e.App) {
+				var err error
+				c.ancestors, err = tree.Ancestors(e.App, e.Record.Id)
+				logRed(e.App, err)
 			}
-		}
-		sendRed(e.App, RedEvent{Action: c.action, Node: e.Record.Id, Parent: e.Record.GetString("referred_by"), Ancestors: up})
-		return e.Next()
-	}})
-
-	app.OnRecordDelete(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronRedLiveDeleting", Func: func(e *core.RecordEvent) error {
-		if hasRedSubscribers(e.App) {
+			return c, true
+		},
+		func(e *core.RecordEvent, c redChange) {
+			if !hasRedSubscribers(e.App) {
+				return
+			}
 			up, err := tree.Ancestors(e.App, e.Record.Id)
 			logRed(e.App, err)
-			before.Store(e.Record, redChange{action: "delete", ancestors: up})
-		}
-		return e.Next()
-	}})
-	app.OnRecordAfterDeleteError(schema.UsersCollection).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "padronRedLiveDeleteError", Func: func(e *core.RecordErrorEvent) error {
-		before.Delete(e.Record)
-		return e.Next()
-	}})
-	app.OnRecordAfterDeleteSuccess(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronRedLiveDelete", Func: func(e *core.RecordEvent) error {
-		if v, ok := before.LoadAndDelete(e.Record); ok {
-			c := v.(redChange)
+			for _, id := range c.ancestors { // a move: the old chain hears too
+				if !slices.Contains(up, id) {
+					up = append(up, id)
+				}
+			}
+			sendRed(e.App, RedEvent{Action: c.action, Node: e.Record.Id, Parent: e.Record.GetString("referred_by"), Ancestors: up})
+		})
+
+	keepAcrossDelete(app, schema.UsersCollection, across{"padronRedLiveDeleting", "padronRedLiveDeleteError", "padronRedLiveDelete"},
+		func(e *core.RecordEvent) (redChange, bool) {
+			if !hasRedSubscribers(e.App) {
+				return redChange{}, false
+			}
+			up, err := tree.Ancestors(e.App, e.Record.Id)
+			logRed(e.App, err)
+			return redChange{action: "delete", ancestors: up}, true
+		},
+		func(e *core.RecordEvent, c redChange) {
 			sendRed(e.App, RedEvent{Action: c.action, Node: e.Record.Id, Parent: e.Record.GetString("referred_by"), Ancestors: c.ancestors})
-		}
-		return e.Next()
-	}})
+		})
 
 	// A census answer changes its person's ancestors' breakdowns.
-	var statusBefore sync.Map // *core.Record -> bool (status changed)
-	app.OnRecordUpdate(schema.CedulaInfoCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronRedLiveCensusBefore", Func: func(e *core.RecordEvent) error {
-		if e.Record.Original().GetString("status") != e.Record.GetString("status") {
-			statusBefore.Store(e.Record, true)
-		}
-		return e.Next()
-	}})
-	app.OnRecordAfterUpdateError(schema.CedulaInfoCollection).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "padronRedLiveCensusError", Func: func(e *core.RecordErrorEvent) error {
-		statusBefore.Delete(e.Record)
-		return e.Next()
-	}})
-	app.OnRecordAfterUpdateSuccess(schema.CedulaInfoCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronRedLiveCensus", Func: func(e *core.RecordEvent) error {
-		if _, ok := statusBefore.LoadAndDelete(e.Record); ok && hasRedSubscribers(e.App) {
+	keepAcrossUpdate(app, schema.CedulaInfoCollection, across{"padronRedLiveCensusBefore", "padronRedLiveCensusError", "padronRedLiveCensus"},
+		func(e *core.RecordEvent) (bool, bool) {
+			changed := e.Record.Original().GetString("status") != e.Record.GetString("status")
+			return changed, changed
+		},
+		func(e *core.RecordEvent, _ bool) {
+			if !hasRedSubscribers(e.App) {
+				return
+			}
 			user := e.Record.GetString("user")
 			up, err := tree.Ancestors(e.App, user)
 			logRed(e.App, err)
@@ -140,9 +115,7 @@ func BindRedLive(app core.App) {
 				parent = up[0]
 			}
 			sendRed(e.App, RedEvent{Action: "census", Node: user, Parent: parent, Ancestors: up})
-		}
-		return e.Next()
-	}})
+		})
 }
 
 // redChange is what an update or deletion of a users row does to the network.

@@ -3,7 +3,6 @@ package routes
 import (
 	"encoding/json"
 	"net/http"
-	"sync"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -35,62 +34,33 @@ func BindReferidosLive(app core.App) {
 
 	// A change's messages computed before it (a row leaving a view), kept
 	// until it commits or fails.
-	var before sync.Map // *core.Record -> referidoChange
-	app.OnRecordUpdate(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveBefore", Func: func(e *core.RecordEvent) error {
-		orig := e.Record.Original()
-		if orig.Id == "" { // a record built in Go and saved twice has no original
-			if fresh, err := e.App.FindRecordById(schema.UsersCollection, e.Record.Id); err == nil {
-				orig = fresh
+	keepAcrossUpdate(app, schema.UsersCollection, across{"padronReferidosLiveBefore", "padronReferidosLiveError", "padronReferidosLiveUpdate"},
+		func(e *core.RecordEvent) (referidoChange, bool) {
+			orig := originalUser(e)
+			change := referidoChange{
+				moved:   orig.GetString("referred_by") != e.Record.GetString("referred_by"),
+				renamed: orig.GetString("name") != e.Record.GetString("name"),
 			}
-		}
-		change := referidoChange{
-			moved:   orig.GetString("referred_by") != e.Record.GetString("referred_by"),
-			renamed: orig.GetString("name") != e.Record.GetString("name"),
-		}
-		if change.moved {
-			change.leaving = referidoMessages(e.App, "delete", e.Record.Id)
-		}
-		if change.moved || change.renamed {
-			before.Store(e.Record, change)
-		}
-		return e.Next()
-	}})
-	app.OnRecordAfterUpdateError(schema.UsersCollection).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "padronReferidosLiveError", Func: func(e *core.RecordErrorEvent) error {
-		before.Delete(e.Record)
-		return e.Next()
-	}})
-	app.OnRecordAfterUpdateSuccess(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveUpdate", Func: func(e *core.RecordEvent) error {
-		v, ok := before.LoadAndDelete(e.Record)
-		if !ok {
-			return e.Next()
-		}
-		change := v.(referidoChange)
-		if change.moved {
-			send(change.leaving)
-			send(referidoMessages(e.App, "create", e.Record.Id))
-		} else {
-			send(referidoMessages(e.App, "update", e.Record.Id))
-		}
-		return e.Next()
-	}})
+			if change.moved {
+				change.leaving = referidoMessages(e.App, "delete", e.Record.Id)
+			}
+			return change, change.moved || change.renamed
+		},
+		func(e *core.RecordEvent, change referidoChange) {
+			if change.moved {
+				send(change.leaving)
+				send(referidoMessages(e.App, "create", e.Record.Id))
+			} else {
+				send(referidoMessages(e.App, "update", e.Record.Id))
+			}
+		})
 
-	var deleting sync.Map // *core.Record -> []referidoMessage
-	app.OnRecordDelete(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveDeleting", Func: func(e *core.RecordEvent) error {
-		if msgs := referidoMessages(e.App, "delete", e.Record.Id); len(msgs) > 0 {
-			deleting.Store(e.Record, msgs)
-		}
-		return e.Next()
-	}})
-	app.OnRecordAfterDeleteError(schema.UsersCollection).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "padronReferidosLiveDeleteError", Func: func(e *core.RecordErrorEvent) error {
-		deleting.Delete(e.Record)
-		return e.Next()
-	}})
-	app.OnRecordAfterDeleteSuccess(schema.UsersCollection).Bind(&hook.Handler[*core.RecordEvent]{Id: "padronReferidosLiveDelete", Func: func(e *core.RecordEvent) error {
-		if v, ok := deleting.LoadAndDelete(e.Record); ok {
-			send(v.([]referidoMessage))
-		}
-		return e.Next()
-	}})
+	keepAcrossDelete(app, schema.UsersCollection, across{"padronReferidosLiveDeleting", "padronReferidosLiveDeleteError", "padronReferidosLiveDelete"},
+		func(e *core.RecordEvent) ([]referidoMessage, bool) {
+			msgs := referidoMessages(e.App, "delete", e.Record.Id)
+			return msgs, len(msgs) > 0
+		},
+		func(_ *core.RecordEvent, msgs []referidoMessage) { send(msgs) })
 }
 
 // referidoChange is what an update of a users row does to the view.

@@ -90,3 +90,18 @@ func managedCommand(e *core.RequestEvent, fields map[string]redField) (caller, *
 	}
 	return who, rec, body, nil
 }
+
+// leaderNode is the frame of the network's reads for leaders (children,
+// ranking, stats, export): the caller a leader, coordinator or superuser,
+// and the person {id} visible to them.
+func leaderNode(e *core.RequestEvent) (caller, *core.Record, error) {
+	who, err := requireLeader(e)
+	if err != nil {
+		return caller{}, nil, err
+	}
+	rec, err := redNode(e, who)
+	if err != nil {
+		return caller{}, nil, err
+	}
+	return who, rec, nil
+}

@@ -32,11 +32,7 @@ func (r redAPI) bindNodes(se *core.ServeEvent) {
 	}).Bind(apis.BodyLimit(readBodyLimit))
 
 	se.Router.GET("/api/red/nodes/{id}/children", func(e *core.RequestEvent) error {
-		who, err := requireLeader(e)
-		if err != nil {
-			return err
-		}
-		rec, err := redNode(e, who)
+		who, rec, err := leaderNode(e)
 		if err != nil {
 			return err
 		}

@@ -42,11 +42,7 @@ func goalPercent(n *tree.Node) float64 {
 
 func (r redAPI) bindRanking(se *core.ServeEvent) {
 	se.Router.GET("/api/red/nodes/{id}/ranking", func(e *core.RequestEvent) error {
-		who, err := requireLeader(e)
-		if err != nil {
-			return err
-		}
-		rec, err := redNode(e, who)
+		who, rec, err := leaderNode(e)
 		if err != nil {
 			return err
 		}

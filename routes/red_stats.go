@@ -12,11 +12,7 @@ import (
 // the people the users and cedula_info list rules show the caller.
 func (r redAPI) bindStats(se *core.ServeEvent) {
 	se.Router.GET("/api/red/nodes/{id}/stats", func(e *core.RequestEvent) error {
-		who, err := requireLeader(e)
-		if err != nil {
-			return err
-		}
-		rec, err := redNode(e, who)
+		who, rec, err := leaderNode(e)
 		if err != nil {
 			return err
 		}
@@ -28,11 +24,7 @@ func (r redAPI) bindStats(se *core.ServeEvent) {
 	}).Bind(apis.BodyLimit(readBodyLimit))
 
 	se.Router.GET("/api/red/nodes/{id}/export.csv", func(e *core.RequestEvent) error {
-		who, err := requireLeader(e)
-		if err != nil {
-			return err
-		}
-		rec, err := redNode(e, who)
+		who, rec, err := leaderNode(e)
 		if err != nil {
 			return err
 		}

@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/padron/padron/chromiumtest"
-	"github.com/padron/padron/fakecaptcha"
-	"github.com/padron/padron/fakeregistrar"
 )
 
 // agentProc is a padron agent process with its own TMPDIR (its Chromium's
@@ -95,15 +93,8 @@ func TestAgentsWithEmbeddedBroker(t *testing.T) {
 	bin := binary(t)
 	tmp := t.TempDir()
 
-	reg, _ := startFakesWith(t, fakeregistrar.Config{Fixtures: []fakeregistrar.Fixture{}, DefaultCase: fakeregistrar.CaseSlow},
-		fakecaptcha.Config{})
 	const n = 10
-	ceds := make([]string, n)
-	for i := range ceds {
-		ceds[i] = fmt.Sprint(73000000 + i)
-		reg.SetFixture(fakeregistrar.Fixture{Cedula: ceds[i], Case: fakeregistrar.CaseSlow, Delay: 400 * time.Millisecond,
-			Departamento: "HUILA", Municipio: "NEIVA", Puesto: "COLEGIO SANTA LIBRADA", Direccion: "CL 8", Mesa: fmt.Sprint(i + 1)})
-	}
+	reg, ceds := slowRegistrar(t, n, 73000000, 400*time.Millisecond)
 	brokerAddr := freeAddr(t)
 	dir := filepath.Join(tmp, "pb_data")
 	s := &proc{t: t, bin: bin, dir: dir, env: fakeEnv(reg, chromium, t.TempDir(),

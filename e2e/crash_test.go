@@ -15,8 +15,6 @@ import (
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/chromiumtest"
-	"github.com/padron/padron/fakecaptcha"
-	"github.com/padron/padron/fakeregistrar"
 )
 
 // proc is the padron binary running as a child process on a data dir.
@@ -127,15 +125,8 @@ func TestCrashRecoveryKill9(t *testing.T) {
 	tmp := t.TempDir()
 
 	// Every lookup takes ~600 ms on the site, so several are in flight.
-	reg, _ := startFakesWith(t, fakeregistrar.Config{Fixtures: []fakeregistrar.Fixture{}, DefaultCase: fakeregistrar.CaseSlow},
-		fakecaptcha.Config{})
 	const n = 12
-	ceds := make([]string, n)
-	for i := range ceds {
-		ceds[i] = fmt.Sprint(70000000 + i)
-		reg.SetFixture(fakeregistrar.Fixture{Cedula: ceds[i], Case: fakeregistrar.CaseSlow, Delay: 600 * time.Millisecond,
-			Departamento: "HUILA", Municipio: "NEIVA", Puesto: "COLEGIO SANTA LIBRADA", Direccion: "CL 8", Mesa: fmt.Sprint(i + 1)})
-	}
+	reg, ceds := slowRegistrar(t, n, 70000000, 600*time.Millisecond)
 
 	dir := filepath.Join(tmp, "pb_data")
 	// The server's own temp dir, to see what the kill leaves there.

@@ -231,3 +231,18 @@ func execOutput(name string, args ...string) ([]byte, error) {
 }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
+
+// slowRegistrar starts the fakes with n cédulas from first on, each found
+// in Neiva at mesa i+1 after delay, so several lookups are in flight at once.
+func slowRegistrar(t testing.TB, n, first int, delay time.Duration) (*fakeregistrar.Running, []string) {
+	t.Helper()
+	reg, _ := startFakesWith(t, fakeregistrar.Config{Fixtures: []fakeregistrar.Fixture{}, DefaultCase: fakeregistrar.CaseSlow},
+		fakecaptcha.Config{})
+	ceds := make([]string, n)
+	for i := range ceds {
+		ceds[i] = fmt.Sprint(first + i)
+		reg.SetFixture(fakeregistrar.Fixture{Cedula: ceds[i], Case: fakeregistrar.CaseSlow, Delay: delay,
+			Departamento: "HUILA", Municipio: "NEIVA", Puesto: "COLEGIO SANTA LIBRADA", Direccion: "CL 8", Mesa: fmt.Sprint(i + 1)})
+	}
+	return reg, ceds
+}

@@ -88,9 +88,17 @@ func logger() *slog.Logger {
 
 func setup(t *testing.T, ackWait time.Duration) *env {
 	t.Helper()
+	return setupWith(t, broker.Config{URL: broker.Embedded, Listen: "127.0.0.1:0", AckWait: ackWait}, 8)
+}
+
+// setupWith is setup on the broker cfg names, handing out concurrency
+// checks at once.
+func setupWith(t *testing.T, cfg broker.Config, concurrency int) *env {
+	t.Helper()
 	app := apptest.NewBareApp(t)
-	remote := broker.NewRemote(app, broker.Config{URL: broker.Embedded, Listen: "127.0.0.1:0", AckWait: ackWait, Logger: logger()})
-	w, err := worker.New(app, remote, worker.Config{Concurrency: 8, RetryDelays: []time.Duration{0}, RetryJitter: worker.RetryJitterOff,
+	cfg.Logger = logger()
+	remote := broker.NewRemote(app, cfg)
+	w, err := worker.New(app, remote, worker.Config{Concurrency: concurrency, RetryDelays: []time.Duration{0}, RetryJitter: worker.RetryJitterOff,
 		MaxAttempts: 5, AgentBreakers: true, Tick: 50 * time.Millisecond, CheckTimeout: time.Minute, Logger: logger()})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package broker_test
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"os"
@@ -15,11 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/padron/padron/agent"
-	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/broker"
-	"github.com/padron/padron/config"
-	"github.com/padron/padron/server"
-	"github.com/padron/padron/worker"
 )
 
 var (
@@ -97,30 +92,7 @@ func TestExternalBrokerRestartedMidFlow(t *testing.T) {
 	t.Cleanup(ns.stop)
 	url := "nats://" + addr
 
-	app := apptest.NewBareApp(t)
-	remote := broker.NewRemote(app, broker.Config{URL: url, AckWait: 2 * time.Second, Logger: logger()})
-	w, err := worker.New(app, remote, worker.Config{Concurrency: 4, RetryDelays: []time.Duration{0}, RetryJitter: worker.RetryJitterOff,
-		MaxAttempts: 5, AgentBreakers: true, Tick: 50 * time.Millisecond, CheckTimeout: time.Minute, Logger: logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := server.Build(app, config.Default(), server.WithWorker(w)); err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	e := &env{app: app, w: w, remote: remote}
-	t.Cleanup(func() {
-		stopNow, cancel := context.WithCancel(context.Background())
-		cancel()
-		_ = w.Stop(stopNow)
-		_ = remote.Close()
-		app.Cleanup()
-	})
+	e := setupWith(t, broker.Config{URL: url, AckWait: 2 * time.Second}, 4)
 	for _, name := range []string{"uno", "dos"} {
 		nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond))
 		if err != nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/config"
-	"github.com/padron/padron/hooks"
 	"github.com/padron/padron/schema"
 	padron "github.com/padron/padron/server"
 	"github.com/padron/padron/tree"
@@ -100,7 +99,7 @@ func Seed(app core.App, c *Campaign) error {
 			row := dbx.Params{
 				"id": p.ID, "name": p.Name, "cedula": p.Cedula, "phone": p.Phone, "role": role,
 				"referral_code": code, "referred_by": parent, "referral_goal": p.ReferralGoal,
-				"data_policy_accepted_at": created, "data_policy_version": hooks.PolicyVersion,
+				"data_policy_accepted_at": created, "data_policy_version": schema.PolicyVersion,
 				core.FieldNamePassword: hash, core.FieldNameTokenKey: security.RandomString(50),
 				core.FieldNameEmail: "", core.FieldNameEmailVisibility: false, core.FieldNameVerified: false,
 				"created": created, "updated": created,

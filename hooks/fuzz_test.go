@@ -16,7 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/padron/padron/apptest"
-	"github.com/padron/padron/hooks"
+	"github.com/padron/padron/schema"
 )
 
 // fuzzServer is a seeded app with Padrón's hooks and routes on a real
@@ -319,7 +319,7 @@ func checkStoredUser(t *testing.T, app core.App, u *core.Record) {
 	if !storedPhone.MatchString(u.GetString("phone")) {
 		t.Fatalf("stored phone %q", u.GetString("phone"))
 	}
-	if u.GetString("role") != "member" || u.GetString("data_policy_version") != hooks.PolicyVersion {
+	if u.GetString("role") != "member" || u.GetString("data_policy_version") != schema.PolicyVersion {
 		t.Fatalf("stored role %q, policy %q", u.GetString("role"), u.GetString("data_policy_version"))
 	}
 	if g := u.GetFloat("referral_goal"); g < 0 || g > 100000 || g != float64(int64(g)) {

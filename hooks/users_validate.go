@@ -15,10 +15,6 @@ import (
 	"github.com/padron/padron/schema"
 )
 
-// PolicyVersion is the version of the data policy the app ships; the one in
-// force is the campaign record's (campaign.PolicyVersion), which starts here.
-const PolicyVersion = schema.PolicyVersion
-
 // Password length: people count characters; bcrypt takes at most 72 bytes,
 // and a letter with a tilde takes two.
 const (

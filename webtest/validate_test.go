@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/padron/padron/cedula"
-	"github.com/padron/padron/hooks"
 	pbpublic "github.com/padron/padron/pb_public"
+	"github.com/padron/padron/schema"
 )
 
 // TestClientValidationMirrorsServer runs the app's validators in the
@@ -126,7 +126,7 @@ func TestPolicyVersionMatchesServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), `POLICY_VERSION = "`+hooks.PolicyVersion+`"`) {
-		t.Errorf("politica.js does not show hooks.PolicyVersion %q", hooks.PolicyVersion)
+	if !strings.Contains(string(b), `POLICY_VERSION = "`+schema.PolicyVersion+`"`) {
+		t.Errorf("politica.js does not show schema.PolicyVersion %q", schema.PolicyVersion)
 	}
 }

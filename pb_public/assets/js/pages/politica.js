@@ -1,7 +1,7 @@
 // The data-processing policy people accept (Ley 1581 de 2012, Decreto 1377
 // de 2013, SIC Circular Externa 002 de 2026). The controller and the
 // version in force come from the campaign record; POLICY_VERSION is the
-// version this text was written as (hooks.PolicyVersion), shown when the
+// version this text was written as (schema.PolicyVersion), shown when the
 // record cannot be read.
 import { h } from "../dom.js";
 import { title } from "../ui.js";

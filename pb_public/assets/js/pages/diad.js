@@ -5,7 +5,7 @@
 // the vote_marks subscription; marks made offline wait in the outbox.
 import { h, replace } from "../dom.js";
 import { title, toast, adminCard } from "../ui.js";
-import { pb, message, isSuperuser } from "../session.js";
+import { pb, message, isSuperuser, isLeader } from "../session.js";
 import { onReconnect, subscribe } from "../live.js";
 import { formatNumber, formatCedula } from "../format.js";
 import { STATUS } from "../census.js";
@@ -146,8 +146,7 @@ export default async function diad(root) {
     root.append(title("Día D"), adminCard("Las elecciones se crean en el panel de administración."));
     return;
   }
-  const role = pb.authStore.record?.role;
-  if (!isSuperuser() && role !== "leader" && role !== "coordinator") {
+  if (!isLeader()) {
     root.append(title("Día D"), h("p", {}, "Esta página es para líderes y coordinadores."),
       h("p", {}, h("a", { href: "/inicio" }, "Volver al inicio")));
     return;

@@ -4,16 +4,15 @@
 // once loaded.
 import { h } from "../dom.js";
 import { title, toast } from "../ui.js";
-import { pb, message } from "../session.js";
+import { pb, message, isLeader } from "../session.js";
 import { subscribe } from "../live.js";
 import { formatCedula, formatPhone, formatDate } from "../format.js";
 import { currentElection, onOutbox, onSent } from "../diad.js";
 import { loadPeople, markState, applyMark, markControl } from "./diad.js";
 
 export default async function listas(root) {
-  const role = pb.authStore.record?.role;
   root.append(title("Listas por puesto"));
-  if (role !== "leader" && role !== "coordinator") {
+  if (!isLeader()) {
     root.append(h("p", {}, "Esta página es para líderes y coordinadores."));
     return;
   }

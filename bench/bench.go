@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,14 @@ type Options struct {
 	// Keep leaves the run's directory (data directories, server logs) in
 	// place for inspection instead of removing it.
 	Keep bool
+	// Only runs just the named phases (see Phases), so one question can be
+	// asked without the whole run. Default: every phase.
+	Only []string
 }
+
+// Phases names what --only may pick; each phase runs its own server(s) and
+// yields one or more sections.
+var Phases = []string{"api", "pipeline"}
 
 // sizes scale a run.
 type sizes struct {
@@ -82,6 +90,11 @@ const (
 func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	if opts.Binary == "" {
 		return nil, errors.New("bench: no padron binary to run")
+	}
+	for _, name := range opts.Only {
+		if !slices.Contains(Phases, name) {
+			return nil, fmt.Errorf("bench: unknown phase %q (phases: %s)", name, strings.Join(Phases, ", "))
+		}
 	}
 	if opts.Chromium == "" {
 		if opts.Chromium, err = exec.LookPath("chromium"); err != nil {
@@ -152,21 +165,46 @@ func (r *runner) progress(format string, args ...any) {
 	fmt.Fprintf(r.opts.Progress, "bench: "+format+"\n", args...)
 }
 
-// run goes through the three servers and orders their sections as the
-// table prints them.
+// phases maps each name in Phases to what it runs; add a line here (and a
+// name in Phases and SectionNames) for a new section.
+func (r *runner) phases() map[string]func(context.Context) ([]Section, error) {
+	return map[string]func(context.Context) ([]Section, error){
+		"pipeline": func(ctx context.Context) ([]Section, error) {
+			pipeline, realtime, memory, err := r.pipelineServer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if err := r.pacedServer(ctx, &pipeline); err != nil {
+				return nil, err
+			}
+			return []Section{pipeline, realtime, memory}, nil
+		},
+		"api": func(ctx context.Context) ([]Section, error) {
+			api, registration, err := r.apiServer(ctx)
+			return []Section{api, registration}, err
+		},
+	}
+}
+
+// run goes through the chosen phases in Phases order and orders their
+// sections as the table prints them (SectionNames).
 func (r *runner) run(ctx context.Context) ([]Section, error) {
-	api, registration, err := r.apiServer(ctx)
-	if err != nil {
-		return nil, err
+	byName := r.phases()
+	var all []Section
+	for _, name := range Phases {
+		if len(r.opts.Only) > 0 && !slices.Contains(r.opts.Only, name) {
+			continue
+		}
+		sections, err := byName[name](ctx)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, sections...)
 	}
-	pipeline, realtime, memory, err := r.pipelineServer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.pacedServer(ctx, &pipeline); err != nil {
-		return nil, err
-	}
-	return []Section{pipeline, registration, realtime, api, memory}, nil
+	slices.SortStableFunc(all, func(a, b Section) int {
+		return slices.Index(SectionNames, a.Name) - slices.Index(SectionNames, b.Name)
+	})
+	return all, nil
 }
 
 // captchaEnv points a server at one of the fake captcha services, polling

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ import (
 
 func newBenchCmd(cfg *config.Config) *cobra.Command {
 	var quick, asJSON, keep bool
+	var only []string
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure the whole server on this machine against the fakes and print one table",
@@ -44,6 +46,7 @@ the end, also on Ctrl-C. Takes five to eight minutes; the machine should be quie
 				// its text and prints it on stdout, which --json must own.
 				Progress: os.Stderr,
 				Keep:     keep,
+				Only:     only,
 			})
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
@@ -58,5 +61,6 @@ the end, also on Ctrl-C. Takes five to eight minutes; the machine should be quie
 	cmd.Flags().BoolVar(&quick, "quick", false, "a scaled-down run (about a minute)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the figures as JSON instead of a table")
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the run's data directories and server logs (the path is printed)")
+	cmd.Flags().StringSliceVar(&only, "only", nil, "run just these phases ("+strings.Join(bench.Phases, ", ")+"); default: all")
 	return cmd
 }

@@ -71,7 +71,7 @@ export function homeView({ onPick, onRefresh, countTestId = "goal-count" } = {})
   const work = h("section", { class: "card worklist-card", "aria-labelledby": "work-h", "data-testid": "worklist" },
     h("h2", { id: "work-h" }, "Requieren acción"), listNote, list, more);
   const el = h("div", { class: "home" },
-    h("section", { class: "card", "aria-labelledby": "home-h" }, h("h2", { id: "home-h" }, "Tu red"), tileBox, goalBox), work);
+    h("section", { class: "card", "aria-labelledby": "home-h" }, h("h2", { id: "home-h" }, "Tus referidos"), tileBox, goalBox), work);
 
   function item(user, info, leaderName) {
     let it = items.get(user.id);

@@ -79,6 +79,12 @@ func TestBenchQuick(t *testing.T) {
 	if f, ok := figure(bench.SectionRealtime, "events delivered"); !ok || f.Value == 0 {
 		t.Errorf("realtime delivered %v events (found %v)", f.Value, ok)
 	}
+	// Día D: every mark stored, every dashboard got each mark below it and nothing else.
+	for name, want := range map[string]float64{"marks stored": 1000, "events a dashboard never got": 0, "events a dashboard may not see": 0} {
+		if f, ok := figure(bench.SectionDiaD, name); !ok || f.Value != want {
+			t.Errorf("Día D %q = %v (found %v), want %v", name, f.Value, ok, want)
+		}
+	}
 	// Every measured section says how busy the machine was.
 	for _, section := range []string{bench.SectionPipeline, bench.SectionRegistration, bench.SectionRealtime, bench.SectionAPI} {
 		for _, name := range []string{"load average (1 min)", "CPU of other processes"} {
@@ -87,7 +93,8 @@ func TestBenchQuick(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"registrations/s ÷ logins/s", "server CPU per registration", "server CPU per login"} {
+	for _, name := range []string{"registrations/s ÷ logins/s", "server CPU per registration", "server CPU per login",
+		"registrations/s ÷ logins/s, worker off", "registrations/s ÷ logins/s, worker on ÷ off"} {
 		if f, ok := figure(bench.SectionRegistration, name); !ok || f.Value <= 0 {
 			t.Errorf("registration %q = %v (found %v), want > 0", name, f.Value, ok)
 		}

@@ -62,6 +62,12 @@ type Agent struct {
 	mu      sync.Mutex
 	current map[string]bool
 	ends    []time.Time // lookups finished lately, for the rate
+
+	// The queue's waiting checks, for Demand.
+	cons      atomic.Pointer[jetstream.Consumer]
+	waiting   atomic.Uint64
+	waitingAt atomic.Int64 // Unix nanoseconds of the count
+	asking    atomic.Bool
 }
 
 // New builds an agent on a connection to the broker.
@@ -111,6 +117,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.cons.Store(&cons)
 	a.ackWait = broker.AckWaitDefault
 	if info := cons.CachedInfo(); info != nil && info.Config.AckWait > 0 {
 		a.ackWait = info.Config.AckWait
@@ -362,6 +369,9 @@ func (a *Agent) Status() broker.AgentStatus {
 	if ip, err := a.nc.GetClientIP(); err == nil && ip != nil {
 		st.Address = ip.String()
 	}
+	if id, err := a.nc.GetClientID(); err == nil {
+		st.ClientID = id
+	}
 	if a.cfg.PacingGap > 0 {
 		st.PacingLimitPerMinute = float64(time.Minute) / float64(a.cfg.PacingGap)
 	}
@@ -386,8 +396,9 @@ func (a *Agent) Status() broker.AgentStatus {
 }
 
 func (a *Agent) heartbeat() {
-	data, err := json.Marshal(a.Status())
-	if err == nil {
-		_ = a.nc.Publish(broker.HeartbeatPrefix+"."+a.cfg.Name, data)
+	st := a.Status()
+	data, err := json.Marshal(st)
+	if err == nil && st.ClientID != 0 {
+		_ = a.nc.Publish(broker.HeartbeatSubject(st.ClientID), data)
 	}
 }

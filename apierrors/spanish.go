@@ -19,6 +19,10 @@ var spanishErrorPaths = []string{
 	"/api/collections/users/",
 	"/api/collections/cedula_info/",
 	"/api/collections/referidos/",
+	"/api/collections/elections/",
+	"/api/collections/vote_marks/",
+	"/api/collections/testigos/",
+	"/api/collections/e14_reports/",
 	"/api/collections/_superusers/auth-with-password",
 	"/api/realtime",
 	"/api/referrals/",
@@ -80,6 +84,8 @@ func spanishErrors() *hook.Handler[*core.RequestEvent] {
 			}
 			if apiErr := router.ToApiError(err); invalidFilter(e.Request, apiErr) {
 				return New(http.StatusBadRequest, CodeInvalidFilter, msgInvalidFilter, nil)
+			} else if refused := refusedByRule(e, apiErr); refused != nil {
+				return refused
 			}
 			return translateError(err)
 		},

@@ -45,7 +45,7 @@ type Options struct {
 
 // Phases names what --only may pick; each phase runs its own server(s) and
 // yields one or more sections.
-var Phases = []string{"api", "pipeline"}
+var Phases = []string{"api", "pipeline", "pyramid", "agents", "diad"}
 
 // sizes scale a run.
 type sizes struct {
@@ -181,7 +181,23 @@ func (r *runner) phases() map[string]func(context.Context) ([]Section, error) {
 		},
 		"api": func(ctx context.Context) ([]Section, error) {
 			api, registration, err := r.apiServer(ctx)
-			return []Section{api, registration}, err
+			if err != nil {
+				return nil, err
+			}
+			// After the worker-on server stopped, so its lookups are over.
+			if err := r.registrationWorkerOff(ctx, &registration); err != nil {
+				return nil, err
+			}
+			return []Section{api, registration}, nil
+		},
+		"pyramid": func(ctx context.Context) ([]Section, error) {
+			pyramid, err := r.pyramidServer(ctx)
+			return []Section{pyramid}, err
+		},
+		"agents": r.agentsPhase,
+		"diad": func(ctx context.Context) ([]Section, error) {
+			diad, err := r.diadServer(ctx)
+			return []Section{diad}, err
 		},
 	}
 }

@@ -85,3 +85,63 @@ func runRegistration(ctx context.Context, c *client, s *server, sz registrationS
 	sec.addCPU("during logins", loginCPU)
 	return sec, nil
 }
+
+// workerOffFigures are the Registration figures measured again with the
+// worker off, under the same names plus ", worker off".
+var workerOffFigures = []string{
+	"registrations/s", "registration p50", "logins/s", "login p50",
+	"registrations/s ÷ logins/s", "server CPU per registration ÷ per login",
+}
+
+// registrationWorkerOff times registrations and logins again on a server
+// with the worker off (no lookups beside the requests, no Chromium) and
+// adds them to sec beside the worker-on figures, so the cost the worker's
+// lookups add to a registration shows.
+func (r *runner) registrationWorkerOff(ctx context.Context, sec *Section) (err error) {
+	sz := r.sz
+	env := r.captchaEnv("/captcha-instant", 0)
+	env["PADRON_WORKER"] = "false"
+	s, seed, err := r.startServer(ctx, "noworker", population{leaders: 1, perLeader: min(sz.apiReferidos, 200), firstCedula: seedCedulas}, env)
+	if err != nil {
+		return err
+	}
+	defer r.stopServer(s, &err)
+	r.progress("registration: the same with the worker off")
+	sec.Setup += "; worker on (5 s pacing), then again on a server with the worker off"
+	off, err := runRegistration(ctx, newClient(s.base), s, registrationSizes{
+		registrations: sz.regs, creates: sz.creates, logins: sz.logins, conc: sz.conc, firstCed: regCedulas,
+	}, seed)
+	if err != nil {
+		return fmt.Errorf("bench: Registration, worker off: %w", err)
+	}
+	var on, offRatio float64
+	for _, name := range workerOffFigures {
+		f, ok := off.figure(name)
+		if !ok {
+			continue
+		}
+		if name == "registrations/s ÷ logins/s" {
+			offRatio = f.Value
+			f.Note = "no lookups beside the requests"
+		}
+		f.Name += ", worker off"
+		sec.Figures = append(sec.Figures, f)
+	}
+	if f, ok := sec.figure("registrations/s ÷ logins/s"); ok {
+		on = f.Value
+	}
+	if offRatio > 0 {
+		sec.add("registrations/s ÷ logins/s, worker on ÷ off", on/offRatio, "x", "1 = the worker's lookups cost registrations nothing")
+	}
+	return nil
+}
+
+// figure finds a figure of s by name.
+func (s *Section) figure(name string) (Figure, bool) {
+	for _, f := range s.Figures {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Figure{}, false
+}

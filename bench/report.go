@@ -57,7 +57,7 @@ const (
 )
 
 // SectionNames lists every section in table order.
-var SectionNames = []string{SectionPipeline, SectionRegistration, SectionRealtime, SectionAPI, SectionMemory}
+var SectionNames = []string{SectionPipeline, SectionRegistration, SectionRealtime, SectionAPI, SectionMemory, SectionPyramid, SectionAgents, SectionDiaD}
 
 func (s *Section) add(name string, value float64, unit, note string) {
 	s.Figures = append(s.Figures, Figure{Name: name, Value: value, Unit: unit, Note: note})

@@ -18,6 +18,7 @@ type sseEvent struct {
 	User   string    // the user it belongs to
 	Status string    // its status
 	Stamp  time.Time // its updated field: when the save began
+	Node   string    // a red topic event's person (routes.RedEvent)
 	At     time.Time // when this client read it
 }
 
@@ -27,6 +28,7 @@ func (e sseEvent) key() string { return e.ID + " " + e.Status + " " + e.Stamp.Fo
 // realtimeMsg is PocketBase's realtime payload.
 type realtimeMsg struct {
 	Action string `json:"action"`
+	Node   string `json:"node"` // red topic events
 	Record struct {
 		ID      string `json:"id"`
 		User    string `json:"user"`
@@ -96,7 +98,7 @@ func readEvents(r *bufio.Reader, res *http.Response, onEvent func(sseEvent)) {
 				continue
 			}
 			stamp, _ := time.Parse("2006-01-02 15:04:05.000Z", m.Record.Updated)
-			onEvent(sseEvent{Topic: topic, Action: m.Action, ID: m.Record.ID, User: m.Record.User, Status: m.Record.Status, Stamp: stamp, At: at})
+			onEvent(sseEvent{Topic: topic, Action: m.Action, ID: m.Record.ID, User: m.Record.User, Status: m.Record.Status, Stamp: stamp, Node: m.Node, At: at})
 		case line == "":
 			topic = ""
 		}

@@ -5,7 +5,9 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"log/slog"
+	"net"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/pocketbase/pocketbase/core"
@@ -26,7 +28,10 @@ type Auth struct {
 
 	mu      sync.Mutex
 	clients map[string]map[uint64]bool // agent key id → connection ids
+	keyOf   map[uint64]string          // connection id → agent key id
 	ns      *server.Server
+
+	status keyStatus
 }
 
 // NewAuth builds the authenticator for app's agent keys.
@@ -36,26 +41,31 @@ func NewAuth(app core.App, log *slog.Logger) *Auth {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Auth{app: app, log: log, token: hex.EncodeToString(raw[:]), clients: map[string]map[uint64]bool{}}
+	return &Auth{app: app, log: log, token: hex.EncodeToString(raw[:]), clients: map[string]map[uint64]bool{},
+		keyOf: map[uint64]string{}, status: keyStatus{app: app}}
 }
 
 // ServerToken is the credential of the server's own connection.
 func (a *Auth) ServerToken() string { return a.token }
 
-// agentPermissions is all an agent may do: pull and ack checks, publish
-// answers and heartbeats, hear confirmations.
-var agentPermissions = &server.Permissions{
-	Publish: &server.SubjectPermission{Allow: []string{
-		"$JS.API.INFO",
-		"$JS.API.STREAM.INFO." + ChecksStream,
-		"$JS.API.STREAM.INFO." + ResultsStream,
-		"$JS.API.CONSUMER.INFO." + ChecksStream + "." + AgentsConsumer,
-		"$JS.API.CONSUMER.MSG.NEXT." + ChecksStream + "." + AgentsConsumer,
-		"$JS.ACK." + ChecksStream + "." + AgentsConsumer + ".>",
-		ResultsSubject,
-		HeartbeatPrefix + ".*",
-	}},
-	Subscribe: &server.SubjectPermission{Allow: []string{"_INBOX.>", ConfirmPrefix + ".>"}},
+// agentPermissions is all the agent on connection clientID may do: pull
+// and ack checks, publish answers and its own heartbeat (on its own
+// connection's subject only, so it cannot speak for another key), hear
+// confirmations.
+func agentPermissions(clientID uint64) *server.Permissions {
+	return &server.Permissions{
+		Publish: &server.SubjectPermission{Allow: []string{
+			"$JS.API.INFO",
+			"$JS.API.STREAM.INFO." + ChecksStream,
+			"$JS.API.STREAM.INFO." + ResultsStream,
+			"$JS.API.CONSUMER.INFO." + ChecksStream + "." + AgentsConsumer,
+			"$JS.API.CONSUMER.MSG.NEXT." + ChecksStream + "." + AgentsConsumer,
+			"$JS.ACK." + ChecksStream + "." + AgentsConsumer + ".>",
+			ResultsSubject,
+			HeartbeatSubject(clientID),
+		}},
+		Subscribe: &server.SubjectPermission{Allow: []string{"_INBOX.>", ConfirmPrefix + ".>"}},
+	}
 }
 
 // Check implements server.Authentication.
@@ -75,8 +85,12 @@ func (a *Auth) Check(c server.ClientAuthentication) bool {
 		a.clients[rec.Id] = map[uint64]bool{}
 	}
 	a.clients[rec.Id][c.GetID()] = true
+	a.keyOf[c.GetID()] = rec.Id
 	a.mu.Unlock()
-	c.RegisterUser(&server.User{Username: rec.GetString("name"), Permissions: agentPermissions})
+	if err := a.status.connected(rec.Id, host(addr(c)), time.Now()); err != nil {
+		a.log.Warn("record an agent's connection on its key", "agent_key", rec.Id, "error", err)
+	}
+	c.RegisterUser(&server.User{Username: rec.GetString("name"), Permissions: agentPermissions(c.GetID())})
 	return true
 }
 
@@ -85,6 +99,75 @@ func addr(c server.ClientAuthentication) string {
 		return ra.String()
 	}
 	return ""
+}
+
+// host is address without its port.
+func host(address string) string {
+	if h, _, err := net.SplitHostPort(address); err == nil {
+		return h
+	}
+	return address
+}
+
+// KeyOf is the agent key a connection of the broker logged in with; ok is
+// false for the server's own connections and unknown ones.
+func (a *Auth) KeyOf(clientID uint64) (keyID string, ok bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	keyID, ok = a.keyOf[clientID]
+	return keyID, ok
+}
+
+// Connected reports whether the agent key has a connection open.
+func (a *Auth) Connected(keyID string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.clients[keyID]) > 0
+}
+
+// watchEvery is how often Auth looks for agents' closed connections.
+const watchEvery = time.Second
+
+// watch marks a key disconnected once its last connection closed (a clean
+// stop, a kill -9 or a network cut, once the broker notices), until done.
+func (a *Auth) watch(done <-chan struct{}) {
+	t := time.NewTicker(watchEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+		}
+		for _, keyID := range a.prune() {
+			if err := a.status.disconnected(keyID, time.Now()); err != nil {
+				a.log.Warn("record an agent's disconnection on its key", "agent_key", keyID, "error", err)
+			}
+		}
+	}
+}
+
+// prune forgets closed connections and returns the keys left with none.
+func (a *Auth) prune() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ns == nil {
+		return nil
+	}
+	var gone []string
+	for keyID, ids := range a.clients {
+		for id := range ids {
+			if a.ns.GetClient(id) == nil {
+				delete(ids, id)
+				delete(a.keyOf, id)
+			}
+		}
+		if len(ids) == 0 {
+			delete(a.clients, keyID)
+			gone = append(gone, keyID)
+		}
+	}
+	return gone
 }
 
 // attach tells Auth the server whose connections it may close.
@@ -100,8 +183,14 @@ func (a *Auth) Revoke(keyID string) int {
 	a.mu.Lock()
 	ids := a.clients[keyID]
 	delete(a.clients, keyID)
+	for id := range ids {
+		delete(a.keyOf, id)
+	}
 	ns := a.ns
 	a.mu.Unlock()
+	if err := a.status.disconnected(keyID, time.Now()); err != nil {
+		a.log.Warn("record a revoked agent's disconnection", "agent_key", keyID, "error", err)
+	}
 	n := 0
 	for id := range ids {
 		if ns != nil && ns.DisconnectClientByID(id) == nil {

@@ -95,6 +95,17 @@ func setup(t *testing.T, ackWait time.Duration) *env {
 // checks at once.
 func setupWith(t *testing.T, cfg broker.Config, concurrency int) *env {
 	t.Helper()
+	e := setupIdle(t, cfg, concurrency)
+	if err := e.w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// setupIdle is setupWith with the broker started and the worker not yet:
+// nothing is claimed until the test calls e.w.Start.
+func setupIdle(t *testing.T, cfg broker.Config, concurrency int) *env {
+	t.Helper()
 	app := apptest.NewBareApp(t)
 	cfg.Logger = logger()
 	remote := broker.NewRemote(app, cfg)
@@ -107,9 +118,6 @@ func setupWith(t *testing.T, cfg broker.Config, concurrency int) *env {
 		t.Fatal(err)
 	}
 	if err := remote.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {

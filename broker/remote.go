@@ -112,6 +112,11 @@ func (r *Remote) Start(ctx context.Context) error {
 		}
 		r.ns = ns
 		r.auth.attach(ns)
+		if err := r.auth.status.disconnectAll(); err != nil {
+			r.shutdownEmbedded()
+			return err
+		}
+		go r.auth.watch(r.done)
 		url = ns.ClientURL()
 		opts = append(opts, nats.InProcessServer(ns), nats.Token(r.auth.ServerToken()))
 	} else if r.cfg.Creds != "" {
@@ -309,7 +314,7 @@ func (r *Remote) onResult(msg jetstream.Msg) {
 		case <-r.done:
 			return // not acked: the restarted server gets it again
 		}
-		r.agents.answered(o.Agent)
+		r.answered(o.Agent)
 		r.confirm(o)
 		_ = msg.Ack()
 		return
@@ -321,7 +326,12 @@ func (r *Remote) onResult(msg jetstream.Msg) {
 		_ = msg.NakWithDelay(5 * time.Second)
 	case wait:
 		// The attempt is still open here but nobody waits for it (the
-		// server restarted): the worker claims it again soon.
+		// server restarted, or the worker has not claimed it yet). The
+		// answer stays on the results stream, held until the worker claims
+		// the attempt (its republished check is then a duplicate); the
+		// agent is told now, so it acks its check and frees its slot
+		// rather than wait for a claim that may need that very slot.
+		r.confirm(o)
 		_ = msg.NakWithDelay(time.Second)
 	default:
 		r.confirm(o)

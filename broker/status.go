@@ -34,6 +34,13 @@ type AgentStatus struct {
 	Current []string `json:"current"`
 	// Answered counts this agent's answers the server applied.
 	Answered uint64 `json:"answered"`
+	// ClientID is the agent's connection id on the broker. The server
+	// takes it from the heartbeat's subject (HeartbeatSubject), which the
+	// embedded broker binds to the connection, never from the payload.
+	ClientID uint64 `json:"client_id,omitempty"`
+	// Key is the name of that agent key (embedded broker only), whose
+	// record in agent_keys carries this status too.
+	Key string `json:"key,omitempty"`
 }
 
 // book remembers the agents' latest heartbeats.
@@ -41,22 +48,94 @@ type book struct {
 	mu     sync.Mutex
 	agents map[string]AgentStatus
 	counts map[string]uint64
+	keys   map[string]string // agent name → its agent key's id
+	// unkeyed counts answers applied before the agent's first heartbeat
+	// named its key; that heartbeat adds them to the key.
+	unkeyed map[string]uint64
 }
 
-func newBook() *book { return &book{agents: map[string]AgentStatus{}, counts: map[string]uint64{}} }
+func newBook() *book {
+	return &book{agents: map[string]AgentStatus{}, counts: map[string]uint64{}, keys: map[string]string{},
+		unkeyed: map[string]uint64{}}
+}
 
-func (b *book) answered(agent string) {
+// answered counts an applied answer of agent, and returns its key's id
+// if known; otherwise the answer waits in unkeyed for the key.
+func (b *book) answered(agent string) (keyID string) {
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.counts[agent]++
-	b.mu.Unlock()
+	keyID = b.keys[agent]
+	if keyID == "" {
+		b.unkeyed[agent]++
+	}
+	return keyID
 }
 
-func (r *Remote) onHeartbeat(m *nats.Msg) {
-	var st AgentStatus
-	if json.Unmarshal(m.Data, &st) != nil || st.Name == "" {
+// owner is the key agent's heartbeats came from, if any did.
+func (b *book) owner(agent string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.keys[agent]
+}
+
+// keyed records agent's key and returns the answers counted before it
+// was known, which its key has not counted yet.
+func (b *book) keyed(agent, keyID string) (uncounted uint64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.keys[agent] = keyID
+	uncounted = b.unkeyed[agent]
+	delete(b.unkeyed, agent)
+	return uncounted
+}
+
+// answered counts an applied answer of agent, in memory and on its key.
+func (r *Remote) answered(agent string) {
+	keyID := r.agents.answered(agent)
+	if keyID == "" || r.auth == nil {
 		return
 	}
+	if err := r.auth.status.answered(keyID, 1); err != nil {
+		r.log.Warn("count an agent's answer on its key", "agent", agent, "error", err)
+	}
+}
+
+// onHeartbeat records an agent's status. Who sent it is the connection
+// its subject names (the embedded broker lets each agent publish on its
+// own connection's subject only), so an agent can write its own key's
+// status and no other's; nor may it take a name another connected key's
+// agent goes by.
+func (r *Remote) onHeartbeat(m *nats.Msg) {
+	var st AgentStatus
+	clientID, ok := heartbeatClient(m.Subject)
+	if !ok || json.Unmarshal(m.Data, &st) != nil || st.Name == "" {
+		return
+	}
+	st.ClientID = clientID
 	st.LastSeen = time.Now().UTC()
+	var keyID string
+	if r.auth != nil {
+		keyID, _ = r.auth.KeyOf(clientID)
+		if owner := r.agents.owner(st.Name); owner != "" && owner != keyID && r.auth.Connected(owner) {
+			r.log.Warn("heartbeat refused: another agent key's agent goes by this name",
+				"agent", st.Name, "agent_key", keyID, "name_key", owner)
+			return
+		}
+	}
+	if keyID != "" {
+		if n := r.agents.keyed(st.Name, keyID); n > 0 {
+			if err := r.auth.status.answered(keyID, n); err != nil {
+				r.log.Warn("count an agent's earlier answers on its key", "agent", st.Name, "error", err)
+			}
+		}
+		if rec, err := r.app.FindRecordById(agentKeys, keyID); err == nil {
+			st.Key = rec.GetString("name")
+		}
+		if err := r.auth.status.seen(keyID, st.Breaker.State, st.LastSeen); err != nil {
+			r.log.Warn("record an agent's heartbeat on its key", "agent", st.Name, "error", err)
+		}
+	}
 	r.agents.mu.Lock()
 	r.agents.agents[st.Name] = st
 	r.agents.mu.Unlock()

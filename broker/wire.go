@@ -3,6 +3,8 @@ package broker
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/padron/padron/census"
@@ -26,9 +28,27 @@ const (
 	// ConfirmPrefix + ".<check>.<attempt>" tells the agent the server holds
 	// its answer, so the agent may ack the check.
 	ConfirmPrefix = "padron.confirm"
-	// HeartbeatPrefix + ".<agent>" carries each agent's status.
+	// HeartbeatPrefix + ".<connection id>" carries each agent's status: the
+	// embedded broker lets a connection publish only on its own id, so the
+	// server knows which key a heartbeat comes from (HeartbeatSubject).
 	HeartbeatPrefix = "padron.agents"
 )
+
+// HeartbeatSubject is where the agent on broker connection clientID
+// publishes its status; the subject, not the payload, says who it is.
+func HeartbeatSubject(clientID uint64) string {
+	return HeartbeatPrefix + "." + strconv.FormatUint(clientID, 10)
+}
+
+// heartbeatClient is the connection id a heartbeat's subject names.
+func heartbeatClient(subject string) (uint64, bool) {
+	id, ok := strings.CutPrefix(subject, HeartbeatPrefix+".")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(id, 10, 64)
+	return n, err == nil
+}
 
 // Job is one attempt of one check, as the server publishes it.
 type Job struct {
@@ -125,3 +145,7 @@ func (o Outcome) key() string { return attemptKey(o.ID, o.Round, o.Attempt) }
 func (o Outcome) job() Job {
 	return Job{ID: o.ID, Attempt: o.Attempt, Round: o.Round, Cedula: o.Cedula}
 }
+
+// JobMsgID is the Nats-Msg-Id the server publishes j with, so a republished
+// attempt (after a server restart) is dropped as a duplicate.
+func JobMsgID(j Job) string { return j.key() }

@@ -125,7 +125,7 @@ func runAgent(ctx context.Context, cfg *config.Config, name string) error {
 	var running atomic.Pointer[agent.Agent]
 	engCfg.Tokens.Demand = func(limit int) int {
 		if a := running.Load(); a != nil {
-			return min(limit, a.InFlight())
+			return a.Demand(limit)
 		}
 		return 0
 	}

@@ -93,7 +93,7 @@ func TestE14Reports(t *testing.T) {
 		{
 			Name: "someone who is not the testigo cannot report their mesa", Method: http.MethodPost, URL: e14URL,
 			Body: strings.NewReader(e14Body(c.LeaderA.ID, `{"Partido A":10}`, 0, 0, 0, 10)), Headers: auth(c.LeaderA),
-			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`}, ExpectedEvents: map[string]int{"*": 0},
+			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`, `"code":"e14_not_allowed"`}, ExpectedEvents: map[string]int{"*": 0},
 			TestAppFactory: at(16, 30),
 		},
 		{

@@ -57,8 +57,11 @@ func bindMarks(app core.App, now func() time.Time) {
 		}
 		t := now()
 		election, err := e.App.FindRecordById(schema.ElectionsCollection, e.Record.GetString("election"))
-		if err != nil {
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
 			return apierrors.New(http.StatusBadRequest, "election_unknown", "Esa elección no existe.", nil)
+		case err != nil: // a busy database is not an unknown election: the phone sends it again
+			return fmt.Errorf("vote mark: find the election: %w", err)
 		}
 		markedAt := e.Record.GetDateTime("marked_at").Time()
 		if markedAt.IsZero() {
@@ -151,7 +154,7 @@ func checkTestigoMesa(app core.App, testigoUser, election, user string) error {
 // any letter case and spacing.
 func SameMesa(a, b *core.Record) bool {
 	for _, f := range []string{"departamento", "municipio", "puesto", "mesa"} {
-		x, y := norm(a.GetString(f)), norm(b.GetString(f))
+		x, y := FoldPlace(a.GetString(f)), FoldPlace(b.GetString(f))
 		if x == "" || x != y {
 			return false
 		}
@@ -159,4 +162,6 @@ func SameMesa(a, b *core.Record) bool {
 	return true
 }
 
-func norm(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), " ")) }
+// FoldPlace is a place field as mesas are compared everywhere (marks,
+// coverage, results): blanks collapsed, upper case.
+func FoldPlace(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), " ")) }

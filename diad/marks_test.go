@@ -40,13 +40,14 @@ func TestMarkRules(t *testing.T) {
 		{
 			Name: "a leader cannot mark someone else's referido", Method: http.MethodPost, URL: marksURL,
 			Body: strings.NewReader(markBody("", c.MemberB.ID, c.LeaderA.ID, "leader", cot(10, 0))), Headers: auth(c.LeaderA),
-			ExpectedStatus: 400, NotExpectedContent: []string{`"status":"live"`},
-			ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: at(10, 0),
+			ExpectedStatus: 400, ExpectedContent: []string{`"code":"mark_not_allowed"`, "No puedes marcar a esta persona"},
+			NotExpectedContent: []string{`"status":"live"`, "Failed"},
+			ExpectedEvents:     map[string]int{"*": 0}, TestAppFactory: at(10, 0),
 		},
 		{
 			Name: "a leader cannot sign a mark as someone else", Method: http.MethodPost, URL: marksURL,
 			Body: strings.NewReader(markBody("", c.MemberA.ID, c.LeaderB.ID, "leader", cot(10, 0))), Headers: auth(c.LeaderA),
-			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`}, ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: at(10, 0),
+			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`, `"code":"mark_not_allowed"`}, ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: at(10, 0),
 		},
 		{
 			Name: "a member says Ya voté", Method: http.MethodPost, URL: marksURL,
@@ -58,22 +59,22 @@ func TestMarkRules(t *testing.T) {
 		{
 			Name: "a member cannot mark someone else as self", Method: http.MethodPost, URL: marksURL,
 			Body: strings.NewReader(markBody("", c.MemberB.ID, c.MemberA.ID, "self", cot(9, 0))), Headers: auth(c.MemberA),
-			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`}, ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: at(9, 0),
+			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`, `"code":"mark_not_allowed"`}, ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: at(9, 0),
 		},
 		{
 			Name: "a member cannot mark as a leader", Method: http.MethodPost, URL: marksURL,
 			Body: strings.NewReader(markBody("", c.MemberA.ID, c.MemberA.ID, "leader", cot(9, 0))), Headers: auth(c.MemberA),
-			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`}, ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: at(9, 0),
+			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`, `"code":"mark_not_allowed"`}, ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: at(9, 0),
 		},
 		{
 			Name: "a member who is no testigo cannot mark as testigo", Method: http.MethodPost, URL: marksURL,
 			Body: strings.NewReader(markBody("", c.MemberB.ID, c.MemberA.ID, "testigo", cot(9, 0))), Headers: auth(c.MemberA),
-			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`}, ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: at(9, 0),
+			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`, `"code":"mark_not_allowed"`}, ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: at(9, 0),
 		},
 		{
 			Name: "anonymous cannot mark", Method: http.MethodPost, URL: marksURL,
 			Body:           strings.NewReader(markBody("", c.MemberA.ID, c.MemberA.ID, "self", cot(9, 0))),
-			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`}, ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: at(9, 0),
+			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`, `"code":"mark_not_allowed"`}, ExpectedEvents: map[string]int{"*": 0}, TestAppFactory: at(9, 0),
 		},
 		{
 			Name: "before opening: 409 in Spanish", Method: http.MethodPost, URL: marksURL,
@@ -122,7 +123,7 @@ func TestMarkRules(t *testing.T) {
 		},
 		{
 			Name: "nobody but superusers deletes a mark", Method: http.MethodDelete, URL: marksURL + "/mark00000000001", Headers: auth(c.LeaderA),
-			ExpectedStatus: 403, ExpectedContent: []string{"Only superusers"}, ExpectedEvents: map[string]int{"*": 0},
+			ExpectedStatus: 403, ExpectedContent: []string{"Solo un administrador puede hacer esto."}, ExpectedEvents: map[string]int{"*": 0},
 			TestAppFactory: func(t testing.TB) *tests.TestApp {
 				app, _ := newApp(t, cot(10, 0))
 				saveMark(t, app, "mark00000000001", c.MemberA.ID, c.LeaderA.ID, "leader", cot(10, 0))

@@ -11,8 +11,8 @@ import (
 	"github.com/padron/padron/apptest"
 )
 
-// TestMarksRealtimeFollowTheRules: a `vote_marks/*` subscription (the
-// dashboard's) receives the marks of the subscriber's people only.
+// TestMarksRealtimeFollowTheRules: a `vote_marks/*` subscription (a REST
+// client's; the dashboard uses the dia-d topic) receives the marks of the subscriber's people only.
 func TestMarksRealtimeFollowTheRules(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)

@@ -47,13 +47,13 @@ func TestTestigoAssignment(t *testing.T) {
 		{
 			Name: "a leader cannot assign someone outside their people", Method: http.MethodPost, URL: testigosURL,
 			Body: strings.NewReader(testigoBody(c.MemberB.ID, c.LeaderA.ID, "3")), Headers: auth(c.LeaderA),
-			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`}, ExpectedEvents: map[string]int{"*": 0},
+			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`, `"code":"testigo_not_allowed"`}, ExpectedEvents: map[string]int{"*": 0},
 			TestAppFactory: plain,
 		},
 		{
 			Name: "a member cannot assign testigos", Method: http.MethodPost, URL: testigosURL,
 			Body: strings.NewReader(testigoBody(c.MemberA.ID, c.MemberA.ID, "3")), Headers: auth(c.MemberA),
-			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`}, ExpectedEvents: map[string]int{"*": 0},
+			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`, `"code":"testigo_not_allowed"`}, ExpectedEvents: map[string]int{"*": 0},
 			TestAppFactory: plain,
 		},
 		{
@@ -86,7 +86,7 @@ func TestTestigoAssignment(t *testing.T) {
 		},
 		{
 			Name: "nobody but superusers deletes an assignment", Method: http.MethodDelete, URL: testigosURL + "/testigo00000001", Headers: auth(c.LeaderA),
-			ExpectedStatus: 403, ExpectedContent: []string{"Only superusers"}, ExpectedEvents: map[string]int{"*": 0},
+			ExpectedStatus: 403, ExpectedContent: []string{"Solo un administrador puede hacer esto."}, ExpectedEvents: map[string]int{"*": 0},
 			TestAppFactory: withA,
 		},
 	}

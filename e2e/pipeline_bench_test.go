@@ -24,8 +24,10 @@ import (
 //
 //	go test ./e2e -run '^$' -bench Pipeline -benchtime 1x
 //
-// PADRON_BENCH_CHECKS sets the queue length (default 40), and
-// PADRON_BENCH_PACING the gap (default 1s; the server's default is 5s).
+// PADRON_BENCH_CHECKS sets the queue length (default 40),
+// PADRON_BENCH_PACING the gap (default 1s; the server's default is 5s), and
+// PADRON_BENCH_POOL the lookups at once (concurrency and browser pool;
+// default the server's, 2).
 func BenchmarkPipeline(b *testing.B) {
 	checks := 40
 	if v, err := strconv.Atoi(os.Getenv("PADRON_BENCH_CHECKS")); err == nil && v > 0 {
@@ -67,6 +69,9 @@ func runPipeline(b *testing.B, gap, solve time.Duration, checks int) pipelineRun
 	reg, fc := startFakesWith(b, fakeregistrar.Config{}, fakecaptcha.Config{SolveDelay: solve})
 	cfg := fakeConfig(b, reg)
 	cfg.Pacing.Gap, cfg.Pacing.Jitter = gap, 0
+	if v, err := strconv.Atoi(os.Getenv("PADRON_BENCH_POOL")); err == nil && v > 0 {
+		cfg.Concurrency, cfg.BrowserPool = v, v
+	}
 	cfg.CaptchaFirstPoll, cfg.CaptchaPollInterval = 50*time.Millisecond, 50*time.Millisecond
 	x := newStack(b, cfg)
 	// A campaign's long queue, not one visitor: registrations come faster

@@ -1,20 +1,26 @@
 package habeas_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/logger"
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/campaign"
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/habeas"
 	"github.com/padron/padron/server"
+	"github.com/padron/padron/tree"
 )
 
 func auth(p apptest.Person) map[string]string { return map[string]string{"Authorization": p.Token} }
@@ -399,6 +405,7 @@ func TestScheduledPurge(t *testing.T) {
 	now := election
 	app := apptest.NewAppWith(t, config.Default(), server.WithoutWorker(), server.WithClock(func() time.Time { return now }))
 	defer app.Cleanup()
+	app.Settings().Logs.MaxDays = 5 // PocketBase's default; its test app keeps no logs
 
 	col, _ := app.FindCollectionByNameOrId("census_attempts")
 	a := core.NewRecord(col)
@@ -412,6 +419,16 @@ func TestScheduledPurge(t *testing.T) {
 	info.Set("raw_response", "<html>registrar</html>")
 	if err := app.Save(info); err != nil {
 		t.Fatal(err)
+	}
+	// Election day: LeaderA marked MemberA's vote (marked_by is a required
+	// reference a deletion of LeaderA cannot clear).
+	for _, q := range []string{
+		"INSERT INTO elections (id, name, date, current, created, updated) VALUES ('eleccion0000001', 'Congreso', '2026-03-08 13:00:00.000Z', 1, '', '')",
+		"INSERT INTO vote_marks (user, election, marked_by, method, marked_at, status, created, updated) VALUES ({:m}, 'eleccion0000001', {:l}, 'leader', '2026-03-08 14:00:00.000Z', 'live', '', '')",
+	} {
+		if _, err := app.DB().NewQuery(q).Bind(dbx.Params{"m": c.MemberA.ID, "l": c.LeaderA.ID}).Execute(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	rec, _ := campaign.Load(app)
 	rec.Set("election_date", election)
@@ -464,12 +481,78 @@ func TestScheduledPurge(t *testing.T) {
 	now = election.Add(30*24*time.Hour + time.Minute)
 	job()
 	job()
-	if count("users") != 0 || count("cedula_info") != 0 || count("cedula_claims") != 0 {
-		t.Errorf("after the final date: %d users, %d census records", count("users"), count("cedula_info"))
+	if count("users") != 0 || count("cedula_info") != 0 || count("cedula_claims") != 0 || count("vote_marks") != 0 || count("network") != 0 {
+		t.Errorf("after the final date: %d users, %d census records, %d vote marks, %d network rows",
+			count("users"), count("cedula_info"), count("vote_marks"), count("network"))
 	}
 	purges, _ = app.FindRecordsByFilter("data_purges", "", "created", 0, 0)
-	if len(purges) != 2 || purges[1].GetString("kind") != "all" || purges[1].GetInt("deleted") != 5 {
+	if len(purges) != 2 || purges[1].GetString("kind") != "all" || purges[1].GetInt("deleted") != 6 ||
+		!strings.Contains(purges[1].GetString("summary"), "1 registros del Día D") {
 		b, _ := json.Marshal(purges)
 		t.Errorf("purge log: %s", b)
+	}
+
+	// The server's log says so too, once per run, in the dashboard's Logs.
+	if h, ok := app.Logger().Handler().(*logger.BatchHandler); ok {
+		if err := h.WriteAll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var logs []*core.Log
+	if err := app.LogQuery().AndWhere(dbx.HashExp{"message": "data purge done"}).OrderBy("created ASC").All(&logs); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, l := range logs {
+		kinds = append(kinds, fmt.Sprint(l.Data["kind"]))
+	}
+	if strings.Join(kinds, ",") != "evidence,all" {
+		t.Errorf("the server logged the purges of %v, want evidence then all", kinds)
+	}
+}
+
+// TestDataPurgesReadable: the purge log shows in the dashboard by what ran,
+// for when, how much and how long.
+func TestDataPurgesReadable(t *testing.T) {
+	t.Parallel()
+	app := apptest.NewApp(t)
+	defer app.Cleanup()
+	col, err := app.FindCollectionByNameOrId("data_purges")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"kind", "scheduled_for", "deleted", "summary"} {
+		f := col.Fields.GetByName(name)
+		if f == nil || !reflect.ValueOf(f).Elem().FieldByName("Presentable").Bool() {
+			t.Errorf("data_purges.%s is not presentable", name)
+		}
+	}
+	if col.Fields.GetByName("duration_ms") == nil {
+		t.Error("data_purges has no duration_ms")
+	}
+	if col.ListRule != nil || col.ViewRule != nil || col.CreateRule != nil {
+		t.Error("data_purges is readable or writable by someone other than superusers")
+	}
+}
+
+// TestUnlinkNetworkKeepsTheTreeTrue: the full purge's first step (everyone
+// a root) leaves the closure table and the tree's counters equal to a
+// recount, so a purge stopped half-way leaves /red's figures true.
+func TestUnlinkNetworkKeepsTheTreeTrue(t *testing.T) {
+	t.Parallel()
+	apptest.Seeded(t)
+	app := apptest.NewApp(t)
+	defer app.Cleanup()
+	if err := tree.Verify(app); err != nil {
+		t.Fatalf("before: %v", err)
+	}
+	if err := habeas.UnlinkNetwork(app); err != nil {
+		t.Fatal(err)
+	}
+	if err := tree.Verify(app); err != nil {
+		t.Errorf("after unlinking: %v", err)
+	}
+	if n, _ := app.CountRecords("network"); n != 5 {
+		t.Errorf("network rows after unlinking: %d, want each person's own (5)", n)
 	}
 }

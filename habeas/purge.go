@@ -9,13 +9,14 @@ import (
 
 	"github.com/padron/padron/campaign"
 	"github.com/padron/padron/schema"
+	"github.com/padron/padron/tree"
 )
 
 // PurgeJobID names the cron job that runs the scheduled deletions.
 const PurgeJobID = "padronDataPurge"
 
 // purgeBatch is how many records one transaction deletes.
-const purgeBatch = 200
+const purgeBatch = 500
 
 // Purge kinds, as the data_purges log names them.
 const (
@@ -27,7 +28,7 @@ const (
 // before now and has not run yet: the census evidence (every attempt with
 // its registrar page and screenshot, and the raw answers kept on census
 // records), then all personal data (every person with their census record,
-// and every claim). Each one run is logged, written to data_purges and
+// every claim and election day's marks, testigos and E-14 reports). Each one run is logged, written to data_purges and
 // stamped on the campaign record, so it runs once.
 func RunDuePurges(app core.App, now time.Time) error {
 	rec, err := campaign.Load(app)
@@ -42,19 +43,22 @@ func RunDuePurges(app core.App, now time.Time) error {
 		if at.IsZero() || at.Time().After(now) || !rec.GetDateTime(p.done).IsZero() {
 			continue
 		}
+		start := time.Now()
 		n, summary, err := purge(app, p.kind)
 		if err != nil {
 			app.Logger().Error("data purge failed", "kind", p.kind, "deleted", n, "error", err)
 			return fmt.Errorf("purge %s: %w", p.kind, err)
 		}
-		if err := logPurge(app, p.kind, at, n, summary); err != nil {
+		took := time.Since(start)
+		if err := logPurge(app, p.kind, at, n, summary, took); err != nil {
 			return err
 		}
 		rec.Set(p.done, types.NowDateTime())
 		if err := app.Save(rec); err != nil {
 			return fmt.Errorf("purge %s: stamp campaign: %w", p.kind, err)
 		}
-		app.Logger().Warn("data purge done", "kind", p.kind, "scheduled_for", at.String(), "deleted", n, "summary", summary)
+		app.Logger().Warn("data purge done", "kind", p.kind, "scheduled_for", at.String(), "deleted", n,
+			"duration_ms", took.Milliseconds(), "summary", summary)
 	}
 	return nil
 }
@@ -77,18 +81,50 @@ func purge(app core.App, kind string) (int, string, error) {
 		if err != nil {
 			return claims, "", err
 		}
-		// Unlink the tree first, so each deletion does not rewrite the
-		// people its person referred.
-		if _, err := app.DB().NewQuery("UPDATE {{" + schema.UsersCollection + "}} SET [[referred_by]] = ''").Execute(); err != nil {
-			return claims, "", fmt.Errorf("unlink referrals: %w", err)
+		// Election day's records name people, some as the one who acted
+		// (marked_by, assigned_by, reported_by: required references a
+		// person's deletion cannot clear): they go before the people.
+		diad := 0
+		for _, col := range []string{schema.E14Collection, schema.VoteMarksCollection, schema.TestigosCollection} {
+			k, err := deleteAll(app, col)
+			diad += k
+			if err != nil {
+				return claims + diad, "", err
+			}
+		}
+		if err := unlinkNetwork(app); err != nil {
+			return claims + diad, "", err
 		}
 		users, err := deleteAll(app, schema.UsersCollection)
-		n := claims + users
+		n := claims + diad + users
 		if err != nil {
 			return n, "", err
 		}
-		return n, fmt.Sprintf("%d personas borradas con su inscripción y sus consultas; %d reclamos borrados.", users, claims), nil
+		return n, fmt.Sprintf("%d personas borradas con su inscripción y sus consultas; %d reclamos y %d registros del Día D borrados.",
+			users, claims, diad), nil
 	}
+}
+
+// unlinkNetwork makes everyone a root in one transaction, set-wise: nobody
+// refers anybody, and the closure table keeps only each person's own row
+// and the counters nobody below (what tree.Rebuild makes of a forest of
+// roots). Each deletion after it
+// then moves nobody up and removes one row, and the table stays equal to
+// referred_by at every step, should the purge stop half-way.
+func unlinkNetwork(app core.App) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		if _, err := tx.DB().NewQuery("UPDATE {{" + schema.UsersCollection + "}} SET [[referred_by]] = '' WHERE [[referred_by]] != ''").Execute(); err != nil {
+			return fmt.Errorf("unlink referrals: %w", err)
+		}
+		if _, err := tx.DB().NewQuery("DELETE FROM {{" + schema.NetworkCollection + "}} WHERE [[depth]] > 0").Execute(); err != nil {
+			return fmt.Errorf("unlink the network: %w", err)
+		}
+		// The tree's counters follow: each root counts nobody below.
+		if err := tree.Recount(tx); err != nil {
+			return fmt.Errorf("recount the network: %w", err)
+		}
+		return nil
+	})
 }
 
 // deleteAll deletes every record of collection through the app (files,
@@ -118,7 +154,8 @@ func deleteAll(app core.App, collection string) (int, error) {
 	}
 }
 
-func logPurge(app core.App, kind string, at types.DateTime, n int, summary string) error {
+// logPurge writes one run to data_purges, the dashboard's record of them.
+func logPurge(app core.App, kind string, at types.DateTime, n int, summary string, took time.Duration) error {
 	col, err := app.FindCachedCollectionByNameOrId(schema.DataPurgesCollection)
 	if err != nil {
 		return fmt.Errorf("purge log: %w", err)
@@ -128,6 +165,7 @@ func logPurge(app core.App, kind string, at types.DateTime, n int, summary strin
 	r.Set("scheduled_for", at)
 	r.Set("deleted", n)
 	r.Set("summary", summary)
+	r.Set("duration_ms", took.Milliseconds())
 	if err := app.Save(r); err != nil {
 		return fmt.Errorf("purge log: %w", err)
 	}

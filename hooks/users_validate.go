@@ -15,13 +15,6 @@ import (
 	"github.com/padron/padron/schema"
 )
 
-// Password length: people count characters; bcrypt takes at most 72 bytes,
-// and a letter with a tilde takes two.
-const (
-	passwordMinChars = 8
-	passwordMaxBytes = 72
-)
-
 // Body keys the registration form sends that are not record fields.
 const (
 	bodyPolicyAccepted = "data_policy_accepted"
@@ -167,7 +160,10 @@ func validateRegistration(e *core.RecordRequestEvent) error {
 		return e.BadRequestError(msgInvalidForm, errs)
 	}
 	if held && plain != "" {
-		rec.SetPassword(plain) // the registration's one bcrypt (bindSingleHash)
+		// the registration's one bcrypt (bindSingleHash)
+		if err := setCheckedPassword(rec, plain); err != nil {
+			return e.BadRequestError(msgInvalidForm, validation.Errors{core.FieldNamePassword: err})
+		}
 	}
 	if err := e.Next(); err != nil || super {
 		return err
@@ -230,6 +226,9 @@ func validateProfileUpdate(e *core.RecordRequestEvent) error {
 	if len(errs) > 0 {
 		return e.BadRequestError(msgInvalidForm, errs)
 	}
+	if plain != "" {
+		keepCheckedHash(e.Record)
+	}
 	return e.Next()
 }
 
@@ -282,13 +281,8 @@ func checkPersonFields(app core.App, rec *core.Record, body map[string]any, plai
 		}
 	}
 	if plain != "" && errs[core.FieldNamePassword] == nil {
-		switch {
-		case passwordChars(plain) < passwordMinChars:
-			errs[core.FieldNamePassword] = errPasswordShort
-		case len(plain) > passwordMaxBytes:
-			errs[core.FieldNamePassword] = errPasswordLong
-		case rawText(body[core.FieldNamePassword+"Confirm"]) != plain:
-			setOnce(errs, core.FieldNamePassword+"Confirm", errPasswordConfirm)
+		if field, err := checkPassword(plain, rawText(body[core.FieldNamePassword+"Confirm"])); err != nil {
+			setOnce(errs, field, err)
 		}
 	}
 	if check("referred_by") {

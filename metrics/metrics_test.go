@@ -310,8 +310,49 @@ func TestScrapeCountsRealWork(t *testing.T) {
 	}
 	secrets = append(secrets, "3001234567") // the seeded phone
 	for _, s := range secrets {
-		if strings.Contains(raw, s) {
-			t.Errorf("/metrics contains %q", s)
+		for _, line := range strings.Split(raw, "\n") {
+			if containsWhole(line, s) {
+				t.Errorf("/metrics contains %q: %s", s, line)
+			}
+		}
+	}
+}
+
+// containsWhole reports whether s is in line other than as a part of a
+// longer number: the cédula 20000001 is personal data, the digits of a
+// sample like 0.120000001 are not.
+func containsWhole(line, s string) bool {
+	number := func(b byte) bool { return b >= '0' && b <= '9' || b == '.' || b == 'e' || b == '-' || b == '+' }
+	for i := 0; ; {
+		j := strings.Index(line[i:], s)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(s)
+		if (start == 0 || !number(line[start-1])) && (end == len(line) || !number(line[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+// TestContainsWhole: the personal-data check finds a cédula as a label or a
+// whole value, not as digits inside a longer sample.
+func TestContainsWhole(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		line string
+		want bool
+	}{
+		{`padron_x{cedula="20000001"} 1`, true},
+		{`padron_x 20000001`, true},
+		{`padron_x_sum 0.120000001`, false},
+		{`padron_x_sum 3.20000001e-05`, false},
+		{`padron_x 120000001`, false},
+		{`padron_x 0.5 # 120000001 and 20000001`, true},
+	} {
+		if got := containsWhole(c.line, "20000001"); got != c.want {
+			t.Errorf("containsWhole(%q) = %v, want %v", c.line, got, c.want)
 		}
 	}
 }

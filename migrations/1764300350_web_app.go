@@ -8,8 +8,6 @@ import (
 	"github.com/padron/padron/schema"
 )
 
-const referidosRule = `referred_by = @request.auth.id`
-
 func init() {
 	m.Register(upWebApp, downWebApp)
 }
@@ -28,8 +26,8 @@ func upWebApp(app core.App) error {
 
 	view := core.NewViewCollection(schema.ReferidosCollection)
 	view.ViewQuery = "SELECT id, name, created, referred_by FROM users WHERE referred_by != ''"
-	view.ListRule = types.Pointer(referidosRule)
-	view.ViewRule = types.Pointer(referidosRule)
+	view.ListRule = types.Pointer(schema.ReferidosRule)
+	view.ViewRule = types.Pointer(schema.ReferidosRule)
 	return app.Save(view)
 }
 

@@ -51,7 +51,7 @@ func upRed(app core.App) error {
 		return err
 	}
 
-	if err := tree.Rebuild(app); err != nil {
+	if err := tree.RebuildClosure(app); err != nil {
 		return err
 	}
 

@@ -23,8 +23,9 @@ const E14PhotoMaxSize = 8 << 20
 var (
 	// signedIn reads the elections: everyone on the app sees the day's hours.
 	signedIn = `@request.auth.id != ""`
-	// marksReadRule: the marked person and those above them, and whoever made the mark.
-	marksReadRule = `(` + schema.SeesUserRule("user") + `) || marked_by = @request.auth.id`
+	// marksReadRule: the marked person and those above them, and whoever
+	// made the mark (named in schema: the Día D feed knows it).
+	marksReadRule = schema.MarksReadRule
 	// marksCreateRule: one's own mark ("Ya voté"), a manager's mark of someone
 	// they see, or a testigo's mark (the hook checks the mesa). The hook checks
 	// the open hours and turns a re-send into the stored record.

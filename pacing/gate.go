@@ -87,3 +87,20 @@ func (g *Gate) Wait(ctx context.Context, l Lane) (done func(), err error) {
 	}
 	return g.lanes[l].wait(ctx)
 }
+
+// WaitAhead is Wait in two steps, for a request built during the gap: it
+// takes the caller's place in lane l's line now and returns once the turn
+// is at most lead away, so the caller builds its request (its page, its
+// filled form, its captcha token) meanwhile and holds it where it is about
+// to leave; Ahead.Release then blocks until the turn itself. The request
+// so leaves at the gap's boundary, and the time spent building it no
+// longer widens the gap. A nil or unpaced Gate returns at once.
+func (g *Gate) WaitAhead(ctx context.Context, l Lane, lead time.Duration) (*Ahead, error) {
+	if g == nil {
+		return &Ahead{}, ctx.Err()
+	}
+	if l != PageLoad && l != FormPost {
+		return nil, fmt.Errorf("pacing: unknown %s", l)
+	}
+	return g.lanes[l].ahead(ctx, lead)
+}

@@ -2,6 +2,7 @@ package pacing
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -42,49 +43,127 @@ type turn struct {
 
 // wait blocks until this caller's turn or until ctx is done; see Gate.Wait.
 func (l *lane) wait(ctx context.Context) (done func(), err error) {
+	arrived := l.clock.Now()
+	a, err := l.ahead(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	return a.release(ctx, arrived)
+}
+
+// ahead takes this caller's place in the line and returns once its turn is
+// at most lead away; see Gate.WaitAhead.
+func (l *lane) ahead(ctx context.Context, lead time.Duration) (*Ahead, error) {
 	if l.cfg.off() {
-		return func() {}, ctx.Err()
+		return &Ahead{}, ctx.Err()
 	}
 	step := l.cfg.Gap
 	if l.cfg.Jitter > 0 {
 		step += rand.N(l.cfg.Jitter)
 	}
-	arrived := l.clock.Now()
 	me := &turn{finished: make(chan struct{})}
 	l.mu.Lock()
 	prev := l.tail
 	l.tail = me
 	l.mu.Unlock()
 
-	if prev != nil {
-		select {
-		case <-prev.finished:
-		case <-ctx.Done():
-			l.giveUp(me, prev)
-			return nil, ctx.Err()
-		}
-		at := next(prev, step)
-		l.noteIdle(at, arrived)
-		if wait := at.Sub(l.clock.Now()); wait > 0 {
-			t := l.clock.NewTimer(wait)
-			select {
-			case <-t.Chan():
-			case <-ctx.Done():
-				t.Stop()
-				l.giveUp(me, prev)
-				return nil, ctx.Err()
-			}
+	a := &Ahead{l: l, me: me, prev: prev}
+	if prev == nil {
+		return a, nil
+	}
+	select {
+	case <-prev.finished:
+	case <-ctx.Done():
+		a.Cancel()
+		return nil, ctx.Err()
+	}
+	a.at = next(prev, step)
+	if err := l.sleepUntil(ctx, a.at.Add(-lead)); err != nil {
+		a.Cancel()
+		return nil, err
+	}
+	return a, nil
+}
+
+// sleepUntil blocks until the lane's clock reads at, or until ctx is done.
+func (l *lane) sleepUntil(ctx context.Context, at time.Time) error {
+	wait := at.Sub(l.clock.Now())
+	if wait <= 0 {
+		return nil
+	}
+	t := l.clock.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.Chan():
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Ahead is one request's place in a lane's line, taken before the request
+// exists (Gate.WaitAhead), so the request is built during the gap and held
+// where it is about to leave until the turn comes: it then leaves at the
+// gap's boundary, not one build later. Release or Cancel it exactly once.
+type Ahead struct {
+	l        *lane // nil: unpaced, Release lets the request go at once
+	me, prev *turn
+	at       time.Time // the earliest the request may go (with a prev)
+	over     bool      // Release or Cancel was called
+}
+
+// Release blocks until the request may go and returns the turn's done, as
+// Gate.Wait does; the caller sends the request at once. If ctx ends first
+// the place is given up (the gap holds around it) and ctx's error returned.
+func (a *Ahead) Release(ctx context.Context) (done func(), err error) {
+	if a == nil || a.l == nil {
+		return func() {}, ctx.Err()
+	}
+	return a.release(ctx, a.l.clock.Now())
+}
+
+// release is Release for a request ready since ready: the lane stood idle
+// from its turn until then, if that came first.
+func (a *Ahead) release(ctx context.Context, ready time.Time) (done func(), err error) {
+	if a.l == nil {
+		return func() {}, ctx.Err()
+	}
+	if a.over {
+		return nil, errors.New("pacing: a turn released twice")
+	}
+	if a.prev != nil {
+		a.l.noteIdle(a.at, ready)
+		if err := a.l.sleepUntil(ctx, a.at); err != nil {
+			a.Cancel()
+			return nil, err
 		}
 	}
-	me.released = l.clock.Now()
-	l.noteRelease(me.released)
+	a.over = true
+	me := a.me
+	me.released = a.l.clock.Now()
+	a.l.noteRelease(me.released)
 	var once sync.Once
 	return func() {
 		once.Do(func() {
-			me.doneAt = l.clock.Now()
+			me.doneAt = a.l.clock.Now()
 			close(me.finished)
 		})
 	}, nil
+}
+
+// Cancel gives the place up without sending the request: the next one
+// keeps its gap from the request before this one. Cancelling after
+// Release, or twice, does nothing.
+func (a *Ahead) Cancel() {
+	if a == nil || a.l == nil || a.over {
+		return
+	}
+	a.over = true
+	if a.prev == nil {
+		close(a.me.finished) // nothing went before: the next may go at once
+		return
+	}
+	a.l.giveUp(a.me, a.prev)
 }
 
 // next is the earliest the request after prev may go, step apart.

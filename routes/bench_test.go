@@ -21,6 +21,7 @@ import (
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/config"
+	"github.com/padron/padron/realtimeguard"
 	"github.com/padron/padron/server"
 	"github.com/padron/padron/worker"
 )
@@ -49,7 +50,11 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := server.Build(app, config.Default(), server.WithoutWorker(), server.WithWaker(w)); err != nil {
+	cfg := config.Default()
+	// Every SSE subscriber of a fan-out bench connects from 127.0.0.1: the
+	// per-address cap would refuse all but the first hundred.
+	cfg.RealtimeMaxPerIP = realtimeguard.MaxPerIPMax
+	if _, err := server.Build(app, cfg, server.WithoutWorker(), server.WithWaker(w)); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = w.Stop(context.Background()); app.Cleanup() })

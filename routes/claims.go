@@ -98,6 +98,7 @@ var transferClaim = resolveClaim("transferred", func(tx core.App, claim *core.Re
 	u.Set("referral_goal", schema.DefaultReferralGoal)
 	u.Set("data_policy_version", claim.GetString("data_policy_version"))
 	u.Set("data_policy_accepted_at", claim.GetString("created"))
+	u.Set("contact_consent", claim.GetBool("contact_consent"))
 	pw, _ := claim.GetRaw("password").(*core.PasswordFieldValue)
 	if pw == nil || pw.Hash == "" {
 		return "", errors.New("the claim has no password")
@@ -106,10 +107,16 @@ var transferClaim = resolveClaim("transferred", func(tx core.App, claim *core.Re
 	if err := tx.Save(u); err != nil {
 		return "", fmt.Errorf("register the claimant: %w", err)
 	}
-	// The claim form's acceptance, in the consents record (its text is not
-	// one of the hashed authorisations: no hash).
-	if err := habeas.Append(tx, u.Id, habeas.PurposeProcessing, true, claim.GetString("data_policy_version"), "", habeas.SourceClaim); err != nil {
+	// The claim form's authorisations, in the consents record as a
+	// registration's: the version and the hash of each text shown.
+	version := claim.GetString("data_policy_version")
+	if err := habeas.Append(tx, u.Id, habeas.PurposeProcessing, true, version, claim.GetString("data_policy_sha256"), habeas.SourceClaim); err != nil {
 		return "", err
+	}
+	if claim.GetBool("contact_consent") {
+		if err := habeas.Append(tx, u.Id, habeas.PurposeMessaging, true, version, claim.GetString("contact_consent_sha256"), habeas.SourceClaim); err != nil {
+			return "", err
+		}
 	}
 	claim.Set("new_user", u.Id)
 	return u.Id, nil

@@ -9,6 +9,8 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/campaign"
+	"github.com/padron/padron/habeas"
 	"github.com/padron/padron/schema"
 )
 
@@ -45,7 +47,8 @@ func fileClaim(t testing.TB, app core.App) *core.Record {
 	r := core.NewRecord(col)
 	r.Id = claimID
 	for k, v := range map[string]any{"name": "Ana Verdadera", "cedula": "20000001", "phone": "3105551234",
-		"status": "open", "data_policy_version": "2026-11"} {
+		"status": "open", "data_policy_version": "2026-11", "data_policy_sha256": strings.Repeat("a", 64),
+		"contact_consent": true, "contact_consent_sha256": strings.Repeat("b", 64)} {
 		r.Set(k, v)
 	}
 	r.SetPassword(claimPassword)
@@ -88,8 +91,18 @@ func TestCedulaClaims(t *testing.T) {
 			t.Errorf("the claim keeps %q / %q, want the replaced account and the new one", claim.GetString("replaced"), claim.GetString("new_user"))
 		}
 		consents, err := app.FindRecordsByFilter(schema.ConsentsCollection, "user_id = {:id}", "", 0, 0, map[string]any{"id": u.Id})
-		if err != nil || len(consents) != 1 || consents[0].GetString("source") != "reclamo" || consents[0].GetString("policy_version") != "2026-11" {
-			t.Errorf("the claimant's consent record: %v %v", consents, err)
+		got := map[string]string{}
+		for _, r := range consents {
+			if r.GetString("source") != "reclamo" || r.GetString("policy_version") != "2026-11" || !r.GetBool("granted") {
+				t.Errorf("consent %s: source %q version %q granted %v", r.GetString("purpose"), r.GetString("source"), r.GetString("policy_version"), r.GetBool("granted"))
+			}
+			got[r.GetString("purpose")] = r.GetString("text_sha256")
+		}
+		if err != nil || len(consents) != 2 || got["processing"] != strings.Repeat("a", 64) || got["messaging"] != strings.Repeat("b", 64) {
+			t.Errorf("the claimant's consents (purpose → hash): %v %v", got, err)
+		}
+		if !u.GetBool("contact_consent") {
+			t.Error("the claimant authorised messages; the account says no")
 		}
 	}
 	twice := resolve("a resolved claim cannot be resolved again", "reject", auth(c.Superuser), 409, `"code":"claim_resolved"`)
@@ -108,12 +121,61 @@ func TestCedulaClaims(t *testing.T) {
 	listing := tests.ApiScenario{Name: "a leader cannot read claims", Method: http.MethodGet, Headers: auth(c.LeaderA),
 		URL: "/api/collections/cedula_claims/records", ExpectedStatus: 403, ExpectedContent: []string{`"status":403`}, TestAppFactory: factory}
 
+	shown := habeas.TextsFor(campaign.Defaults)
+	// stored checks what a valid claim keeps: the version, the hashes of
+	// the texts in force and the messaging choice, and a password hash the
+	// claimant's password opens.
+	stored := func(password string, contact bool) func(testing.TB, *tests.TestApp, *http.Response) {
+		return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+			claims, err := app.FindAllRecords(schema.ClaimsCollection)
+			if err != nil || len(claims) != 1 {
+				t.Fatalf("claims: %v %v", claims, err)
+			}
+			r := claims[0]
+			wantContact := ""
+			if contact {
+				wantContact = shown.Messaging.SHA256
+			}
+			if r.GetString("data_policy_version") != shown.Version || r.GetString("data_policy_sha256") != shown.Processing.SHA256 ||
+				r.GetBool("contact_consent") != contact || r.GetString("contact_consent_sha256") != wantContact {
+				t.Errorf("claim keeps version %q, processing %q, contact %v %q", r.GetString("data_policy_version"),
+					r.GetString("data_policy_sha256"), r.GetBool("contact_consent"), r.GetString("contact_consent_sha256"))
+			}
+			if pw, _ := r.GetRaw("password").(*core.PasswordFieldValue); pw == nil || !pw.Validate(password) {
+				t.Error("the stored hash does not open with the claimant's password")
+			}
+		}
+	}
+	withConsents := create("a claim with both authorisations and their hashes", claimBody(
+		"data_policy_sha256", `"`+shown.Processing.SHA256+`"`, "contact_consent", "true",
+		"contact_consent_sha256", `"`+shown.Messaging.SHA256+`"`), 200, `"status":"open"`)
+	withConsents.AfterTestFunc = stored(claimPassword, true)
+	noHash := create("an older form without hashes records the texts in force, messaging off", claimBody(), 200, `"status":"open"`)
+	noHash.AfterTestFunc = stored(claimPassword, false)
+	pw72 := strings.Repeat("a", 72)
+	ascii72 := create("72 plain letters (72 bytes) are a valid password", claimBody("password", `"`+pw72+`"`, "passwordConfirm", `"`+pw72+`"`), 200, `"status":"open"`)
+	ascii72.AfterTestFunc = stored(pw72, false)
+	pwTilde := strings.Repeat("ñ", 36)
+	tilde72 := create("36 letters with tildes (72 bytes) are a valid password", claimBody("password", `"`+pwTilde+`"`, "passwordConfirm", `"`+pwTilde+`"`), 200, `"status":"open"`)
+	tilde72.AfterTestFunc = stored(pwTilde, false)
+	outdated := strings.Repeat("0", 64)
+
 	for _, s := range []tests.ApiScenario{
+		withConsents, noHash, ascii72, tilde72,
+		create("a processing text that is not the one in force", claimBody("data_policy_sha256", `"`+outdated+`"`), 400,
+			`"data_policy_sha256":{"code":"policy_outdated"`, "Recarga la página"),
+		create("a messaging text that is not the one in force", claimBody("contact_consent", "true", "contact_consent_sha256", `"`+outdated+`"`), 400,
+			`"contact_consent_sha256":{"code":"policy_outdated"`),
+		create("the authorisation's hash must be text", claimBody("data_policy_sha256", "12"), 400, `"data_policy_sha256":{"code":"policy_outdated"`),
+		create("37 letters with tildes (74 bytes)", claimBody("password", `"`+strings.Repeat("ñ", 37)+`"`, "passwordConfirm", `"`+strings.Repeat("ñ", 37)+`"`), 400,
+			`"password":{"code":"password_length"`, "72 bytes"),
+		create("7 characters", claimBody("password", `"abcdefg"`, "passwordConfirm", `"abcdefg"`), 400, `"password":{"code":"password_length"`, "al menos 8"),
+		create("the confirmation differs", claimBody("passwordConfirm", `"otra-cosa-distinta"`), 400, `"passwordConfirm":{"code":"password_mismatch"`),
 		create("anyone files a claim", claimBody(), 200, `"status":"open"`, `"cedula":"20000001"`, `"phone":"3105551234"`),
 		create("an unregistered cédula", claimBody("cedula", `"55555555"`), 400, `"cedula":{"code":"cedula_not_registered"`),
 		create("the claimant cannot set the status", claimBody("status", `"transferred"`), 400, `"status":{"code":"field_not_allowed"`),
 		create("the claimant cannot name the new account", claimBody("new_user", `"`+c.LeaderA.ID+`"`), 400, `"new_user":{"code":"field_not_allowed"`),
-		create("the policy must be accepted", claimBody("data_policy_accepted", `false`), 400, `"data_policy_accepted":{"code":"data_policy_required"`),
+		create("the policy must be accepted", claimBody("data_policy_accepted", `false`), 400, `"data_policy_accepted":{"code":"data_policy_required"`, "para enviar tu reporte"),
 		create("a bad phone", claimBody("phone", `"12345"`), 400, `"phone":{"code":"phone_invalid"`),
 		create("a password bcrypt cannot take", claimBody("password", `"`+strings.Repeat("ñ", 40)+`"`), 400, `"password":{"code":"password_length"`),
 		transfer, twice, leader, member, listing,

@@ -36,7 +36,26 @@ func (r redAPI) bindSearch(se *core.ServeEvent) {
 		if len([]rune(text)) < 2 || len(text) > 120 {
 			return apiError(http.StatusBadRequest, "invalid_search", "Escribe al menos 2 letras del nombre o dígitos de la cédula.", nil)
 		}
-		hits, err := searchNetwork(e.App, who, text)
+		var exclude *core.Record
+		if id := strings.TrimSpace(e.Request.URL.Query().Get("exclude")); id != "" {
+			// Only someone the caller may see: the answer's gaps would
+			// otherwise tell who is above or below a stranger.
+			rec, err := e.App.FindRecordById(schema.UsersCollection, id)
+			if err != nil {
+				return errNotInNetwork()
+			}
+			if !who.superuser {
+				ok, err := who.mayView(e.App, rec)
+				if err != nil {
+					return e.InternalServerError("No pudimos comprobar tu acceso.", err)
+				}
+				if !ok {
+					return errNotInNetwork()
+				}
+			}
+			exclude = rec
+		}
+		hits, err := searchNetwork(e.App, who, text, exclude)
 		if err != nil {
 			return e.InternalServerError("No pudimos buscar en tu red.", err)
 		}
@@ -46,8 +65,10 @@ func (r redAPI) bindSearch(se *core.ServeEvent) {
 
 // searchNetwork finds people in who's subtree (everyone for a superuser), as the
 // users list rule shows them: by cédula prefix when text is digits, else by
-// a part of the name.
-func searchNetwork(app core.App, who caller, text string) ([]SearchHit, error) {
+// a part of the name. With exclude (the person the move form moves), it
+// leaves out who cannot be their new referrer: the person, their whole
+// branch and their current referrer.
+func searchNetwork(app core.App, who caller, text string, exclude *core.Record) ([]SearchHit, error) {
 	users, err := app.FindCachedCollectionByNameOrId(schema.UsersCollection)
 	if err != nil {
 		return nil, fmt.Errorf("collection users: %w", err)
@@ -60,6 +81,13 @@ func searchNetwork(app core.App, who caller, text string) ([]SearchHit, error) {
 	}
 	if !who.superuser {
 		inSubtree(q, who.id, true)
+	}
+	if exclude != nil {
+		q.AndWhere(dbx.NewExp("[[users.id]] NOT IN (SELECT descendant FROM {{"+schema.NetworkCollection+
+			"}} WHERE ancestor = {:moved})", dbx.Params{"moved": exclude.Id}))
+		if up := exclude.GetString("referred_by"); up != "" {
+			q.AndWhere(dbx.NewExp("[[users.id]] != {:movedUp}", dbx.Params{"movedUp": up}))
+		}
 	}
 	if err := who.applyRule(app, q, users, users.ListRule); err != nil {
 		return nil, err

@@ -164,18 +164,55 @@ func TestRedReadBoundaries(t *testing.T) {
 		get("children of a sibling branch", "/api/red/nodes/"+lider2+"/children", as(t, lider1), 403, denied, "Mateo"),
 		get("children paginated", "/api/red/nodes/"+coord+"/children?perPage=1&page=2", as(t, coord), 200, []string{
 			`"page":2`, `"perPage":1`, `"totalItems":2`, `"id":"` + lider2 + `"`}, `"id":"`+lider1+`"`),
+		get("subtree page: a leader's people at any depth, not themself, not siblings", "/api/red/nodes/me/subtree", as(t, lider1), 200,
+			[]string{`"totalItems":4`, `"perPage":50`, `"id":"` + nieto + `"`, `"cedula":"40000005"`, `"id":"` + sub + `"`, `"id":"` + m2 + `"`},
+			`"id":"`+lider1+`"`, `"id":"`+m3+`"`, `"id":"`+coord+`"`, "Mateo"),
+		get("subtree page: anonymous", "/api/red/nodes/me/subtree", nil, 401, []string{`"code":"auth_required"`}),
+		get("subtree page: members may not", "/api/red/nodes/me/subtree", as(t, m1), 403, []string{`"code":"leaders_only"`}, "Nora"),
+		get("subtree page of a sibling branch", "/api/red/nodes/"+lider2+"/subtree", as(t, lider1), 403, denied, "Mateo"),
+		get("subtree page above oneself", "/api/red/nodes/"+coord+"/subtree", as(t, lider1), 403, denied, "Lina"),
+		get("subtree page of another coordinator's tree", "/api/red/nodes/"+coord2+"/subtree", as(t, coord), 403, denied, "Alba"),
+		get("subtree page paginated, with the referrer expanded", "/api/red/nodes/"+lider1+"/subtree?perPage=1&page=4&expand=referred_by", as(t, coord), 200,
+			[]string{`"page":4`, `"perPage":1`, `"totalItems":4`, `"expand":{"referred_by":`}),
+		get("subtree page: superuser anywhere", "/api/red/nodes/"+coord2+"/subtree", map[string]string{"Authorization": c.Superuser.Token}, 200,
+			[]string{`"totalItems":1`, `"id":"` + ajeno + `"`}),
+		{Name: "subtree page: a demoted leader loses it at once", Method: http.MethodGet, URL: "/api/red/nodes/me/subtree", Headers: as(t, lider1),
+			ExpectedStatus: 403, ExpectedContent: []string{`"code":"leaders_only"`}, NotExpectedContent: []string{"Nora"},
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+				seedPyramid(t, app)
+				r, err := app.FindRecordById("users", lider1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.Set("role", "member")
+				if err := app.Save(r); err != nil {
+					t.Fatal(err)
+				}
+			}},
 		get("subtree stats at any depth", "/api/red/nodes/"+lider1+"/stats", as(t, lider1), 200, []string{
 			`"total":4`, `"active":4`, `"goal":{"goal":0,"referred":4,"percent":100}`}, "BELLO"),
 		get("today's stats endpoint covers the subtree", "/api/referidos/stats", as(t, coord), 200, []string{`"total":7`}),
 		get("ranking by size", "/api/red/nodes/"+coord+"/ranking?by=size", as(t, coord), 200, []string{
 			`"totalItems":3`, `"items":[{"id":"` + lider1 + `"`, `"value":4`}),
 		get("ranking by able", "/api/red/nodes/"+coord+"/ranking?by=able", as(t, coord), 200, []string{`"totalItems":3`}),
+		get("ranking entries carry the path from the caller", "/api/red/nodes/"+lider1+"/ranking?by=size", as(t, coord), 200, []string{
+			`"totalItems":1`, `"id":"` + sub + `"`, `"path":["` + coord + `","` + lider1 + `","` + sub + `"]`}),
+		get("a leader's ranking paths start at the leader", "/api/red/nodes/me/ranking", as(t, lider1), 200, []string{
+			`"path":["` + lider1 + `","` + sub + `"]`}, coord),
 		get("ranking: bad order", "/api/red/nodes/"+coord+"/ranking?by=x", as(t, coord), 400, []string{`"code":"invalid_ranking"`}),
 		get("search by name inside the subtree", "/api/red/search?q=nora", as(t, lider1), 200, []string{
 			`"id":"` + nieto + `"`, `"path":["` + lider1 + `","` + sub + `","` + m1 + `","` + nieto + `"]`}),
 		get("search by cédula prefix", "/api/red/search?q=4000000", as(t, lider1), 200, []string{`"id":"` + m2 + `"`}, `"`+m3+`"`, coord, "Ciro"),
 		get("search never finds siblings", "/api/red/search?q=Mateo", as(t, lider1), 200, []string{`"items":[]`}),
 		get("search: too short", "/api/red/search?q=a", as(t, lider1), 400, []string{`"code":"invalid_search"`}),
+		get("search for a new referrer leaves out the moved branch and its referrer", "/api/red/search?q=4000000&exclude="+sub, as(t, coord), 200,
+			[]string{`"id":"` + coord + `"`, `"id":"` + m2 + `"`, `"id":"` + lider2 + `"`, `"id":"` + m3 + `"`},
+			`"id":"`+sub+`"`, `"id":"`+m1+`"`, `"id":"`+nieto+`"`, `"id":"`+lider1+`"`),
+		get("search excluding a root leaves out only their tree", "/api/red/search?q=4000000&exclude="+coord, map[string]string{"Authorization": c.Superuser.Token}, 200,
+			[]string{`"id":"` + coord2 + `"`}, `"id":"`+coord+`"`, `"id":"`+lider1+`"`, `"id":"`+nieto+`"`, `"id":"`+m3+`"`),
+		get("search excluding someone outside the caller's network", "/api/red/search?q=4000000&exclude="+ajeno, as(t, coord), 403, denied, "Alba"),
+		get("search excluding one's own referrer", "/api/red/search?q=4000000&exclude="+lider1, as(t, sub), 403, denied),
+		get("search excluding an unknown id", "/api/red/search?q=4000000&exclude=nadie0000000001", as(t, coord), 403, denied),
 		get("export with the chain of referrers", "/api/red/nodes/"+lider1+"/export.csv", as(t, coord), 200, []string{
 			"cadena de referidores", "Nora Nieta,40000005", "Luis Líder > Sara Sublíder > Mario Miembro"}, "Mateo", "Carmen Coordinadora,"),
 		get("export of a sibling branch", "/api/red/nodes/"+lider2+"/export.csv", as(t, lider1), 403, denied),

@@ -11,9 +11,10 @@ import (
 
 // BenchmarkReferidosFeed measures one rename of a referido (a users save)
 // with 1,000 members and their leader subscribed to "referidos/*" over
-// real SSE. The feed asks the view's list rule for every subscription, as
-// PocketBase's realtime does for saved records, so the save pays one rule
-// query per subscriber; delivery is until the leader has the row. Run:
+// real SSE. Under the shipped rule (schema.ReferidosRule) the feed knows
+// the row's one reader from the row itself, so the save pays no rule query
+// per subscriber (an edited rule would: see liveAccess); delivery is until
+// the leader has the row. Run:
 //
 //	go test ./routes -run '^$' -bench ReferidosFeed -benchtime 100x
 func BenchmarkReferidosFeed(b *testing.B) {

@@ -2,7 +2,6 @@ package routes
 
 import (
 	"encoding/json"
-	"net/http"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -80,6 +79,9 @@ type referidoMessage struct {
 // client, as PocketBase's realtime decides it for saved records. None when
 // nobody subscribes to the view or the row is not in it. The row is read
 // through app, so inside a transaction it is the transaction's view.
+// Under the shipped rule (schema.ReferidosRule) the row's one reader is
+// its referred_by, known from the row itself; a rule edited in the
+// dashboard is asked per subscriber (liveAccess).
 func referidoMessages(app core.App, action, userID string) []referidoMessage {
 	clients := app.SubscriptionsBroker().Clients()
 	if len(clients) == 0 {
@@ -96,9 +98,10 @@ func referidoMessages(app core.App, action, userID string) []referidoMessage {
 		view.Id + "/" + userID + "?":   view.ViewRule,
 	}
 	var (
-		row  *core.Record
-		data []byte
-		out  []referidoMessage
+		row    *core.Record
+		data   []byte
+		out    []referidoMessage
+		access = map[*string]mayReceive{} // one decision per rule and event
 	)
 	for _, client := range clients {
 		auth, _ := client.Get(apis.RealtimeClientAuthKey).(*core.Record)
@@ -115,21 +118,26 @@ func referidoMessages(app core.App, action, userID string) []referidoMessage {
 					return nil
 				}
 			}
+			may, ok := access[rule]
+			if !ok {
+				may = liveAccess(app, row, rule, schema.ReferidosRule, referidoReaders(row))
+				access[rule] = may
+			}
 			for sub, opts := range subs {
-				req := &core.RequestInfo{
-					Context: core.RequestInfoContextRealtime,
-					Method:  http.MethodGet,
-					Query:   opts.Query,
-					Headers: opts.Headers,
-					Auth:    auth,
-				}
-				if ok, _ := app.CanAccessRecord(row, req, rule); ok {
+				if may(auth, opts) {
 					out = append(out, referidoMessage{client: client, msg: subscriptions.Message{Name: sub, Data: data}})
 				}
 			}
 		}
 	}
 	return out
+}
+
+// referidoReaders is schema.ReferidosRule decided for one row of the
+// view: its one reader is the person who referred it.
+func referidoReaders(row *core.Record) func(auth *core.Record) bool {
+	referrer := row.GetString("referred_by")
+	return func(auth *core.Record) bool { return referrer != "" && auth.Id == referrer }
 }
 
 // send delivers messages without waiting on slow clients.

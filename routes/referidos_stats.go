@@ -11,6 +11,7 @@ import (
 
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/schema"
+	"github.com/padron/padron/tree"
 )
 
 // readBodyLimit caps the body of the GET endpoints: they take none.
@@ -74,30 +75,10 @@ func bindReferidosStats(se *core.ServeEvent) {
 // show them; everyone for a superuser) in one grouped query; with under,
 // only those below that person in the network, with under's subtree goal.
 func referidosStats(app core.App, who caller, under string) (*ReferidosStats, error) {
-	q, err := who.referidos(app)
+	rows, err := statsRows(app, who, under)
 	if err != nil {
 		return nil, err
 	}
-	if under != "" {
-		inSubtree(q, under, false)
-	}
-	count := "count(*) AS n"
-	if q.Info().Distinct {
-		count = "count(DISTINCT users.id) AS n" // a rule's join may repeat a person
-	}
-	place := []string{"cedula_info.status", "cedula_info.departamento", "cedula_info.municipio", "cedula_info.puesto"}
-	q.Select(append(place, count)...).GroupBy(place...)
-	var rows []struct {
-		Status       string `db:"status"`
-		Departamento string `db:"departamento"`
-		Municipio    string `db:"municipio"`
-		Puesto       string `db:"puesto"`
-		N            int    `db:"n"`
-	}
-	if err := q.All(&rows); err != nil {
-		return nil, fmt.Errorf("group referidos: %w", err)
-	}
-
 	out := &ReferidosStats{ByStatus: zeroStatuses()}
 	dep := map[PlaceCount]int{}
 	mun := map[PlaceCount]int{}
@@ -135,6 +116,56 @@ func referidosStats(app core.App, who caller, under string) (*ReferidosStats, er
 	g := progress(me.GetInt("referral_goal"), out.Total)
 	out.Goal = &g
 	return out, nil
+}
+
+// statsRow is one group of a stats query: people with one status in one place.
+type statsRow struct {
+	Status       string `db:"status"`
+	Departamento string `db:"departamento"`
+	Municipio    string `db:"municipio"`
+	Puesto       string `db:"puesto"`
+	N            int    `db:"n"`
+}
+
+// statsRows groups who's referidos (below under, when set) by status and
+// place: from the tree's counters when they answer for the rules
+// (countersAnswer), else in one query with both rules built in.
+func statsRows(app core.App, who caller, under string) ([]statsRow, error) {
+	if under != "" {
+		ok, err := countersAnswer(app, who)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			places, err := tree.Places(app, under)
+			if err != nil {
+				return nil, err
+			}
+			rows := make([]statsRow, len(places))
+			for i, p := range places {
+				rows[i] = statsRow(p)
+			}
+			return rows, nil
+		}
+	}
+	q, err := who.referidos(app)
+	if err != nil {
+		return nil, err
+	}
+	if under != "" {
+		inSubtree(q, under, false)
+	}
+	count := "count(*) AS n"
+	if q.Info().Distinct {
+		count = "count(DISTINCT users.id) AS n" // a rule's join may repeat a person
+	}
+	place := []string{"cedula_info.status", "cedula_info.departamento", "cedula_info.municipio", "cedula_info.puesto"}
+	q.Select(append(place, count)...).GroupBy(place...)
+	var rows []statsRow
+	if err := q.All(&rows); err != nil {
+		return nil, fmt.Errorf("group referidos: %w", err)
+	}
+	return rows, nil
 }
 
 // leaderStats is every leader's (and every former leader's with referidos)

@@ -1,15 +1,11 @@
 package routes_test
 
 import (
-	"context"
-	"database/sql"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -203,30 +199,12 @@ func TestReferidosQueriesUseTheReferredByIndex(t *testing.T) {
 		var queries []string
 		s := tests.ApiScenario{Name: url, Method: http.MethodGet, URL: url, Headers: auth(c.LeaderA),
 			ExpectedStatus: 200, ExpectedContent: []string{"ANTIOQUIA"}, BeforeTestFunc: network(c),
-			TestAppFactory: func(t testing.TB) *tests.TestApp {
-				app := setup(t, nil)
-				app.ConcurrentDB().(*dbx.DB).QueryLogFunc = func(_ context.Context, _ time.Duration, query string, _ *sql.Rows, _ error) {
-					if strings.Contains(query, "JOIN `cedula_info`") {
-						queries = append(queries, query)
-					}
-				}
-				return app
-			},
+			TestAppFactory: appLoggingQueries("JOIN `cedula_info`", &queries),
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 				if len(queries) != 1 {
 					t.Fatalf("want one referidos query, got %d: %q", len(queries), queries)
 				}
-				var plan []struct {
-					Detail string `db:"detail"`
-				}
-				if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + queries[0]).All(&plan); err != nil {
-					t.Fatal(err)
-				}
-				var steps []string
-				for _, p := range plan {
-					steps = append(steps, p.Detail)
-				}
-				got := strings.Join(steps, "\n")
+				got := queryPlan(t, app, queries[0])
 				if !strings.HasPrefix(got, "SEARCH users_network_via_descendant USING COVERING INDEX idx_network_down (ancestor=?)") ||
 					strings.Contains(got, "SCAN") || strings.Contains(got, "DISTINCT") {
 					t.Errorf("plan of %s:\n%s", queries[0], got)

@@ -7,7 +7,8 @@ package schema
 // network_via_descendant: the user is the auth themself (the depth-0 row), or a
 // leader's or coordinator's descendant at any depth. Every condition sits on one
 // joined network row whose ancestor is the auth, so SQLite drives the query from the
-// (ancestor, descendant) index instead of scanning users.
+// closure's down (ancestor, depth, descendant) or up (descendant, depth, ancestor)
+// index instead of scanning users.
 func SeesUserRule(field string) string {
 	path := field + ".network_via_descendant"
 	if field == "id" {

@@ -65,7 +65,7 @@ func launch(ctx context.Context, bin, profile string) (*browser, error) {
 			"WebUIOmniboxPopup", "WebUIOmniboxAimPopup").
 		Set("lang", "es-CO").
 		Set("window-size", "1366,768")
-	u, err := l.Launch()
+	u, err := launchBehind(l.Launch) // behind the server on busy cores
 	if err != nil {
 		return nil, fmt.Errorf("launching chromium %s: %w", bin, err)
 	}

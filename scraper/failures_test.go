@@ -151,14 +151,14 @@ func TestLookupTimeout(t *testing.T) {
 // slowGate holds every lookup for delay, as the pacer does with a long queue.
 type slowGate struct{ delay atomic.Int64 }
 
-func (g *slowGate) Wait(ctx context.Context, _ pacing.Lane) (func(), error) {
+func (g *slowGate) WaitAhead(ctx context.Context, l pacing.Lane, lead time.Duration) (*pacing.Ahead, error) {
 	t := time.NewTimer(time.Duration(g.delay.Load()))
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-t.C:
-		return func() {}, nil
+		return (*pacing.Gate)(nil).WaitAhead(ctx, l, lead) // then at once
 	}
 }
 

@@ -20,6 +20,13 @@ import (
 // disposeTimeout bounds tearing down one lookup's incognito context.
 const disposeTimeout = 5 * time.Second
 
+// place is a lane's place at the gate, taken before its request exists;
+// ctx is the lookup's, which bounds the wait for the turn.
+type place struct {
+	ahead *pacing.Ahead
+	ctx   context.Context
+}
+
 // answer is the site's reply to the form, as the page's own script got it.
 type answer struct {
 	status int
@@ -39,11 +46,13 @@ type session struct {
 	mu         sync.Mutex // guards page while opening, and target
 	target     *url.URL   // the endpoint whose POST reply we want
 	answers    chan answer
-	pageStatus atomic.Int32 // HTTP status of the latest main-frame document
-	turns      [2]func()    // the gate's turns out, by lane, until their answer (guarded by mu)
-	closed     bool         // no turn may be held any more (guarded by mu)
-	loads      int          // main-frame page loads let go (intercept's goroutine only)
-	posts      int          // answer posts let go (intercept's goroutine only)
+	pageStatus atomic.Int32     // HTTP status of the latest main-frame document
+	turns      [2]func()        // the gate's turns out, by lane, until their answer (guarded by mu)
+	places     [2]place         // the gate's places taken, by lane, until the request comes (guarded by mu)
+	held       [2]time.Duration // how long each lane's request waited in the browser for its turn (guarded by mu)
+	closed     bool             // no turn may be held any more (guarded by mu)
+	loads      int              // main-frame page loads let go (intercept's goroutine only)
+	posts      int              // answer posts let go (intercept's goroutine only)
 
 	dispose sync.Once
 }
@@ -100,7 +109,8 @@ func (s *session) preparePage(inc *rod.Browser, ua userAgent) error {
 	events := page.Event() // subscribe before anything can be paused
 	// Documents too: should the form ever post natively (no script), the
 	// answer arrives as a page instead of an AJAX reply. Requests are
-	// paused too, so none the gate did not pace reaches the site (refuse).
+	// paused too: the page load and the form post wait there for their turn at
+	// the gate, and none the gate did not pace reaches the site (admit).
 	err = proto.FetchEnable{Patterns: []*proto.FetchRequestPattern{
 		{ResourceType: proto.NetworkResourceTypeXHR, RequestStage: proto.FetchRequestStageRequest},
 		{ResourceType: proto.NetworkResourceTypeFetch, RequestStage: proto.FetchRequestStageRequest},
@@ -129,7 +139,8 @@ func (s *session) expect(endpoint string) error {
 }
 
 // intercept handles every paused request and reply until the page goes
-// away. A request goes on unless the gate did not pace it (refuse). A reply:
+// away. A request goes on at once, or at its turn at the gate if it is the
+// lookup's page load or form post, unless the gate did not pace it (admit). A reply:
 // it notes the page's own HTTP status, keeps the first POST reply from the
 // expected endpoint, ends the gate's turn of each (the site saw the
 // request), and lets all of them go on to the page.
@@ -140,7 +151,8 @@ func (s *session) intercept(events <-chan *rod.Message) {
 			continue
 		}
 		if e.ResponseStatusCode == nil && e.ResponseErrorReason == "" { // request stage
-			if s.refuse(&e) {
+			lane, paced, refused := s.admit(&e)
+			if refused {
 				if e.ResourceType == proto.NetworkResourceTypeDocument {
 					// A page load (the reload an answer asks for) gets a
 					// local page: the tab stays a readable document for the
@@ -153,6 +165,12 @@ func (s *session) intercept(events <-chan *rod.Message) {
 				}
 				_ = proto.FetchFailRequest{RequestID: e.RequestID, ErrorReason: proto.NetworkErrorReasonBlockedByClient}.Call(s.page)
 				continue
+			}
+			if paced {
+				if p, ok := s.takePlace(lane); ok {
+					go s.sendAtTurn(p, lane, e.RequestID) // held here until the gate's turn
+					continue
+				}
 			}
 			_ = proto.FetchContinueRequest{RequestID: e.RequestID}.Call(s.page)
 			continue
@@ -187,23 +205,73 @@ const heldBackPage = `<!doctype html><html lang="es"><head><meta charset="utf-8"
 	`<body><p>Padrón did not send this page load to the registrar: one lookup loads the page once, ` +
 	`at the pacing gap (the answer asked for a reload).</p></body></html>`
 
-// refuse reports whether a paused request must not reach the site because
-// the gate did not pace it: a lookup loads its page once and posts its form
-// once, so a second main-frame page load (a reload the answer asked for)
-// or a second post to the answer endpoint is refused. A redirect continues
-// the load that caused it.
-func (s *session) refuse(e *proto.FetchRequestPaused) bool {
+// admit sorts a paused request: paced is true for this lookup's page load
+// (the first main-frame one) and its form post (the first POST to the
+// expected endpoint), of lane. refused is true for one the gate did not
+// pace: a lookup loads its page once and posts its form once, so a second
+// main-frame page load (a reload the answer asked for) or a second post to
+// the answer endpoint is refused. A redirect continues the load that
+// caused it.
+func (s *session) admit(e *proto.FetchRequestPaused) (lane pacing.Lane, paced, refused bool) {
 	switch {
 	case e.RedirectedRequestID != "":
-		return false
+		return 0, false, false
 	case s.wanted(e.Request):
 		s.posts++
-		return s.posts > 1
+		return pacing.FormPost, s.posts == 1, s.posts > 1
 	case e.ResourceType == proto.NetworkResourceTypeDocument && e.FrameID == s.page.FrameID:
 		s.loads++
-		return s.loads > 1
+		return pacing.PageLoad, s.loads == 1, s.loads > 1
 	}
-	return false
+	return 0, false, false
+}
+
+// await leaves the gate's place for lane with the session: the lane's
+// request, when the browser pauses it, waits there for the turn.
+func (s *session) await(ctx context.Context, lane pacing.Lane, a *pacing.Ahead) {
+	s.mu.Lock()
+	closed := s.closed
+	if !closed {
+		s.places[lane] = place{ahead: a, ctx: ctx}
+	}
+	s.mu.Unlock()
+	if closed {
+		a.Cancel()
+	}
+}
+
+// heldFor is how long the lane's request waited in the browser for its
+// turn: gate time, not the lookup's.
+func (s *session) heldFor(lane pacing.Lane) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held[lane]
+}
+
+// takePlace hands the lane's place to its request, once.
+func (s *session) takePlace(lane pacing.Lane) (place, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.places[lane]
+	s.places[lane] = place{}
+	return p, p.ahead != nil
+}
+
+// sendAtTurn lets the paused request id go at its turn at the gate, and
+// keeps the turn until its answer; if the lookup gives up first, the
+// request never leaves the browser.
+func (s *session) sendAtTurn(p place, lane pacing.Lane, id proto.FetchRequestID) {
+	start := time.Now()
+	done, err := p.ahead.Release(p.ctx)
+	s.mu.Lock()
+	s.held[lane] = time.Since(start)
+	s.mu.Unlock()
+	if err != nil {
+		_ = proto.FetchFailRequest{RequestID: id, ErrorReason: proto.NetworkErrorReasonBlockedByClient}.Call(s.page)
+		return
+	}
+	s.hold(lane, done)
+	_ = proto.FetchContinueRequest{RequestID: id}.Call(s.page)
 }
 
 // hold keeps the gate's turn for lane until its answer comes back or the
@@ -303,6 +371,11 @@ func (s *session) close() {
 		s.mu.Unlock()
 		if page != nil {
 			s.browser.rod.RemoveState(page.TargetID) // Rod caches every page it opened
+		}
+		for lane := range s.places {
+			if p, ok := s.takePlace(pacing.Lane(lane)); ok {
+				p.ahead.Cancel() // its request never came: the gap holds around it
+			}
 		}
 		s.answered(pacing.PageLoad)
 		s.answered(pacing.FormPost)

@@ -160,9 +160,9 @@ func (s tracingSolver) Solve(ctx context.Context, task captcha.Task) (captcha.To
 // tracingGate records every wait, by lane.
 type tracingGate struct{ tr *trace }
 
-func (g tracingGate) Wait(ctx context.Context, lane pacing.Lane) (func(), error) {
+func (g tracingGate) WaitAhead(ctx context.Context, lane pacing.Lane, lead time.Duration) (*pacing.Ahead, error) {
 	g.tr.add(ctx, "gate:"+lane.String())
-	return func() {}, nil
+	return (*pacing.Gate)(nil).WaitAhead(ctx, lane, lead)
 }
 
 // withID tags ctx for the trace.

@@ -33,13 +33,19 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced string, token func(c
 
 	// Pace here, not earlier: launching or recycling the browser and opening
 	// the context take variable time, which must not eat into the gap. The
-	// waits at the gate do not count against the lookup's budget either.
+	// waits at the gate do not count against the lookup's budget either:
+	// each phase's deadline has room for its request's hold in the browser
+	// (at most PaceLead), and the time it was held is given back.
 	if err := e.pace(ctx, s, pacing.PageLoad); err != nil {
 		return census.Result{}, err
 	}
+	var hold time.Duration
+	if e.cfg.Gate != nil {
+		hold = PaceLead
+	}
 	budget := e.cfg.LookupTimeout - opening
 	phase := time.Now()
-	bctx, cancel := context.WithTimeout(ctx, budget)
+	bctx, cancel := context.WithTimeout(ctx, budget+hold)
 	stopWatch := s.watch(bctx, watchdogGrace)
 	defer func() {
 		stopWatch()
@@ -77,11 +83,11 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced string, token func(c
 	// one's page load may overlap; the lookup's clock stops meanwhile.
 	stopWatch()
 	cancel()
-	budget -= time.Since(phase)
+	budget -= time.Since(phase) - s.heldFor(pacing.PageLoad)
 	if err := e.pace(ctx, s, pacing.FormPost); err != nil {
 		return census.Result{}, err
 	}
-	bctx, cancelPost := context.WithTimeout(ctx, budget)
+	bctx, cancelPost := context.WithTimeout(ctx, budget+hold)
 	defer cancelPost()
 	stopWatch = s.watch(bctx, watchdogGrace)
 	page = s.page.Context(bctx)
@@ -111,20 +117,22 @@ func (e *Engine) visit(ctx context.Context, b *browser, ced string, token func(c
 	return res, nil
 }
 
-// pace waits at the gate for lane and leaves the turn with s, which ends
-// it when the request's answer comes back or the session closes.
+// pace takes this lookup's place at the gate for lane and leaves it with
+// s, whose browser holds the lane's request at its request stage until the
+// turn (and ends the turn when the answer comes back or the session closes).
+// It returns PaceLead before the turn, so the request is built meanwhile.
 func (e *Engine) pace(ctx context.Context, s *session, lane pacing.Lane) error {
 	if e.cfg.Gate == nil {
 		return nil
 	}
-	done, err := e.cfg.Gate.Wait(ctx, lane)
+	a, err := e.cfg.Gate.WaitAhead(ctx, lane, PaceLead)
 	if err != nil {
 		if ctx.Err() == nil {
 			return census.Fail(census.ErrTransient, err, "pacing gate refused the %s", lane)
 		}
 		return interrupted(ctx, "waiting for the pacing gate", err)
 	}
-	s.hold(lane, done)
+	s.await(ctx, lane, a)
 	return nil
 }
 

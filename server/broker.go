@@ -73,7 +73,7 @@ func (s *Server) bindLocalAgent(app core.App, remote *broker.Remote, log *slog.L
 	var running atomic.Pointer[agent.Agent]
 	engCfg.Tokens.Demand = func(limit int) int {
 		if a := running.Load(); a != nil {
-			return min(limit, a.InFlight())
+			return a.Demand(limit)
 		}
 		return 0
 	}

@@ -110,6 +110,7 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 	}
 	routes.BindReferidosLive(app)
 	routes.BindRedLive(app)
+	routes.BindDiaDLive(app)
 	if err := bindOperations(app, s); err != nil {
 		return nil, err
 	}

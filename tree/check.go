@@ -16,8 +16,8 @@ type Pair struct {
 }
 
 // Verify compares the closure table with the tree users.referred_by draws
-// and describes the first differences; nil when they are equal. Tests and
-// repairs use it.
+// and describes the first differences, then the counters with a recount
+// (VerifyCounts); nil when all are equal. Tests and repairs use it.
 func Verify(app core.App) error {
 	var users []struct {
 		ID  string `db:"id"`
@@ -65,7 +65,7 @@ func Verify(app core.App) error {
 		}
 	}
 	if len(diffs) == 0 {
-		return nil
+		return VerifyCounts(app)
 	}
 	if len(diffs) > 10 {
 		diffs = append(diffs[:10], fmt.Sprintf("... %d more", len(diffs)-10))

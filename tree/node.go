@@ -2,14 +2,12 @@ package tree
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/padron/padron/census"
 	"github.com/padron/padron/schema"
 )
 
@@ -23,19 +21,6 @@ type Census struct {
 	Pendientes int `json:"pendientes"`
 	// Problemas are checks that failed (census.Failed).
 	Problemas int `json:"problemas"`
-}
-
-func (c *Census) add(status string, n int) {
-	switch {
-	case status == census.StatusActive:
-		c.Habilitados += n
-	case census.IsAnswer(status):
-		c.Novedad += n
-	case census.IsInFlight(status):
-		c.Pendientes += n
-	case slices.Contains(census.Failed, status):
-		c.Problemas += n
-	}
 }
 
 // Node is what every red endpoint says of a person: who they are and the
@@ -58,16 +43,18 @@ type Node struct {
 	Census       *Census `json:"census"`
 	ReferralGoal int     `json:"referral_goal"`
 	SubtreeGoal  int     `json:"subtree_goal"`
-	// Joined7d is how many people below registered in the last 7 days.
+	// Joined7d is how many people below registered in the last 7 UTC
+	// days, today included (GrowthDays).
 	Joined7d int `json:"joined_7d"`
 }
 
-// GrowthWindow is the span Node.Joined7d counts.
-const GrowthWindow = 7 * 24 * time.Hour
+// GrowthDays is the span Node.Joined7d counts, in whole UTC days (today
+// included), the granularity of the days counters.
+const GrowthDays = 7
 
 // Nodes computes the nodes of ids (unknown ids are left out) as of now,
-// in two queries whatever their number: the people, and their subtrees'
-// counts grouped by depth and census status.
+// in three queries whatever their number and the size of their subtrees:
+// the people, their counters per level, and their counters per day.
 func Nodes(app core.App, ids []string, now time.Time) (map[string]*Node, error) {
 	out := make(map[string]*Node, len(ids))
 	if len(ids) == 0 {
@@ -106,36 +93,49 @@ func Nodes(app core.App, ids []string, now time.Time) (map[string]*Node, error) 
 	}
 
 	var counts []struct {
-		Top    string `db:"ancestor"`
-		Depth  int    `db:"depth"`
-		Status string `db:"status"`
-		N      int    `db:"n"`
-		Recent int    `db:"recent"`
+		Node        string `db:"node"`
+		Depth       int    `db:"depth"`
+		Total       int    `db:"total"`
+		Habilitados int    `db:"habilitados"`
+		Novedad     int    `db:"novedad"`
+		Pendientes  int    `db:"pendientes"`
+		Problemas   int    `db:"problemas"`
 	}
-	err = app.DB().Select("n.ancestor", "n.depth", "ci.status", "count(*) AS n",
-		"sum(u.created >= {:since}) AS recent").
-		From(schema.NetworkCollection+" n").
-		InnerJoin(schema.UsersCollection+" u", dbx.NewExp("u.id = n.descendant")).
-		LeftJoin(schema.CedulaInfoCollection+" ci", dbx.NewExp("ci.user = n.descendant")).
-		Where(dbx.In("n.ancestor", args...)).AndWhere(dbx.NewExp("n.depth > 0")).
-		GroupBy("n.ancestor", "n.depth", "ci.status").
-		Bind(dbx.Params{"since": since(now)}).
-		All(&counts)
+	err = app.DB().Select("node", "depth", "total", "habilitados", "novedad", "pendientes", "problemas").
+		From(CountsTable).Where(dbx.In("node", args...)).AndWhere(dbx.NewExp("total > 0")).
+		OrderBy("node", "depth").All(&counts)
 	if err != nil {
 		return nil, fmt.Errorf("count subtrees: %w", err)
 	}
 	for _, c := range counts {
-		n := out[c.Top]
+		n := out[c.Node]
 		if n == nil {
 			continue
 		}
 		for len(n.Levels) < c.Depth {
 			n.Levels = append(n.Levels, 0)
 		}
-		n.Levels[c.Depth-1] += c.N
-		n.SubtreeCount += c.N
-		n.Joined7d += c.Recent
-		n.Census.add(c.Status, c.N)
+		n.Levels[c.Depth-1] += c.Total
+		n.SubtreeCount += c.Total
+		n.Census.Habilitados += c.Habilitados
+		n.Census.Novedad += c.Novedad
+		n.Census.Pendientes += c.Pendientes
+		n.Census.Problemas += c.Problemas
+	}
+	var days []struct {
+		Node string `db:"node"`
+		N    int    `db:"n"`
+	}
+	err = app.DB().Select("node", "sum(n) AS n").From(DaysTable).
+		Where(dbx.In("node", args...)).AndWhere(dbx.NewExp("day >= {:since}", dbx.Params{"since": SinceDay(now)})).
+		GroupBy("node").All(&days)
+	if err != nil {
+		return nil, fmt.Errorf("growth of subtrees: %w", err)
+	}
+	for _, d := range days {
+		if n := out[d.Node]; n != nil {
+			n.Joined7d = d.N
+		}
 	}
 	for _, n := range out {
 		if len(n.Levels) > 0 {
@@ -145,8 +145,30 @@ func Nodes(app core.App, ids []string, now time.Time) (map[string]*Node, error) 
 	return out, nil
 }
 
-// since is the start of the growth window ending at now, as stored dates read.
-func since(now time.Time) string {
-	dt, _ := types.ParseDateTime(now.Add(-GrowthWindow).UTC())
-	return dt.String()
+// SinceDay is the first UTC day of the growth window ending at now (the
+// day keys of DaysTable): today and the GrowthDays-1 days before.
+func SinceDay(now time.Time) string {
+	return now.UTC().AddDate(0, 0, -(GrowthDays - 1)).Format(time.DateOnly)
+}
+
+// Place is how many people below a node have one census status in one
+// place (the counters of PlacesTable).
+type Place struct {
+	Status       string `db:"status"`
+	Departamento string `db:"departamento"`
+	Municipio    string `db:"municipio"`
+	Puesto       string `db:"puesto"`
+	N            int    `db:"n"`
+}
+
+// Places is everyone below id (id excluded) who has a census record, by
+// status and place, read from the counters whatever the subtree's size.
+func Places(app core.App, id string) ([]Place, error) {
+	var out []Place
+	err := app.DB().Select("status", "departamento", "municipio", "puesto", "n").From(PlacesTable).
+		Where(dbx.HashExp{"node": id}).AndWhere(dbx.NewExp("n > 0")).All(&out)
+	if err != nil {
+		return nil, fmt.Errorf("places below %s: %w", id, err)
+	}
+	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
 
 	"github.com/padron/padron/schema"
 )
@@ -32,16 +33,23 @@ func Insert(app core.App, userID, parentID string) error {
 	if _, err := app.DB().NewQuery(q).Bind(dbx.Params{"id": userID, "parent": parentID}).Execute(); err != nil {
 		return fmt.Errorf("insert %s under %q: %w", userID, parentID, err)
 	}
-	return nil
+	return shiftBranch(app, userID, 1)
 }
 
 // Move puts userID's whole branch under newParentID ("" makes it a root),
-// in three statements whatever the branch's size: the rows to ancestors the
-// old and new chains share only change depth (not at all when the branch
-// stays at its level), the rows to ancestors only above the old place go,
-// the rows to ancestors only above the new place come. It refuses a parent
-// inside the branch (ErrCycle). Call it in the transaction that changes
-// users.referred_by.
+// in one statement per kind of closure row whatever the branch's size, in
+// the caller's transaction: the rows to ancestors the old and new chains
+// share only change depth (not at all when the branch stays at its level),
+// the rows to ancestors only above the old place go, and the rows to each
+// ancestor only above the new place come in one INSERT … SELECT of the
+// branch's own rows. The counters move the same way (moveCounters). It
+// refuses a parent inside the branch (ErrCycle). Call it in the
+// transaction that changes users.referred_by.
+//
+// No statement here calls an SQL function or may abort half-way (the
+// closure writes say OR IGNORE, and the inserts check their row count),
+// so SQLite keeps no statement journal for them: with the pure-Go driver
+// that journal, a page copy per page touched, was most of a move's CPU.
 func Move(app core.App, userID, newParentID string) error {
 	if newParentID != "" {
 		below, err := IsBelow(app, newParentID, userID, 0)
@@ -65,11 +73,28 @@ func Move(app core.App, userID, newParentID string) error {
 	}
 	net := "{{" + schema.NetworkCollection + "}}"
 	p := dbx.Params{"id": userID, "parent": newParentID, "delta": to - from}
+	// The new chain's ancestors that are not above the branch now, with
+	// their distance from the new parent, read before anything changes.
+	var fresh []struct {
+		Ancestor string `db:"ancestor"`
+		Depth    int    `db:"depth"`
+	}
+	if newParentID != "" {
+		err = app.DB().NewQuery("SELECT ancestor, depth FROM " + net + " WHERE descendant = {:parent}" +
+			" AND ancestor NOT IN (SELECT ancestor FROM " + net + " WHERE descendant = {:id}) ORDER BY depth").Bind(p).All(&fresh)
+		if err != nil {
+			return fmt.Errorf("new ancestors of %s: %w", userID, err)
+		}
+	}
+	if err := moveCounters(app, p); err != nil {
+		return err
+	}
 	branch := "descendant IN (SELECT descendant FROM " + net + " WHERE ancestor = {:id})"
 	above := "SELECT ancestor FROM " + net + " WHERE descendant = {:id} AND depth > 0"
 	newChain := "SELECT ancestor FROM " + net + " WHERE descendant = {:parent}"
 	if to != from {
-		_, err = app.DB().NewQuery("UPDATE " + net + " SET depth = depth + {:delta} WHERE " + branch +
+		// OR IGNORE: no NOT NULL can fail here, and it spares the journal.
+		_, err = app.DB().NewQuery("UPDATE OR IGNORE " + net + " SET depth = depth + {:delta} WHERE " + branch +
 			" AND ancestor IN (" + above + " AND ancestor IN (" + newChain + "))").Bind(p).Execute()
 		if err != nil {
 			return fmt.Errorf("shift branch of %s: %w", userID, err)
@@ -80,21 +105,109 @@ func Move(app core.App, userID, newParentID string) error {
 	if err != nil {
 		return fmt.Errorf("detach branch of %s: %w", userID, err)
 	}
-	if newParentID == "" {
-		return nil
+	if len(fresh) == 0 {
+		return nil // a root, or a move under an ancestor it already had
 	}
-	_, err = app.DB().NewQuery("INSERT INTO " + net + " (ancestor, descendant, depth) SELECT" +
-		" a.ancestor, d.descendant, a.depth + d.depth + 1 FROM " + net + " a, " + net + " d" +
-		" WHERE a.descendant = {:parent} AND d.ancestor = {:id} AND a.ancestor NOT IN (" + above + ")").Bind(p).Execute()
+	size, err := SubtreeSize(app, userID)
 	if err != nil {
-		return fmt.Errorf("attach branch of %s under %s: %w", userID, newParentID, err)
+		return err
+	}
+	for _, a := range fresh {
+		if err := attach(app, userID, a.Ancestor, a.Depth+1, size+1); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// Remove drops every row of userID; call it once the person has nobody
+// moveCounters moves the counters of {:id}'s branch from its ancestors now
+// to those of {:parent}, before the closure changes: places and days leave
+// the ancestors the branch leaves and reach those it reaches; the levels
+// of all of them shift, those of the ancestors it keeps only when it
+// changes level ({:delta} ≠ 0). The ancestors it keeps hold the same
+// people by place and day whatever the level, so the root's many place
+// rows are not rewritten for a move deep below it.
+func moveCounters(app core.App, p dbx.Params) error {
+	net := "network"
+	oldChain := "SELECT ancestor, depth FROM " + net + " WHERE descendant = {:id} AND depth > 0"
+	newChain := "SELECT ancestor, depth + 1 AS depth FROM " + net + " WHERE descendant = {:parent}"
+	inOld := "ancestor IN (SELECT ancestor FROM " + net + " WHERE descendant = {:id})"
+	inNew := "ancestor IN (SELECT ancestor FROM " + net + " WHERE descendant = {:parent})"
+	levels := counterTables(0)
+	if d, _ := p["delta"].(int); d != 0 {
+		levels = levelCounters
+	}
+	steps := []struct {
+		sign  int
+		anc   string
+		which counterTables
+	}{
+		{-1, oldChain + " AND NOT " + inNew, allCounters},
+		{-1, oldChain + " AND " + inNew, levels},
+		{1, newChain + " AND " + inOld, levels},
+		{1, newChain + " AND NOT " + inOld, allCounters},
+	}
+	for _, s := range steps {
+		if s.which == 0 {
+			continue
+		}
+		if err := shiftBranchAt(app, p, s.sign, s.anc, s.which); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// attach adds the closure rows from ancestor to each of the want people
+// of userID's branch (userID included), dist levels above userID, in one
+// INSERT … SELECT of the branch's own rows. Their ids are made without an
+// SQL function (which would make SQLite journal the statement): a random
+// prefix per ancestor and move (never starting with "r", the table
+// default's first letter) and the branch row's rowid, 15 characters as
+// PocketBase's ids. A prefix drawn twice for one branch could meet an id
+// still in place: OR IGNORE skips such rows and the count says so, and
+// the missing rows are tried again with another prefix.
+func attach(app core.App, userID, ancestor string, dist, want int) error {
+	net := "{{" + schema.NetworkCollection + "}}"
+	p := dbx.Params{"id": userID, "a": ancestor, "dist": dist}
+	missing := ""
+	for range 4 {
+		p["prefix"] = newIDPrefix()
+		res, err := app.DB().NewQuery("INSERT OR IGNORE INTO " + net + " (id, ancestor, descendant, depth)" +
+			" SELECT {:prefix} || (1000000000 + d.rowid), {:a}, d.descendant, d.depth + {:dist}" +
+			" FROM " + net + " d WHERE d.ancestor = {:id}" + missing).Bind(p).Execute()
+		if err != nil {
+			return fmt.Errorf("attach branch of %s under %s: %w", userID, ancestor, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("attach branch of %s under %s: %w", userID, ancestor, err)
+		}
+		if want -= int(n); want == 0 {
+			return nil
+		}
+		missing = " AND NOT EXISTS (SELECT 1 FROM " + net + " x WHERE x.descendant = d.descendant AND x.ancestor = {:a})"
+	}
+	return fmt.Errorf("attach branch of %s under %s: %d rows not written", userID, ancestor, want)
+}
+
+// newIDPrefix draws attach's id prefixes (a variable so a test can make
+// two draws meet).
+var newIDPrefix = func() string {
+	return security.RandomStringWithAlphabet(1, "abcdefghijklmnopqstuvwxyz") +
+		security.RandomStringWithAlphabet(4, "abcdefghijklmnopqrstuvwxyz")
+}
+
+// Remove drops every row of userID and takes them out of their
+// ancestors' counters; call it once the person has nobody
 // below them (their referidos moved up), in the deletion's transaction.
 func Remove(app core.App, userID string) error {
+	if err := shiftBranch(app, userID, -1); err != nil {
+		return err
+	}
+	if err := dropOwnCounters(app, userID); err != nil {
+		return err
+	}
 	_, err := app.DB().NewQuery("DELETE FROM {{" + schema.NetworkCollection + "}} WHERE ancestor = {:id} OR descendant = {:id}").
 		Bind(dbx.Params{"id": userID}).Execute()
 	if err != nil {
@@ -104,9 +217,18 @@ func Remove(app core.App, userID string) error {
 }
 
 // Rebuild replaces the whole table with the tree referred_by draws, in one
-// statement (the backfill; also a repair). A chain deeper than 10,000 stops
+// statement, and recounts the counters (the backfill; also a repair). A chain deeper than 10,000 stops
 // there, as the referrer check refuses it.
 func Rebuild(app core.App) error {
+	if err := RebuildClosure(app); err != nil {
+		return err
+	}
+	return Recount(app)
+}
+
+// RebuildClosure is Rebuild without the counters, for the migration that
+// made the closure table before the counters existed.
+func RebuildClosure(app core.App) error {
 	net := "{{" + schema.NetworkCollection + "}}"
 	if _, err := app.DB().NewQuery("DELETE FROM " + net).Execute(); err != nil {
 		return fmt.Errorf("clear the network: %w", err)
@@ -126,7 +248,9 @@ func Rebuild(app core.App) error {
 // more (0: top themself counts).
 func IsBelow(app core.App, who, top string, minDepth int) (bool, error) {
 	var n int
-	err := app.DB().NewQuery("SELECT count(*) FROM {{" + schema.NetworkCollection + "}} WHERE ancestor = {:top} AND descendant = {:who} AND depth >= {:min}").
+	// From the up index: at most one row per level above who, whatever
+	// the size of top's subtree.
+	err := app.DB().NewQuery("SELECT count(*) FROM {{" + schema.NetworkCollection + "}} INDEXED BY idx_network_up WHERE descendant = {:who} AND depth >= {:min} AND ancestor = {:top}").
 		Bind(dbx.Params{"top": top, "who": who, "min": minDepth}).Row(&n)
 	if err != nil {
 		return false, fmt.Errorf("is %s below %s: %w", who, top, err)

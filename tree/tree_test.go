@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/census"
 	"github.com/padron/padron/tree"
 )
 
@@ -122,7 +123,9 @@ func TestClosureEqualsTheTree(t *testing.T) {
 			next := 0
 			pick := func() string { return alive[rng.IntN(len(alive))] }
 			for step := range 300 {
-				switch r := rng.IntN(10); {
+				switch r := rng.IntN(12); {
+				case r >= 10 && len(alive) > 0:
+					setCensus(t, app, pick(), census.Statuses[rng.IntN(len(census.Statuses))], fmt.Sprint("Municipio ", rng.IntN(3)))
 				case r < 5 || len(alive) < 3:
 					parent := ""
 					if len(alive) > 0 && rng.IntN(8) > 0 {
@@ -168,6 +171,23 @@ func TestClosureEqualsTheTree(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// setCensus gives who's census record a status and a place, as a check's
+// answer does (the triggers move them between groups and places).
+func setCensus(t testing.TB, app core.App, who, status, municipio string) {
+	t.Helper()
+	rec, err := app.FindFirstRecordByData("cedula_info", "user", who)
+	if err != nil {
+		t.Fatalf("census record of %s: %v", who, err)
+	}
+	rec.Set("status", status)
+	rec.Set("departamento", "Antioquia")
+	rec.Set("municipio", municipio)
+	rec.Set("puesto", "Puesto 1")
+	if err := app.SaveNoValidate(rec); err != nil {
+		t.Fatalf("census of %s: %v", who, err)
 	}
 }
 
@@ -225,5 +245,45 @@ func TestMovesRacingRegistrations(t *testing.T) {
 	}
 	if n, _ := tree.SubtreeSize(app, id(3)); n != 31 {
 		t.Errorf("the moving branch has %d below, want 31", n)
+	}
+}
+
+// TestVerifyCatchesCounterDrift: Verify fails when a counter differs from
+// a recount (so the property test above can fail), and Rebuild repairs it.
+func TestVerifyCatchesCounterDrift(t *testing.T) {
+	t.Parallel()
+	app := apptest.NewApp(t)
+	defer app.Cleanup()
+	addPerson(t, app, id(0), "")
+	addPerson(t, app, id(1), id(0))
+	addPerson(t, app, id(2), id(1))
+	setCensus(t, app, id(2), census.StatusActive, "Medellín")
+	if err := tree.Verify(app); err != nil {
+		t.Fatal(err)
+	}
+	nodes, err := tree.Nodes(app, []string{id(0)}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := nodes[id(0)]; n.SubtreeCount != 2 || n.Census.Habilitados != 1 || n.Census.Pendientes != 1 || len(n.Levels) != 2 {
+		t.Fatalf("root node = %+v (census %+v)", n, n.Census)
+	}
+	for _, q := range []string{
+		"UPDATE network_counts SET habilitados = 5 WHERE node = '" + id(0) + "' AND depth = 2",
+		"INSERT INTO network_days (node, day, n) VALUES ('" + id(1) + "', '2020-01-01', 3)",
+		"DELETE FROM network_places WHERE node = '" + id(1) + "'",
+	} {
+		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+			t.Fatal(err)
+		}
+		if err := tree.Verify(app); err == nil {
+			t.Errorf("Verify passed after %q", q)
+		}
+		if err := tree.Rebuild(app); err != nil {
+			t.Fatal(err)
+		}
+		if err := tree.Verify(app); err != nil {
+			t.Fatalf("after Rebuild: %v", err)
+		}
 	}
 }

@@ -27,7 +27,7 @@ const assetsPlaceholder = "{{ASSETS}}"
 // AppPaths are the client-side routes answered 200 with the app shell;
 // any other path gets the same shell with 404, and the app shows its
 // not-found page.
-var AppPaths = []string{"/", "/registro", "/reclamo", "/ingreso", "/inicio", "/perfil", "/referidos", "/red", "/politica-de-datos", "/dia-d", "/dia-d/listas", "/dia-d/testigo"}
+var AppPaths = []string{"/", "/registro", "/reclamo", "/ingreso", "/inicio", "/perfil", "/referidos", "/red", "/politica-de-datos", "/dia-d", "/dia-d/listas", "/dia-d/testigo", "/dia-d/mesas"}
 
 // Serve serves the web app at /: the directory dir when it exists on disk
 // (an operator's override, or a developer editing the app; changes are

@@ -7,6 +7,8 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/padron/padron/apptest"
+	"github.com/padron/padron/campaign"
+	"github.com/padron/padron/habeas"
 	"github.com/padron/padron/schema"
 )
 
@@ -70,10 +72,22 @@ func TestClaimFromTakenCedula(t *testing.T) {
 	// An empty required field is caught before any request.
 	tb.click("form button[type=submit]")
 	tb.until("focus on the name", `() => document.activeElement.name === "name" && document.activeElement.getAttribute("aria-invalid") === "true"`)
-	tb.waitText(".field:has([name=data_policy_accepted]) .field-error", "Debes aceptar la política")
+	tb.waitText(".field:has([name=data_policy_accepted]) .field-error", "Debes aceptar la política de tratamiento de datos personales para enviar tu reporte.")
 	if n := claims(t, e); n != 0 {
 		t.Fatalf("%d claims stored by a form with errors", n)
 	}
+
+	// The registration's habeas data part: the notice, the policy link and
+	// the two authorisations labelled with the exact texts the server
+	// hashes; messaging starts unticked.
+	texts := habeas.TextsFor(campaign.Read(e.app))
+	tb.waitText("[data-testid=privacy-notice]", "es responsable del tratamiento")
+	tb.until("the exact texts", `(p, m) => document.querySelector('label[for^="c-data_policy_accepted"]').innerText === p &&
+		document.querySelector('label[for^="c-contact_consent"]').innerText === m &&
+		!document.querySelector("[name=contact_consent]").checked &&
+		!!document.querySelector('.consents a[href="/politica-de-datos"]')`, texts.Processing.Text, texts.Messaging.Text)
+	tb.screenshot("reclamo-autorizaciones", 390)
+	tb.axe("reclamo-autorizaciones")
 
 	tb.fill("name", "  Ana   Verdadera ")
 	tb.fill("phone", "+57 310 555 1234")
@@ -81,6 +95,7 @@ func TestClaimFromTakenCedula(t *testing.T) {
 	tb.fill("password", "mi-cedula-es-mia")
 	tb.fill("passwordConfirm", "mi-cedula-es-mia")
 	tb.click("[name=data_policy_accepted]")
+	tb.click("[name=contact_consent]")
 	tb.click("form button[type=submit]")
 	tb.waitText("[data-testid=claim-done]", "Recibimos tu reporte")
 	tb.waitText("[data-testid=claim-done]", "310 555 1234")
@@ -94,6 +109,12 @@ func TestClaimFromTakenCedula(t *testing.T) {
 	if rec.GetString("status") != "open" || rec.GetString("name") != "Ana Verdadera" || rec.GetString("phone") != "3105551234" ||
 		rec.GetString("email") != "ana@example.com" || !rec.ValidatePassword("mi-cedula-es-mia") {
 		t.Errorf("stored claim %v", rec.FieldsData())
+	}
+	if rec.GetString("data_policy_version") != texts.Version || rec.GetString("data_policy_sha256") != texts.Processing.SHA256 ||
+		!rec.GetBool("contact_consent") || rec.GetString("contact_consent_sha256") != texts.Messaging.SHA256 {
+		t.Errorf("the claim's authorisations: version %q, processing %q, contact %v %q; want %q, %q, true %q",
+			rec.GetString("data_policy_version"), rec.GetString("data_policy_sha256"), rec.GetBool("contact_consent"),
+			rec.GetString("contact_consent_sha256"), texts.Version, texts.Processing.SHA256, texts.Messaging.SHA256)
 	}
 	if n := claims(t, e); n != 1 {
 		t.Errorf("%d claims stored, want 1", n)
@@ -148,4 +169,34 @@ func claims(t *testing.T, e *env) int {
 		t.Fatal(err)
 	}
 	return int(n)
+}
+
+// TestClaimPolicyOutdated: when the policy changes while the claim form is
+// open, the server refuses the texts the person read (policy_outdated) and
+// the message lands on the authorisation; nothing is stored.
+func TestClaimPolicyOutdated(t *testing.T) {
+	e := newEnv(t)
+	tb := open(t, e.srv.URL, "/reclamo?cedula=20000001", 1280)
+	tb.waitText("[data-testid=privacy-notice]", "es responsable del tratamiento")
+	tb.axe("reclamo-1280")
+	tb.screenshot("reclamo-1280", 1280)
+	rec, err := campaign.Load(e.app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Set("policy_version", "2099-01")
+	if err := e.app.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	tb.fill("name", "Ana Verdadera")
+	tb.fill("phone", "3105551234")
+	tb.fill("password", "mi-cedula-es-mia")
+	tb.fill("passwordConfirm", "mi-cedula-es-mia")
+	tb.click("[name=data_policy_accepted]")
+	tb.click("form button[type=submit]")
+	tb.waitText(".field:has([name=data_policy_accepted]) .field-error", "Recarga la página")
+	if n := claims(t, e); n != 0 {
+		t.Errorf("%d claims stored with an outdated text", n)
+	}
+	tb.checkClean()
 }

@@ -117,9 +117,10 @@ func TestBulkRefreshCooldownLogout(t *testing.T) {
 			t.Errorf("bulk toast %q lacks %q", toast, want)
 		}
 	}
-	// Per-row refresh of a record checked a moment ago: the server's reason.
+	// Per-row refresh of a record checked a moment ago: the server's reason,
+	// with whose check it is.
 	tb.click(`tr[data-id="` + recent + `"] .row-actions button`)
-	tb.waitText("#toasts", "hace muy poco")
+	tb.waitText("#toasts", "Raúl Reciente: Esta cédula se consultó hace muy poco")
 
 	// The CSV export downloads with the session's token, BOM first.
 	dir := t.TempDir()

@@ -50,6 +50,7 @@ func TestCampaignBrandAndHabeasData(t *testing.T) {
 		"name": "Campaña Río Claro", "short_name": "Río Claro", "primary_color": "#7a1f5c",
 		"controller_name": "Movimiento Río Claro", "controller_id": "NIT 900.123.456-7",
 		"controller_address": "Cra 7 # 12-34, Bogotá", "controller_email": "datos@rioclaro.test", "controller_phone": "6015550000",
+		"election_date": "2026-03-08 17:00:00.000Z",
 	})
 	for i, width := range []int{390, 1280} {
 		cedula := fmt.Sprintf("10987654%02d", i)
@@ -154,6 +155,7 @@ func TestCampaignBrandAndHabeasData(t *testing.T) {
 		tb.nav("/politica-de-datos")
 		tb.waitText("[data-testid=controller]", "NIT 900.123.456-7")
 		tb.waitText("main", "diez (10) días hábiles")
+		tb.waitText("main", "Después de la elección del 8 de marzo de 2026, la campaña programa el borrado")
 		tb.screenshot("habeas-politica", width)
 		tb.axe("habeas-politica")
 
@@ -240,4 +242,29 @@ func subscribed(app core.App, collection string) bool {
 		}
 	}
 	return false
+}
+
+// TestLightBrandColourStaysReadable: a campaign that picks a light colour
+// (yellow) gets it as the browser's theme colour, while the header, the
+// buttons and the links use it darkened just enough for WCAG AA: axe finds
+// no contrast violation.
+func TestLightBrandColourStaysReadable(t *testing.T) {
+	e := newEnv(t)
+	e.setCampaign(t, map[string]any{"name": "Campaña Amarilla", "primary_color": "#f5d90a"})
+	for _, width := range []int{390, 1280} {
+		tb := open(t, e.srv.URL, "/ingreso", width)
+		tb.waitText(".brand-name", "Campaña Amarilla")
+		tb.until("the theme colour as chosen", `() => document.querySelector('meta[name="theme-color"]').content === "#f5d90a"`)
+		got := mustEval(t, tb, `async () => {
+			const b = await import(document.querySelector("script[type=module]").src.replace("main.js", "brand.js"));
+			const ink = getComputedStyle(document.documentElement).getPropertyValue("--blue").trim();
+			return { ink, ratio: b.contrastWithWhite(ink), header: getComputedStyle(document.querySelector(".top")).backgroundColor };
+		}`)
+		if ink := got.Get("ink").Str(); ink == "#f5d90a" || got.Get("ratio").Num() < 4.5 {
+			t.Errorf("the app paints with %s (contrast with white %.2f), want the yellow darkened to at least 4.5", ink, got.Get("ratio").Num())
+		}
+		tb.screenshot("marca-clara", width)
+		tb.axe("marca-clara")
+		tb.checkClean()
+	}
 }

@@ -66,6 +66,19 @@ func TestRedTreeLiveAndMove(t *testing.T) {
 
 	// Move Sergio's branch (Sergio, Marta, Pía, Nicolás) under Laura.
 	c.click(node(sub) + ` button[aria-label^="Mover a"]`)
+	// The server leaves out the branch being moved and its referrer.
+	c.fill("parent_q", "Miembro")
+	c.click(node(sub) + " .panel form button[type=submit]")
+	c.waitText(node(sub)+" .panel .search-results", "Mario Miembro Sur")
+	if got := c.text(node(sub) + " .panel .search-results"); strings.Contains(got, "Marta") {
+		t.Errorf("the move dialog offers someone of the moved branch: %q", got)
+	}
+	c.fill("parent_q", "Líder")
+	c.click(node(sub) + " .panel form button[type=submit]")
+	c.waitText(node(sub)+" .panel .search-results", "Laura Líder Sur")
+	if got := c.text(node(sub) + " .panel .search-results"); strings.Contains(got, "Norte") {
+		t.Errorf("the move dialog offers the branch's own referrer: %q", got)
+	}
 	c.fill("parent_q", "Laura")
 	c.click(node(sub) + " .panel form button[type=submit]")
 	c.waitText(node(sub)+" .panel .search-results", "Laura Líder Sur")

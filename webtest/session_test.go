@@ -119,3 +119,33 @@ func tokenDays(t *testing.T, stored string) float64 {
 	}
 	return time.Until(time.Unix(claims.Exp, 0)).Hours() / 24
 }
+
+// TestSuperuserReachesTheDashboardSignedIn: a superuser's "Referidos" is
+// no dead end: it links to the dashboard's users collection, and the app
+// leaves its session where the dashboard (/_/) looks for one, valid, so
+// the dashboard opens signed in (the test server does not serve /_/ itself:
+// what it would do first, the token's refresh, is done here).
+func TestSuperuserReachesTheDashboardSignedIn(t *testing.T) {
+	e := newEnv(t)
+	for _, width := range []int{390, 1280} {
+		tb := open(t, e.srv.URL, "", width)
+		tb.login("admin@padron.test", apptest.Password, true)
+		tb.nav("/referidos")
+		tb.waitText("main", "panel de administración")
+		tb.axe("referidos-admin")
+		tb.screenshot("referidos-admin", width)
+		if href := mustEval(t, tb, `() => document.querySelector("main a.btn").getAttribute("href")`).Str(); href != "/_/#/collections?collection=users" {
+			t.Errorf("the dashboard link goes to %q", href)
+		}
+		status := mustEval(t, tb, `async () => {
+			const s = JSON.parse(localStorage.getItem("__pb_superusers__/_") || "{}");
+			if (s.record?.collectionName !== "_superusers" || !s.token) return "no dashboard session";
+			const r = await fetch("/api/collections/_superusers/auth-refresh", { method: "POST", headers: { Authorization: s.token } });
+			return String(r.status);
+		}`).Str()
+		if status != "200" {
+			t.Errorf("the dashboard's session: %s, want a token the dashboard can refresh (200)", status)
+		}
+		tb.checkClean()
+	}
+}

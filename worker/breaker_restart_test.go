@@ -12,7 +12,7 @@ import (
 // TestBreakerSurvivesARestart opens the breaker, stops the worker and
 // starts a new one on the same database, as a restarted server would: the
 // new one is still open until the same instant, claims nothing and asks for
-// no captcha token until then, and then sends one probe.
+// no captcha token until then, and then asks for and sends one probe.
 func TestBreakerSurvivesARestart(t *testing.T) {
 	t.Parallel()
 	cfg := func(c *worker.Config) {
@@ -68,15 +68,28 @@ func TestBreakerSurvivesARestart(t *testing.T) {
 	if got := total(); got != 2 {
 		t.Fatalf("lookups: %d, want the 2 that opened the breaker", got)
 	}
-	// At the same instant as before the restart, one probe is due.
+	// At the same instant as before the restart, one probe is due. The
+	// demand is read with no worker running: a running one may already
+	// have claimed the probe, and then rightly asks for nothing more.
+	if err := w2.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	e.clock.Advance(5*time.Minute + time.Second)
 	if d := demand(16); d != 1 {
 		t.Errorf("demand after the cool-off: %d, want 1 (the probe)", d)
 	}
-	w2.Wake()
+	w3, err := worker.New(e.app, e.look, wc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w3.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w3.Stop(context.Background()) })
+	w3.Wake()
 	waitFor(t, "probe", func() bool { return total() == 3 })
-	waitFor(t, "re-open", func() bool { return w2.Status().Breaker.State == worker.BreakerOpen })
-	if st := w2.Status().Breaker; st.Trips != before.Trips+1 {
+	waitFor(t, "re-open", func() bool { return w3.Status().Breaker.State == worker.BreakerOpen })
+	if st := w3.Status().Breaker; st.Trips != before.Trips+1 {
 		t.Errorf("after the probe was blocked: %+v, want trip %d", st, before.Trips+1)
 	}
 }

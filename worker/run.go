@@ -55,6 +55,9 @@ func (w *Worker) run(info *core.Record) {
 	if errors.Is(context.Cause(ctx), errUserDeleted) {
 		w.breaker.Release()
 		w.log.Info("lookup stopped: its user was deleted during the check", "cedula_info", info.Id)
+		if s, ok := w.lookup.(census.Settler); ok {
+			s.Settled(ctx, nil) // nothing to store: a broker's agent may ack
+		}
 		return
 	}
 	err = w.save(info.Id, cedula, res, lerr, elapsed)

@@ -37,14 +37,50 @@ function darker(hex, amount) {
   return `#${((1 << 24) | (r << 16) | (g << 8) | b).toString(16).slice(1)}`;
 }
 
+// luminance is hex's relative luminance (WCAG 2).
+function luminance(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  const lin = (v) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * lin(n >> 16) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+}
+
+/** contrastWithWhite is the WCAG contrast ratio of white text on hex. */
+export function contrastWithWhite(hex) {
+  return 1.05 / (luminance(hex) + 0.05);
+}
+
+/**
+ * readable is hex darkened just enough for white text on it (the header,
+ * its current menu item under a white veil, the buttons) and for it as
+ * text on the page's light grey to pass WCAG AA (a ratio of 5 with white
+ * leaves room for the grey): a campaign may pick a light colour; the app
+ * stays legible.
+ */
+export function readable(hex) {
+  for (let a = 0; a < 1; a += 0.05) {
+    const c = darker(hex, a);
+    if (contrastWithWhite(c) >= 5 && contrastWithWhite(whitened(c, 0.18)) >= 4.5) return c;
+  }
+  return "#000000";
+}
+
+// whitened is hex seen under a white veil of alpha: the menu's current and
+// hovered items (rgba(255,255,255,.18) on the header).
+function whitened(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  const f = (v) => Math.round(v * (1 - alpha) + 255 * alpha);
+  return `#${((1 << 24) | (f(n >> 16) << 16) | (f((n >> 8) & 255) << 8) | f(n & 255)).toString(16).slice(1)}`;
+}
+
 /** applyBrand paints the header, the title and the theme colour. */
 export async function applyBrand() {
   const c = await campaign();
   const root = document.documentElement;
   root.dataset.brand = c.name;
   if (/^#[0-9a-fA-F]{6}$/.test(c.primary_color)) {
-    root.style.setProperty("--blue", c.primary_color);
-    root.style.setProperty("--blue-dark", darker(c.primary_color, 0.25));
+    const ink = readable(c.primary_color);
+    root.style.setProperty("--blue", ink);
+    root.style.setProperty("--blue-dark", darker(ink, 0.25));
     document.querySelector('meta[name="theme-color"]')?.setAttribute("content", c.primary_color);
   }
   const name = document.querySelector(".brand-name");

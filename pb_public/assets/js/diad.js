@@ -117,6 +117,16 @@ export function onSent(fn) { sentListeners.add(fn); return () => sentListeners.d
 
 let running = false;
 let again = false;
+let retryDelay = 0;
+let retryTimer = null;
+/** retryLater sends the outbox again after a busy server's answer (a 5xx
+ * or 429 may come for a mark that was stored: the re-send with the same id
+ * gets the stored record back), waiting 2 s, then twice as long up to 1 min. */
+function retryLater() {
+  if (retryTimer) return;
+  retryDelay = Math.min(retryDelay ? retryDelay * 2 : 2000, 60000);
+  retryTimer = setTimeout(() => { retryTimer = null; flush(); }, retryDelay);
+}
 /** flush sends the outbox in order; it stops at the first network failure
  * (and goes on when the browser is back online). A call while it runs makes
  * it look at the outbox once more before it stops. */
@@ -132,8 +142,10 @@ export async function flush() {
           rec = await send(item);
         } catch (err) {
           if (err?.status === 0 || err?.isAbort || !navigator.onLine) return; // offline: keep it
+          if (err?.status >= 500 || err?.status === 429) { retryLater(); return; } // busy server: keep it, send again
           toast(message(err, "No pudimos registrar este dato."), "warn", 8000);
         }
+        retryDelay = 0;
         await tx("readwrite", (s) => s.delete(item.seq));
         await changed();
         if (rec) for (const f of sentListeners) f(item, rec);

@@ -16,6 +16,9 @@ export function parseDate(s) {
 }
 
 export const formatDate = (s) => { const d = parseDate(s); return d ? dateFmt.format(d) : ""; };
+const longDateFmt = new Intl.DateTimeFormat("es-CO", { timeZone: tz, day: "numeric", month: "long", year: "numeric" });
+/** formatLongDate says "8 de marzo de 2026", for dates in running text. */
+export const formatLongDate = (s) => { const d = parseDate(s); return d ? longDateFmt.format(d) : ""; };
 export const formatDateTime = (s) => { const d = parseDate(s); return d ? dateTimeFmt.format(d) : ""; };
 export const formatNumber = (n) => numFmt.format(n);
 

@@ -53,6 +53,9 @@ function urgency(info) {
   return 3;
 }
 
+/** collator orders as a Spanish reader does: Óscar after Natalia, Ñ after N, 9 before 10. */
+const collator = new Intl.Collator("es", { numeric: true });
+
 const SORTS = {
   name: (r) => r.user.name.toLocaleLowerCase("es"),
   cedula: (r) => r.user.cedula.padStart(10, "0"),
@@ -90,8 +93,9 @@ export function visible(st, all = rows(st)) {
   const g = FILTERS.find((x) => x.id === st.group) || FILTERS[0];
   const list = all.filter((r) => inFilter(r, g) && matches(r, st.query));
   const key = SORTS[st.sort.key];
-  list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * st.sort.dir);
-  return list;
+  const keyed = list.map((r) => [key(r), r]);
+  keyed.sort((a, b) => collator.compare(a[0], b[0]) * st.sort.dir);
+  return keyed.map(([, r]) => r);
 }
 
 // ---------------------------------------------------------------- changes

@@ -17,6 +17,7 @@ import notFound from "./pages/notfound.js";
 import diad from "./pages/diad.js";
 import listas from "./pages/listas.js";
 import testigo from "./pages/testigo.js";
+import mesas from "./pages/mesas.js";
 
 const routes = {
   "/registro": { render: registro, guest: true },
@@ -30,6 +31,7 @@ const routes = {
   "/dia-d": { render: diad, auth: true },
   "/dia-d/listas": { render: listas, auth: true },
   "/dia-d/testigo": { render: testigo, auth: true },
+  "/dia-d/mesas": { render: mesas, auth: true },
 };
 
 // Pages a person who must accept a new policy version may still see.

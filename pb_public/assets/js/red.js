@@ -32,7 +32,8 @@ export const api = {
   node: (id) => pb.send(`/api/red/nodes/${enc(id)}`, {}),
   children: (id, page, perPage = 50) => pb.send(`/api/red/nodes/${enc(id)}/children`, { query: { page, perPage } }),
   ranking: (id, by, page, perPage = 10) => pb.send(`/api/red/nodes/${enc(id)}/ranking`, { query: { by, page, perPage } }),
-  search: (q) => pb.send("/api/red/search", { query: { q } }),
+  // exclude: the person being moved (the server leaves out them, their branch and their referrer).
+  search: (q, exclude) => pb.send("/api/red/search", { query: exclude ? { q, exclude } : { q } }),
   move: (id, parent) => pb.send(`/api/red/nodes/${enc(id)}/move`, { method: "POST", body: { parent } }),
   role: (id, role) => pb.send(`/api/red/nodes/${enc(id)}/role`, { method: "POST", body: { role } }),
   goals: (id, goals) => pb.send(`/api/red/nodes/${enc(id)}/goals`, { method: "POST", body: goals }),

@@ -204,14 +204,15 @@ export function liveValidation(fields, policy) {
 
 /**
  * validateNow is a submit's check of a person's form: it cancels the
- * pending live checks, validates every field and the policy, and on a
- * problem focuses the first one and says so; true when the form may go.
+ * pending live checks, validates every field and the policy (its message
+ * worded for form, "registro" or "reclamo"), and on a problem focuses the
+ * first one and says so; true when the form may go.
  */
-export function validateNow(fields, policy, pending, formError) {
+export function validateNow(fields, policy, pending, formError, form = "registro") {
   pending.forEach((later) => later.cancel());
   formError.clear();
   const bad = Object.values(fields).filter((f) => !f.validate());
-  const policyMsg = checkPolicy(policy.checked);
+  const policyMsg = checkPolicy(policy.checked, form);
   policy.setError(policyMsg);
   if (bad.length || policyMsg) {
     (bad[0]?.input || policy.input).focus();

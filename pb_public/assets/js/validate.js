@@ -121,8 +121,18 @@ export function checkGoal(raw) {
   return "";
 }
 
-export function checkPolicy(accepted) {
-  return accepted ? "" : "Debes aceptar la política de tratamiento de datos personales para registrarte.";
+/**
+ * POLICY_REQUIRED is the policy's error on each form that asks for it, as
+ * the server says it (hooks errPolicyRequired, errClaimPolicyRequired).
+ */
+export const POLICY_REQUIRED = {
+  registro: "Debes aceptar la política de tratamiento de datos personales para registrarte.",
+  reclamo: "Debes aceptar la política de tratamiento de datos personales para enviar tu reporte.",
+};
+
+/** checkPolicy is the policy's error on form ("registro" or "reclamo"). */
+export function checkPolicy(accepted, form = "registro") {
+  return accepted ? "" : POLICY_REQUIRED[form];
 }
 
 // Input filters: drop characters the field can never hold, as they are typed.

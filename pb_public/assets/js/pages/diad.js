@@ -6,7 +6,7 @@
 import { h, replace } from "../dom.js";
 import { title, toast, adminCard } from "../ui.js";
 import { pb, message, isSuperuser, isLeader } from "../session.js";
-import { onReconnect, subscribe } from "../live.js";
+import { onReconnect, subscribeTopic } from "../live.js";
 import { formatNumber, formatCedula } from "../format.js";
 import { STATUS } from "../census.js";
 import {
@@ -169,6 +169,7 @@ export default async function diad(root) {
   root.append(status, outbox,
     h("div", { class: "actions no-print" },
       h("a", { href: "/dia-d/listas", class: "btn secondary" }, "Listas por puesto"),
+      h("a", { href: "/dia-d/mesas", class: "btn secondary" }, "Testigos y resultados"),
       h("button", { type: "button", class: "btn secondary", onClick: () => download("/api/dia-d/lists.xlsx", "listas-dia-d.xlsx") }, "Descargar Excel"),
       h("button", { type: "button", class: "btn secondary", onClick: () => download("/api/dia-d/lists.csv?sep=semicolon", "listas-dia-d.csv") }, "Descargar CSV")),
     summary, chart, tables, pend);
@@ -225,7 +226,9 @@ export default async function diad(root) {
   }
 
   const stops = [
-    await subscribe("vote_marks", "*", (e) => { if (e.record.election === election.id) { applyMark(st, e.record); render(); } }),
+    // The dia-d topic: the server computes each mark's recipients once (a
+    // vote_marks/* subscription costs a rule query per dashboard per mark).
+    await subscribeTopic("dia-d", (e) => { if (e.record?.election === election.id) { applyMark(st, e.record); render(); } }),
     await onReconnect(async () => { await loadMarks().catch(() => {}); flush(); render(); }),
     onOutbox((items) => {
       st.queued.clear();

@@ -5,7 +5,7 @@
 import { h } from "../dom.js";
 import { title, toast } from "../ui.js";
 import { pb, message, isLeader } from "../session.js";
-import { subscribe } from "../live.js";
+import { subscribeTopic } from "../live.js";
 import { formatCedula, formatPhone, formatDate } from "../format.js";
 import { currentElection, onOutbox, onSent } from "../diad.js";
 import { loadPeople, markState, applyMark, markControl } from "./diad.js";
@@ -62,7 +62,7 @@ export default async function listas(root) {
     const marks = await pb.collection("vote_marks").getFullList({ filter: `election = "${election.id}" && status = "live"`, batch: 1000 }).catch(() => []);
     for (const m of marks) applyMark(st, m);
     stops.push(
-      await subscribe("vote_marks", "*", (e) => { if (e.record.election === election.id) { applyMark(st, e.record); draw(); } }),
+      await subscribeTopic("dia-d", (e) => { if (e.record?.election === election.id) { applyMark(st, e.record); draw(); } }),
       onOutbox((items) => { st.queued.clear(); for (const it of items) if (it.kind === "mark") st.queued.set(it.body.user, it); draw(); }),
       onSent((item, rec) => { if (item.kind === "mark") { applyMark(st, rec); draw(); } }));
   }

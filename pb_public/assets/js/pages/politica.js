@@ -7,6 +7,7 @@ import { h } from "../dom.js";
 import { title } from "../ui.js";
 import { campaign } from "../brand.js";
 import { loggedIn } from "../session.js";
+import { formatLongDate } from "../format.js";
 
 export const POLICY_VERSION = "2026-12";
 
@@ -44,7 +45,7 @@ export default async function politica(root) {
       s("Consultas y reclamos",
         "Responderemos las consultas en un máximo de diez (10) días hábiles y los reclamos en un máximo de quince (15) días hábiles desde que los recibimos, por los medios de contacto del responsable indicados arriba. Si no podemos ingresar tu solicitud por la aplicación, pide a quien te invitó que contacte al administrador de la campaña."),
       s("Cuándo se borran tus datos",
-        "Si retiras tu autorización, tu cuenta, tu consulta del censo y su evidencia se borran de inmediato; las personas que tú invitaste siguen en la red, bajo quien te invitó a ti. Después de la elección, la campaña programa el borrado de la evidencia de las consultas y luego de todos los datos personales: el servidor los borra en esas fechas y deja constancia de ello."),
+        `Si retiras tu autorización, tu cuenta, tu consulta del censo y su evidencia se borran de inmediato; las personas que tú invitaste siguen en la red, bajo quien te invitó a ti. Después de la elección${c.election_date ? ` del ${formatLongDate(c.election_date)}` : ""}, la campaña programa el borrado de la evidencia de las consultas y luego de todos los datos personales: el servidor los borra en esas fechas y deja constancia de ello.`),
     ),
     h("p", {}, loggedIn() ? h("a", { href: "/perfil" }, "Ir a tu perfil") : h("a", { href: "/registro" }, "Volver al registro")),
   );

@@ -4,8 +4,9 @@
 // it is theirs. Validation is the registration's; the server's per-field
 // errors land on their fields. Who holds the cédula is never shown.
 import { h, replace } from "../dom.js";
-import { field, checkbox, title, busy, formAlert, showFieldErrors, liveValidation, validateNow } from "../ui.js";
+import { field, title, busy, formAlert, showFieldErrors, liveValidation, validateNow } from "../ui.js";
 import { pb } from "../session.js";
+import { consentFields } from "../policy.js";
 import { formatPhone } from "../format.js";
 import {
   checkName, checkCedula, checkPhone, checkPassword, checkConfirm, PASSWORD_HINT,
@@ -39,25 +40,25 @@ export default function reclamo(root, { params }) {
     label: "Confirma la contraseña", name: "passwordConfirm", type: "password", autocomplete: "new-password",
     check: (v) => checkConfirm(fields.password.value, v),
   });
-  const policy = checkbox({ name: "data_policy_accepted", label: "" });
-  policy.el.querySelector("label").append("Acepto la ",
-    h("a", { href: "/politica-de-datos", target: "_blank" }, "política de tratamiento de datos personales"),
-    " para que revisen mi reporte y verifiquen mi inscripción en el censo electoral.");
+  // The registration's authorisations, with the same texts and hashes: the
+  // account handed over carries them as consents given by claim.
+  const consents = consentFields();
+  const policy = consents.policy;
   const formError = formAlert();
   const submit = h("button", { type: "submit", class: "btn primary" }, "Enviar reporte");
 
   const pending = liveValidation(fields, policy);
 
   const form = h("form", { novalidate: true, class: "card form" },
-    Object.values(fields).map((f) => f.el), policy.el, formError.el, submit);
+    Object.values(fields).map((f) => f.el), consents.el, formError.el, submit);
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    if (!validateNow(fields, policy, pending, formError)) return;
+    if (!validateNow(fields, policy, pending, formError, "reclamo")) return;
     const body = {
       name: fields.name.value, cedula: fields.cedula.value, phone: fields.phone.value,
       password: fields.password.value, passwordConfirm: fields.passwordConfirm.value,
-      data_policy_accepted: true,
+      ...consents.body(),
     };
     const email = fields.email.value.trim();
     if (email) body.email = email;
@@ -66,7 +67,7 @@ export default function reclamo(root, { params }) {
       try {
         claim = await pb.collection("cedula_claims").create(body);
       } catch (err) {
-        const { first, errors } = showFieldErrors(err, { ...fields, data_policy_accepted: policy });
+        const { first, errors } = showFieldErrors(err, { ...fields, ...consents.errorFields });
         if (errors.cedula && err?.response?.data?.cedula?.code === "cedula_not_registered") {
           fields.cedula.setError([errors.cedula, " ", h("a", { href: "/registro" }, "Ir al registro")]);
         }
@@ -95,7 +96,7 @@ export default function reclamo(root, { params }) {
   root.append(
     title("Reportar una cédula registrada por otra persona"),
     h("p", { class: "lead" },
-      "Si alguien registró tu cédula en Padrón, cuéntanos. El equipo de la campaña revisará el caso y te contactará al celular que dejes aquí. " +
+      "Si alguien registró tu cédula, cuéntanos. El equipo de la campaña revisará el caso y te contactará al celular que dejes aquí. " +
       "Si la cédula es tuya, crearemos tu cuenta con la contraseña que elijas."),
     form,
     h("p", { class: "aside" }, "¿Ya tienes cuenta con esta cédula? ", h("a", { href: "/ingreso" }, "Ingresa")),

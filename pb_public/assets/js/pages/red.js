@@ -235,8 +235,8 @@ async function networkView(root) {
         replace(confirmBox);
         await busy(find, "Buscando…", async () => {
           try {
-            const res = await api.search(q.value.trim());
-            const items = res.items.filter((p) => p.id !== n.id && p.id !== n.referred_by);
+            const res = await api.search(q.value.trim(), n.id);
+            const items = res.items;
             replace(results, items.length ? items.map((p) => h("li", {}, h("button", {
               type: "button", class: "link-btn", onClick: () => confirmMove(p),
             }, `${p.name} (${ROLES[p.role] || p.role})`))) : h("li", {}, "Nadie con ese nombre o cédula en tu red."));
@@ -322,7 +322,9 @@ async function networkView(root) {
       h("ol", { class: "ranking", "aria-label": `Líderes por ${how.label.toLowerCase()}` }, res.items.map((n, i) =>
         h("li", { "data-id": n.id },
           h("span", { class: "rank-pos", "aria-hidden": "true" }, `${i + 1}.`),
-          h("span", { class: "rank-name" }, n.name, h("span", { class: "hint" },
+          h("span", { class: "rank-name" }, n.path && n.path.length ? h("button", {
+            type: "button", class: "link-btn", onClick: () => reveal(n.path), "aria-label": `${n.name}: ver en el árbol`,
+          }, n.name) : n.name, h("span", { class: "hint" },
             ` · ${ROLES[n.role] || n.role}${rank.by === "size" ? "" : ` · ${peopleWord(n.subtree_count)}`}`)),
           h("strong", { class: "rank-value", "data-value": String(n.value) }, how.value(n.value))))),
       res.totalItems > res.items.length ? h("div", { class: "more" }, h("button", {

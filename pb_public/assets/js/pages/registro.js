@@ -5,7 +5,7 @@
 import { h, replace } from "../dom.js";
 import { field, checkbox, title, busy, formAlert, showFieldErrors, liveValidation, validateNow } from "../ui.js";
 import { pb, login } from "../session.js";
-import { policyTexts } from "../policy.js";
+import { consentFields } from "../policy.js";
 import {
   checkName, checkCedula, checkPhone, checkPassword, checkConfirm, PASSWORD_HINT,
   filterName, filterCedula, filterPhone,
@@ -36,25 +36,10 @@ export default function registro(root, { navigate, params }) {
     label: "Confirma la contraseña", name: "passwordConfirm", type: "password", autocomplete: "new-password",
     check: (v) => checkConfirm(fields.password.value, v),
   });
-  // The two authorisations, each labelled with the exact text the server
-  // hashes and records (GET /api/policy); the short privacy notice above.
-  const notice = h("p", { class: "notice", "data-testid": "privacy-notice" }, "Cargando el aviso de privacidad…");
-  const policy = checkbox({ name: "data_policy_accepted", label: "Acepto la política de tratamiento de datos personales." });
-  const contact = checkbox({ name: "contact_consent", label: "Autorizo que me contacten por WhatsApp o SMS (opcional)." });
-  let texts = null;
-  policyTexts().then((t) => {
-    texts = t;
-    notice.textContent = t.notice;
-    policy.el.querySelector("label").textContent = t.processing.text;
-    contact.el.querySelector("label").textContent = t.messaging.text;
-  }).catch(() => {
-    notice.textContent = "No pudimos cargar el aviso de privacidad; puedes leer la política completa en el enlace.";
-  });
-  const habeas = h("fieldset", { class: "consents" },
-    h("legend", {}, "Tus datos personales"),
-    notice,
-    h("p", {}, h("a", { href: "/politica-de-datos", target: "_blank" }, "Leer la política de tratamiento de datos personales")),
-    policy.el, contact.el);
+  // The short privacy notice and the two authorisations, each labelled
+  // with the exact text the server hashes and records (GET /api/policy).
+  const consents = consentFields();
+  const policy = consents.policy;
   const remember = checkbox({ name: "remember", label: "Recordarme en este dispositivo (14 días)", checked: true });
   const formError = formAlert();
   const submit = h("button", { type: "submit", class: "btn primary" }, "Crear mi cuenta");
@@ -62,7 +47,7 @@ export default function registro(root, { navigate, params }) {
   const pending = liveValidation(fields, policy);
 
   const form = h("form", { novalidate: true, class: "card form" },
-    Object.values(fields).map((f) => f.el), habeas, remember.el, formError.el, submit);
+    Object.values(fields).map((f) => f.el), consents.el, remember.el, formError.el, submit);
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -70,20 +55,14 @@ export default function registro(root, { navigate, params }) {
     const body = {
       name: fields.name.value, cedula: fields.cedula.value, phone: fields.phone.value,
       password: fields.password.value, passwordConfirm: fields.passwordConfirm.value,
-      data_policy_accepted: true, contact_consent: contact.checked,
+      ...consents.body(),
     };
-    if (texts) {
-      body.data_policy_sha256 = texts.processing.sha256;
-      if (contact.checked) body.contact_consent_sha256 = texts.messaging.sha256;
-    }
     if (ref) body.ref = ref;
     await busy(submit, "Creando tu cuenta…", async () => {
       try {
         await pb.collection("users").create(body);
       } catch (err) {
-        const { first, errors } = showFieldErrors(err, {
-          ...fields, data_policy_accepted: policy, data_policy_sha256: policy, contact_consent: contact, contact_consent_sha256: contact,
-        });
+        const { first, errors } = showFieldErrors(err, { ...fields, ...consents.errorFields });
         if (errors.cedula && err?.response?.data?.cedula?.code === "cedula_taken") {
           fields.cedula.setError(takenError(errors.cedula, body.cedula));
         }

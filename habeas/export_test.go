@@ -1,0 +1,4 @@
+package habeas
+
+// UnlinkNetwork is unlinkNetwork, for the external tests.
+var UnlinkNetwork = unlinkNetwork

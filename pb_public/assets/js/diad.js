@@ -63,8 +63,19 @@ async function tx(mode, fn) {
   });
 }
 
+/** exists says whether the outbox database was ever made. Reading an
+ * outbox that does not exist must not make it: a first open (which creates
+ * the store) that a full navigation interrupts, with the page frozen in the
+ * back/forward cache, holds every later page's open until it is evicted. So
+ * only queueing creates it; pages that merely read wait for nothing. */
+async function exists() {
+  if (dbp || !indexedDB.databases) return true;
+  const list = await indexedDB.databases().catch(() => null);
+  return !list || list.some((d) => d.name === DB);
+}
+
 /** pending lists the outbox in the order it will be sent. */
-export const pending = () => tx("readonly", (s) => s.getAll());
+export const pending = async () => ((await exists()) ? tx("readonly", (s) => s.getAll()) : []);
 
 const listeners = new Set();
 /** onOutbox calls fn(items) whenever the outbox changes; returns a stop. */

@@ -293,6 +293,76 @@ func TestRegistrationErrors(t *testing.T) {
 	tb.checkClean()
 }
 
+// TestRegistrationTakenCedulaStays: the server's "cédula ya registrada"
+// stays on its field, marked, when the form is sent within live
+// validation's 400 ms of typing the cédula (in the same task at 390 px,
+// typed and sent with the keyboard at 1280 px) and after the field loses
+// focus; the form's "Revisa los datos marcados" never stands alone.
+func TestRegistrationTakenCedulaStays(t *testing.T) {
+	e := newEnv(t)
+	for _, width := range []int{390, 1280} {
+		tb := open(t, e.srv.URL, "/registro", width)
+		tb.fill("name", "Sara Vélez")
+		tb.fill("phone", "3001112233")
+		tb.fill("password", "clave-larga-1")
+		tb.fill("passwordConfirm", "clave-larga-1")
+		tb.click("[name=data_policy_accepted]")
+		if width == 390 {
+			// Typed and sent at once: the live check is still waiting.
+			mustEval(t, tb, `(v) => { const el = document.querySelector("[name=cedula]");
+				el.focus(); el.value = v; el.dispatchEvent(new Event("input", { bubbles: true }));
+				el.form.requestSubmit(); }`, e.cast.MemberA.Cedula)
+		} else {
+			tb.click("[name=cedula]")
+			mustEval(t, tb, `() => document.querySelector("[name=cedula]").focus()`)
+			if err := tb.InsertText(e.cast.MemberA.Cedula); err != nil {
+				t.Fatal(err)
+			}
+			if err := tb.Keyboard.Type(input.Enter); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const cedulaErr = ".field:has([name=cedula]) .field-error"
+		tb.waitText(cedulaErr, "ya está registrada")
+		// The field loses focus: Tab goes on to the error's first link.
+		if err := tb.Keyboard.Type(input.Tab); err != nil {
+			t.Fatal(err)
+		}
+		tb.until("the focus past the cédula", `() => document.activeElement !== document.querySelector("[name=cedula]")`)
+		// For a second, well past the live check's 400 ms, the server's
+		// error stays on the field and the form's alert is never alone.
+		got := mustEval(t, tb, `() => new Promise((done) => {
+			const input = document.querySelector("[name=cedula]");
+			const line = document.querySelector("#" + input.getAttribute("aria-describedby").split(" ").pop());
+			const alert = document.querySelector(".form-error");
+			const end = Date.now() + 1000;
+			const look = () => {
+				if (line.hidden || !line.innerText.includes("Esta cédula ya está registrada")) return done("the field's error: " + (line.hidden ? "hidden" : line.innerText));
+				if (input.getAttribute("aria-invalid") !== "true") return done("the field is no longer marked invalid");
+				const marked = [...document.querySelectorAll(".field-error")].filter((p) => !p.hidden).length;
+				if (!alert.hidden && alert.innerText.includes("Revisa los datos marcados") && marked === 0) return done("the alert alone");
+				if (Date.now() > end) return done("");
+				setTimeout(look, 20);
+			};
+			look();
+		})`).Str()
+		if got != "" {
+			t.Errorf("%d px: after sending at once and leaving the field: %s", width, got)
+		}
+		tb.screenshot("registro-cedula-registrada", width)
+		tb.axe("registro-cedula-registrada")
+		// Once the cédula changes, its error goes, and so does the alert
+		// that pointed at it.
+		tb.fill("cedula", "52000111")
+		tb.until("the cédula's error gone", `() => document.querySelector("[name=cedula]").getAttribute("aria-invalid") === null`)
+		if got := mustEval(t, tb, `() => { const a = document.querySelector(".form-error");
+			return a.hidden || !!document.querySelector("form [aria-invalid=true]") ? "" : a.innerText; }`).Str(); got != "" {
+			t.Errorf("%d px: nothing marked, and the form still says %q", width, got)
+		}
+		tb.checkClean()
+	}
+}
+
 // TestReconnectShowsTheTruth: the server goes away while a member watches
 // their status; the page says so, reconnects when it is back and shows the
 // change it missed.

@@ -3,18 +3,22 @@ package webtest_test
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/census"
+	pbpublic "github.com/padron/padron/pb_public"
 )
 
 // leaderCast gives LeaderA people in every situation a leader meets: one
@@ -354,10 +358,21 @@ func TestNovedadAndPlacesAgree(t *testing.T) {
 
 // TestShareSheetAndPrintCard: "Compartir…" hands the browser's share sheet
 // the invitation (text and link), and "Imprimir tarjeta" prints the card
-// alone: in print, the card with its QR and link shows and the page around
-// it does not; after printing, the page is as before.
+// alone, under the campaign's brand (its name and logo on its colour, as
+// in the app's header): in print, the card with its QR and link shows and
+// nothing of the page around it does, on one sheet; after printing, the
+// page is as before.
 func TestShareSheetAndPrintCard(t *testing.T) {
 	e := newEnv(t)
+	logo, err := fs.ReadFile(pbpublic.FS, "assets/img/icon-192.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := filesystem.NewFileFromBytes(logo, "logo.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.setCampaign(t, map[string]any{"name": "Campaña Río Claro", "primary_color": "#7a1f5c", "logo": file})
 	for _, width := range []int{390, 1280} {
 		tb := open(t, e.srv.URL, "", width)
 		// The headless browser has no share sheet and prints nothing: both
@@ -368,6 +383,7 @@ func TestShareSheetAndPrintCard(t *testing.T) {
 		}
 		tb.login(e.cast.MemberA.Cedula, apptest.Password, true)
 		tb.until("the share button", `() => [...document.querySelectorAll("button")].some((b) => b.innerText === "Compartir…")`)
+		tb.axe("inicio-marca")
 		tb.clickText("Compartir…")
 		tb.until("the share sheet got the invitation", `() => !!window.__shared && window.__shared.url.endsWith("/r/MEMBERA1") &&
 			window.__shared.text.includes("/r/MEMBERA1")`)
@@ -378,24 +394,46 @@ func TestShareSheetAndPrintCard(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := mustEval(t, tb, `() => {
-			const v = (s) => getComputedStyle(document.querySelector(s)).visibility;
-			return [getComputedStyle(document.querySelector(".print-card")).display, v(".print-card .qr"), v(".print-link .code"),
-				v("#share-h"), v(".top"), v("h1")].join(" ");
+			const card = [...document.querySelectorAll(".print-card")].find((c) => getComputedStyle(c).display !== "none");
+			if (!card) return "no card shown";
+			const v = (s) => getComputedStyle(card.querySelector(s)).visibility;
+			const head = card.querySelector(".print-brand"), img = head?.querySelector("img");
+			return [getComputedStyle(card).display, v(".qr"), v(".print-link .code"), head && getComputedStyle(head).backgroundColor,
+				head?.innerText, !!img && img.src.includes("/api/files/") && img.complete && img.naturalWidth > 0 && v(".print-brand img")].join(" | ");
 		}`).Str()
-		if got != "block visible visible hidden hidden hidden" {
-			t.Errorf("printing the card: card, its QR, its code, the kit's title, header, page title = %q, want \"block visible visible hidden hidden hidden\"", got)
+		if want := "block | visible | visible | rgb(122, 31, 92) | Campaña Río Claro | visible"; got != want {
+			t.Errorf("printing the card: card, its QR, its code, brand colour, name, logo = %q, want %q", got, want)
+		}
+		// Nothing but the card has a visible box in print.
+		if got := mustEval(t, tb, `() => { const card = [...document.querySelectorAll(".print-card")].find((c) => getComputedStyle(c).display !== "none");
+			return [...document.body.querySelectorAll("*")].filter((el) => !card.contains(el) && el.getClientRects().length > 0 &&
+				getComputedStyle(el).visibility === "visible").map((el) => el.tagName + "." + el.className).join(", "); }`).Str(); got != "" {
+			t.Errorf("printing the card also prints: %s", got)
 		}
 		tb.waitText(".print-card .print-title", "Ana Referida te invita a registrarte")
 		tb.waitText(".print-card .print-link", "/r/MEMBERA1")
 		tb.screenshot("tarjeta-impresa", width)
+		// What the printer gets: one sheet, with the logo on it.
+		pdf, err := proto.PagePrintToPDF{PrintBackground: true}.Call(tb.Page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pages, images := len(pdfPage.FindAll(pdf.Data, -1)), bytes.Count(pdf.Data, []byte("/Subtype /Image")); pages != 1 || images < 1 {
+			t.Errorf("the printed card: %d pages and %d images, want 1 page with the logo", pages, images)
+		}
 		if err := (proto.EmulationSetEmulatedMedia{Media: ""}).Call(tb.Page); err != nil {
 			t.Fatal(err)
 		}
 		mustEval(t, tb, `() => window.dispatchEvent(new Event("afterprint"))`)
-		tb.until("the page back after printing", `() => !document.body.classList.contains("printing-card")`)
+		tb.until("the page back after printing", `() => !document.body.classList.contains("printing-card") &&
+			[...document.querySelectorAll(".print-card")].every((c) => getComputedStyle(c).display === "none") &&
+			getComputedStyle(document.querySelector("main")).display !== "none"`)
 		tb.checkClean()
 	}
 }
+
+// pdfPage matches a page object in a PDF (not the /Pages tree).
+var pdfPage = regexp.MustCompile(`/Type\s*/Page\b`)
 
 // TestRowsStayUnderThePointer: sorted by urgency, a live answer that would
 // move a row waits while the pointer is on the list (the row changes in

@@ -1,6 +1,7 @@
 package webtest_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func TestRedTreeLiveAndMove(t *testing.T) {
 	sur := e.addUser(t, "Laura Líder Sur", "50000003", "leader", coord)
 	sub := e.addUser(t, "Sergio Sublíder", "50000004", "leader", norte)
 	marta := e.addUser(t, "Marta Miembro", "50000005", "member", sub)
-	e.addUser(t, "Mario Miembro Sur", "50000006", "member", sur)
+	mario := e.addUser(t, "Mario Miembro Sur", "50000006", "member", sur)
 	e.addUser(t, "Pía Prima", "50000007", "member", marta)
 	e.setInfo(t, marta, map[string]any{"status": "active", "departamento": "HUILA", "municipio": "NEIVA", "puesto": "COLEGIO SANTA LIBRADA", "mesa": "4"})
 	e.setInfo(t, sub, map[string]any{"status": "not_found"})
@@ -103,6 +104,12 @@ func TestRedTreeLiveAndMove(t *testing.T) {
 	p.until("the first level", `(s) => !!document.querySelector(s)`, node(sur))
 	p.click(node(sur) + " .toggle")
 	p.until("the moved branch", `(s) => !!document.querySelector(s)`, node(sub))
+	// Luis (emptied by the move) and Mario have nobody below: compact,
+	// their coordinator's tools one tap away.
+	p.until("Luis and Mario on screen", `(a, b) => !!document.querySelector(a) && !!document.querySelector(b)`, node(norte), node(mario))
+	checkCompactLeaves(t, p, 2)
+	p.click(node(norte) + ` button[aria-label="Opciones de Luis Líder Norte"]`)
+	p.until("Luis's tools", `(s) => { const b = document.querySelector(s); return !!b && b.offsetParent !== null; }`, node(norte)+` button[aria-label^="Metas de"]`)
 	p.click(node(sub) + ` button[aria-label^="Metas de"]`)
 	p.until("the goals form", `() => !!document.querySelector("[name=subtree_goal]")`)
 	p.screenshot("red-coordinador", 390)
@@ -121,6 +128,10 @@ func TestRedTreeLiveAndMove(t *testing.T) {
 		}
 		if body := l.text("main"); strings.Contains(body, "Luis Líder Norte") {
 			t.Errorf("a leader sees a sibling branch or above themselves:\n%s", body)
+		}
+		if width == 390 {
+			l.until("Mario, with nobody below", `(s) => !!document.querySelector(s)`, node(mario))
+			checkCompactLeaves(t, l, 1)
 		}
 		l.screenshot("red-lider", width)
 		l.axe(fmt.Sprintf("red-lider-%d", width))
@@ -182,8 +193,52 @@ func TestRedOnTheDemoCampaign(t *testing.T) {
 		l.login(camp.People[camp.Leader].Cedula, demo.Password, true)
 		l.nav("/red")
 		l.until("the leader's branches", `(id) => document.querySelectorAll('#rama-' + id + ' > li').length > 0`, camp.People[camp.Leader].ID)
+		checkCompactLeaves(t, l, 5)
 		l.screenshot("red-demo-lider", width)
 		l.axe(fmt.Sprintf("red-demo-lider-%d", width))
 		l.checkClean()
 	}
+}
+
+// leafShapes measures each leaf card of the tree (someone below the root
+// with nobody below, so no toggle): its height and how many lines its text
+// takes.
+const leafShapes = `() => JSON.stringify([...document.querySelectorAll("[data-testid=red-tree] li li > .node-card:not(:has(.toggle))")].map((c) => {
+	const centers = [];
+	const walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+	for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+		const r = document.createRange();
+		r.selectNodeContents(n);
+		for (const b of r.getClientRects()) {
+			const y = (b.top + b.bottom) / 2;
+			if (b.width > 0 && !centers.some((c) => Math.abs(c - y) < 8)) centers.push(y);
+		}
+	}
+	return { name: c.querySelector(".node-name").innerText, height: c.getBoundingClientRect().height, lines: centers.length };
+}))`
+
+// checkCompactLeaves: on a phone, every leaf card on screen (at least
+// want of them) is one or two lines and at most 80 px high (the full card
+// of a branch took 126 to 150 px for a leaf of the demo's campaign).
+func checkCompactLeaves(t *testing.T, tb *tab, want int) {
+	t.Helper()
+	var leaves []struct {
+		Name   string
+		Height float64
+		Lines  int
+	}
+	if err := json.Unmarshal([]byte(mustEval(t, tb, leafShapes).Str()), &leaves); err != nil {
+		t.Fatal(err)
+	}
+	if len(leaves) < want {
+		t.Errorf("%d leaf cards in the tree, want at least %d", len(leaves), want)
+	}
+	highest := 0.0
+	for _, l := range leaves {
+		highest = max(highest, l.Height)
+		if l.Lines > 2 || l.Height > 80 {
+			t.Errorf("the leaf card of %s: %d lines, %.0f px high; want one or two lines, at most 80 px", l.Name, l.Lines, l.Height)
+		}
+	}
+	t.Logf("%d leaf cards, the highest %.0f px", len(leaves), highest)
 }

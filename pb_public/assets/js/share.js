@@ -3,6 +3,7 @@
 // has one, the QR code (shown, downloaded as PNG) and a printable card.
 // Nothing is fetched: the QR is drawn here, WhatsApp is a plain link.
 import { encode } from "../vendor/uqr.mjs";
+import { campaign, logoURL } from "./brand.js";
 import { h } from "./dom.js";
 import { copyButton, toast } from "./ui.js";
 import { qrCode } from "./qr.js";
@@ -60,6 +61,7 @@ export function shareCard(link, code, name) {
   }, "Descargar QR (PNG)");
   const printBtn = h("button", { type: "button", class: "btn secondary", onClick: printCard }, "Imprimir tarjeta");
   const card = h("div", { class: "print-card", "aria-hidden": "true" },
+    printBrand(),
     h("p", { class: "print-title" }, `${name ? `${name} te invita` : "Te invitamos"} a registrarte`),
     qrCode(link, ""),
     h("p", {}, "Escanea el código con la cámara o entra a:"),
@@ -77,9 +79,36 @@ export function shareCard(link, code, name) {
     card);
 }
 
-/** printCard prints only the invitation card: the page's other print views (lists) stay as they are. */
-function printCard() {
+// printBrand is the card's head: the campaign's logo (when it has one) and
+// name on its colour, as in the app's header; filled once the record is
+// read (applyBrand has already asked for it, so it is at hand).
+function printBrand() {
+  const name = h("span", { class: "print-brand-name" });
+  const head = h("div", { class: "print-brand" }, name);
+  campaign().then((c) => {
+    name.textContent = c.name;
+    const logo = logoURL(c, "192x192");
+    if (logo) head.prepend(h("img", { src: logo, alt: "", width: "64", height: "64" }));
+  });
+  return head;
+}
+
+/**
+ * printCard prints only the invitation card: a copy of it becomes the one
+ * thing body shows while printing (so no blank pages of a hidden page
+ * follow), once its logo is loaded; the page's other print views (the Día D
+ * lists) stay as they are.
+ */
+async function printCard(ev) {
+  const card = ev.currentTarget.closest(".share").querySelector(".print-card");
+  document.querySelector("body > .print-card")?.remove();
+  const sheet = card.cloneNode(true);
+  document.body.append(sheet);
+  await Promise.all([...sheet.querySelectorAll("img")].map((img) => img.decode().catch(() => {})));
   document.body.classList.add("printing-card");
-  window.addEventListener("afterprint", () => document.body.classList.remove("printing-card"), { once: true });
+  window.addEventListener("afterprint", () => {
+    document.body.classList.remove("printing-card");
+    sheet.remove();
+  }, { once: true });
   window.print();
 }

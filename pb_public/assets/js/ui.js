@@ -98,12 +98,19 @@ export function showFieldErrors(err, byName) {
   return { first, errors };
 }
 
-/** formAlert is a form's error paragraph, announced when it appears. */
+/**
+ * formAlert is a form's error paragraph, announced when it appears. An
+ * alert shown with marks (it points at the fields marked in error) goes
+ * once its form has none left: settle, after a live check, says so.
+ */
 export function formAlert() {
   const el = h("p", { class: "form-error", role: "alert", hidden: true });
-  const show = (text) => { el.textContent = text; el.hidden = false; };
+  let marks = false;
+  const show = (text, aboutMarks = false) => { el.textContent = text; el.hidden = false; marks = aboutMarks; };
+  const clear = () => { el.hidden = true; marks = false; };
+  const settle = () => { if (marks && !el.closest("form")?.querySelector('[aria-invalid="true"]')) clear(); };
   // fail shows what to tell a person about a failed request.
-  return { el, show, fail: (err, fallback) => show(message(err, fallback)), clear: () => { el.hidden = true; } };
+  return { el, show, fail: (err, fallback, aboutMarks = false) => show(message(err, fallback), aboutMarks), clear, settle };
 }
 
 /** toast shows a short message in the polite live region. */
@@ -183,22 +190,24 @@ export async function busy(button, label, fn) {
 /**
  * liveValidation checks each field of a person's form a while after typing
  * and when it is left with a changed value, re-checks the confirmation with
- * the password and clears the policy's error once it is ticked. It returns
- * the pending checks: a submit validates at once and cancels them, so a late
+ * the password and clears the policy's error once it is ticked; formError's
+ * "Revisa los datos marcados" goes with the last mark. It returns the
+ * pending checks: a submit validates at once and cancels them, so a late
  * check cannot clear the server's answer.
  */
-export function liveValidation(fields, policy) {
+export function liveValidation(fields, policy, formError) {
   const pending = [];
+  const check = (f) => { f.validate(); formError?.settle(); };
   for (const f of Object.values(fields)) {
-    const later = debounce(() => { if (f.touched) f.validate(); }, 400);
+    const later = debounce(() => { if (f.touched) check(f); }, 400);
     pending.push(later);
     f.input.addEventListener("input", () => { if (f.value) f.touched = true; later(); });
-    f.input.addEventListener("blur", () => { if (f.value && f.value !== f.validated) { f.touched = true; f.validate(); } });
+    f.input.addEventListener("blur", () => { if (f.value && f.value !== f.validated) { f.touched = true; check(f); } });
   }
   fields.password.input.addEventListener("input", () => {
-    if (fields.passwordConfirm.touched) fields.passwordConfirm.validate();
+    if (fields.passwordConfirm.touched) check(fields.passwordConfirm);
   });
-  policy.input.addEventListener("change", () => { if (policy.checked) policy.setError(""); });
+  policy.input.addEventListener("change", () => { if (policy.checked) policy.setError(""); formError?.settle(); });
   return pending;
 }
 
@@ -216,7 +225,7 @@ export function validateNow(fields, policy, pending, formError, form = "registro
   policy.setError(policyMsg);
   if (bad.length || policyMsg) {
     (bad[0]?.input || policy.input).focus();
-    formError.show("Revisa los datos marcados e inténtalo de nuevo.");
+    formError.show("Revisa los datos marcados e inténtalo de nuevo.", true);
     return false;
   }
   return true;

@@ -47,7 +47,7 @@ export default function reclamo(root, { params }) {
   const formError = formAlert();
   const submit = h("button", { type: "submit", class: "btn primary" }, "Enviar reporte");
 
-  const pending = liveValidation(fields, policy);
+  const pending = liveValidation(fields, policy, formError);
 
   const form = h("form", { novalidate: true, class: "card form" },
     Object.values(fields).map((f) => f.el), consents.el, formError.el, submit);
@@ -71,7 +71,7 @@ export default function reclamo(root, { params }) {
         if (errors.cedula && err?.response?.data?.cedula?.code === "cedula_not_registered") {
           fields.cedula.setError([errors.cedula, " ", h("a", { href: "/registro" }, "Ir al registro")]);
         }
-        formError.fail(err, "No pudimos enviar tu reporte. Inténtalo de nuevo.");
+        formError.fail(err, "No pudimos enviar tu reporte. Inténtalo de nuevo.", !!first);
         (first?.input || submit).focus();
         return;
       }

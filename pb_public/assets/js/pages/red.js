@@ -72,6 +72,9 @@ async function networkView(root) {
     const n = v.node;
     const isRoot = n.id === rootId;
     v.li.dataset.role = n.role;
+    const leaf = !isRoot && n.direct_count === 0;
+    v.card.classList.toggle("leaf", leaf);
+    if (leaf) return drawLeaf(v);
     const toggle = n.direct_count > 0 ? h("button", {
       type: "button", class: "toggle", "aria-expanded": String(v.open), "aria-controls": `rama-${n.id}`,
       "aria-label": `${v.open ? "Ocultar" : "Ver"} la red de ${n.name}`, onClick: () => (v.open ? close(v) : open(v)),
@@ -89,6 +92,37 @@ async function networkView(root) {
         goalBar("Referidos", n.direct_count, n.referral_goal),
         goalBar("Red", n.subtree_count, n.subtree_goal)),
       coordinator && !isRoot ? actions(v) : null,
+      v.panel);
+  }
+
+  /**
+   * drawLeaf is the card of someone with nobody below: one or two lines
+   * (name, role, none of their goals yet), a coordinator's buttons behind
+   * "Opciones" on a phone and in the line on a wider screen.
+   */
+  function drawLeaf(v) {
+    const n = v.node;
+    const counts = [n.referral_goal ? `0 de ${formatNumber(n.referral_goal)} referidos` : "Sin referidos",
+      n.subtree_goal ? `0 de ${formatNumber(n.subtree_goal)} en su red` : ""].filter(Boolean).join(" · ");
+    const tools = coordinator ? actions(v) : null;
+    let more = null;
+    if (tools) {
+      tools.id = `acciones-${n.id}`;
+      more = h("button", {
+        type: "button", class: "more-toggle", "aria-expanded": String(!!v.tools), "aria-controls": tools.id,
+        "aria-label": `Opciones de ${n.name}`, title: "Opciones", onClick: () => { v.tools = !v.tools; drawCard(v); },
+      }, h("span", { "aria-hidden": "true" }, "⋯"));
+      tools.classList.toggle("shown", !!v.tools || !!v.panel);
+    }
+    // One flow of text, so a long name shares its last line with the rest.
+    replace(v.card,
+      h("div", { class: "leaf-line" }, more,
+        h("span", { class: "toggle-space", "aria-hidden": "true" }),
+        h("span", { class: "node-name" }, n.name), " ",
+        h("span", { class: `role-pill ${n.role}` }, ROLES[n.role] || n.role), " ",
+        h("span", { class: "node-counts", "data-testid": "node-counts" },
+          h("span", { "data-direct": "0", "data-subtree": "0" }, counts)),
+        tools),
       v.panel);
   }
 

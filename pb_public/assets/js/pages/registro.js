@@ -44,7 +44,7 @@ export default function registro(root, { navigate, params }) {
   const formError = formAlert();
   const submit = h("button", { type: "submit", class: "btn primary" }, "Crear mi cuenta");
 
-  const pending = liveValidation(fields, policy);
+  const pending = liveValidation(fields, policy, formError);
 
   const form = h("form", { novalidate: true, class: "card form" },
     Object.values(fields).map((f) => f.el), consents.el, remember.el, formError.el, submit);
@@ -70,7 +70,7 @@ export default function registro(root, { navigate, params }) {
           ref = "";
           showInvite(null, "El enlace de invitación ya no es válido. Puedes registrarte igual, sin quien te invitó: envía el formulario de nuevo.");
         }
-        formError.fail(err, "No pudimos crear tu cuenta. Inténtalo de nuevo.");
+        formError.fail(err, "No pudimos crear tu cuenta. Inténtalo de nuevo.", !!first);
         (first?.input || submit).focus();
         return;
       }

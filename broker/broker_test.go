@@ -321,7 +321,11 @@ func TestLateAnswerIsRecordedNotApplied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := nc.Publish(broker.ResultsSubject, data); err != nil {
+	cid, err := nc.GetClientID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.Publish(broker.ResultsSubject(cid), data); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := confirm.NextMsg(10 * time.Second); err != nil {

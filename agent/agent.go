@@ -282,7 +282,7 @@ func (a *Agent) answer(job broker.Job, res census.Result, lerr error, elapsed ti
 	// records a repeat of an applied answer as late, never applies it twice).
 	for try := 0; ; try++ {
 		pctx, pcancel := context.WithTimeout(ctx, 5*time.Second)
-		_, err = a.js.Publish(pctx, broker.ResultsSubject, data)
+		_, err = a.js.Publish(pctx, a.resultsSubject(), data)
 		pcancel()
 		if err == nil {
 			wctx, wcancel := context.WithTimeout(ctx, confirmRetry)
@@ -302,6 +302,17 @@ func (a *Agent) answer(job broker.Job, res census.Result, lerr error, elapsed ti
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
+}
+
+// resultsSubject is this connection's own answers subject, the one the
+// embedded broker lets it publish on and the server credits its key by.
+// It is read at each publish: a reconnection gets a new connection id.
+func (a *Agent) resultsSubject() string {
+	id, err := a.nc.GetClientID()
+	if err != nil {
+		id = 0 // a broker too old to say: the answer still goes, credited to no key
+	}
+	return broker.ResultsSubject(id)
 }
 
 // confirmRetry is how long an agent waits for a confirmation before it

@@ -29,10 +29,25 @@ type Auth struct {
 	mu      sync.Mutex
 	clients map[string]map[uint64]bool // agent key id → connection ids
 	keyOf   map[uint64]string          // connection id → agent key id
-	ns      *server.Server
+	// conns remembers every agent connection of this broker, open or
+	// closed lately, to credit answers it published (Publisher).
+	conns map[uint64]agentConn
+	ns    *server.Server
 
 	status keyStatus
 }
+
+// agentConn is one agent connection: the key it logged in with, when it
+// did, and when it closed (zero while open).
+type agentConn struct {
+	keyID         string
+	since, closed time.Time
+}
+
+// connMemory is how long after an agent's connection closed an answer it
+// published still credits its key: an answer can wait on the results
+// stream until the worker claims its attempt.
+const connMemory = time.Hour
 
 // NewAuth builds the authenticator for app's agent keys.
 func NewAuth(app core.App, log *slog.Logger) *Auth {
@@ -42,14 +57,14 @@ func NewAuth(app core.App, log *slog.Logger) *Auth {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Auth{app: app, log: log, token: hex.EncodeToString(raw[:]), clients: map[string]map[uint64]bool{},
-		keyOf: map[uint64]string{}, status: keyStatus{app: app}}
+		keyOf: map[uint64]string{}, conns: map[uint64]agentConn{}, status: keyStatus{app: app}}
 }
 
 // ServerToken is the credential of the server's own connection.
 func (a *Auth) ServerToken() string { return a.token }
 
 // agentPermissions is all the agent on connection clientID may do: pull
-// and ack checks, publish answers and its own heartbeat (on its own
+// and ack checks, publish its answers and its heartbeat (each on its own
 // connection's subject only, so it cannot speak for another key), hear
 // confirmations.
 func agentPermissions(clientID uint64) *server.Permissions {
@@ -61,7 +76,7 @@ func agentPermissions(clientID uint64) *server.Permissions {
 			"$JS.API.CONSUMER.INFO." + ChecksStream + "." + AgentsConsumer,
 			"$JS.API.CONSUMER.MSG.NEXT." + ChecksStream + "." + AgentsConsumer,
 			"$JS.ACK." + ChecksStream + "." + AgentsConsumer + ".>",
-			ResultsSubject,
+			ResultsSubject(clientID),
 			HeartbeatSubject(clientID),
 		}},
 		Subscribe: &server.SubjectPermission{Allow: []string{"_INBOX.>", ConfirmPrefix + ".>"}},
@@ -80,14 +95,16 @@ func (a *Auth) Check(c server.ClientAuthentication) bool {
 		a.log.Warn("lookup agent refused: agent key unknown or revoked", "remote", addr(c))
 		return false
 	}
+	now := time.Now()
 	a.mu.Lock()
 	if a.clients[rec.Id] == nil {
 		a.clients[rec.Id] = map[uint64]bool{}
 	}
 	a.clients[rec.Id][c.GetID()] = true
 	a.keyOf[c.GetID()] = rec.Id
+	a.conns[c.GetID()] = agentConn{keyID: rec.Id, since: now}
 	a.mu.Unlock()
-	if err := a.status.connected(rec.Id, host(addr(c)), time.Now()); err != nil {
+	if err := a.status.connected(rec.Id, host(addr(c)), now); err != nil {
 		a.log.Warn("record an agent's connection on its key", "agent_key", rec.Id, "error", err)
 	}
 	c.RegisterUser(&server.User{Username: rec.GetString("name"), Permissions: agentPermissions(c.GetID())})
@@ -116,6 +133,21 @@ func (a *Auth) KeyOf(clientID uint64) (keyID string, ok bool) {
 	defer a.mu.Unlock()
 	keyID, ok = a.keyOf[clientID]
 	return keyID, ok
+}
+
+// Publisher is the agent key whose connection clientID published a
+// message the broker stored at stored; ok is false for the server's own
+// connections, unknown ones, and ones that were not open then. Connection
+// ids start again at each broker start, so a message kept in the store
+// from before is never credited to the new connection that took its id.
+func (a *Auth) Publisher(clientID uint64, stored time.Time) (keyID string, ok bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, ok := a.conns[clientID]
+	if !ok || stored.Before(c.since) || (!c.closed.IsZero() && stored.After(c.closed)) {
+		return "", false
+	}
+	return c.keyID, true
 }
 
 // Connected reports whether the agent key has a connection open.
@@ -155,11 +187,13 @@ func (a *Auth) prune() []string {
 		return nil
 	}
 	var gone []string
+	now := time.Now()
 	for keyID, ids := range a.clients {
 		for id := range ids {
 			if a.ns.GetClient(id) == nil {
 				delete(ids, id)
 				delete(a.keyOf, id)
+				a.closed(id, now)
 			}
 		}
 		if len(ids) == 0 {
@@ -167,7 +201,20 @@ func (a *Auth) prune() []string {
 			gone = append(gone, keyID)
 		}
 	}
+	for id, c := range a.conns {
+		if !c.closed.IsZero() && now.Sub(c.closed) > connMemory {
+			delete(a.conns, id)
+		}
+	}
 	return gone
+}
+
+// closed marks connection id closed at (under a.mu).
+func (a *Auth) closed(id uint64, at time.Time) {
+	if c, ok := a.conns[id]; ok && c.closed.IsZero() {
+		c.closed = at
+		a.conns[id] = c
+	}
 }
 
 // attach tells Auth the server whose connections it may close.
@@ -183,8 +230,10 @@ func (a *Auth) Revoke(keyID string) int {
 	a.mu.Lock()
 	ids := a.clients[keyID]
 	delete(a.clients, keyID)
+	now := time.Now()
 	for id := range ids {
 		delete(a.keyOf, id)
+		a.closed(id, now)
 	}
 	ns := a.ns
 	a.mu.Unlock()

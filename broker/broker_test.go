@@ -106,7 +106,12 @@ func setupWith(t *testing.T, cfg broker.Config, concurrency int) *env {
 // nothing is claimed until the test calls e.w.Start.
 func setupIdle(t *testing.T, cfg broker.Config, concurrency int) *env {
 	t.Helper()
-	app := apptest.NewBareApp(t)
+	return setupOn(t, apptest.NewBareApp(t), cfg, concurrency)
+}
+
+// setupOn is setupIdle on an app the test made (and may have read) first.
+func setupOn(t *testing.T, app *tests.TestApp, cfg broker.Config, concurrency int) *env {
+	t.Helper()
 	cfg.Logger = logger()
 	remote := broker.NewRemote(app, cfg)
 	w, err := worker.New(app, remote, worker.Config{Concurrency: concurrency, RetryDelays: []time.Duration{0}, RetryJitter: worker.RetryJitterOff,
@@ -321,7 +326,11 @@ func TestLateAnswerIsRecordedNotApplied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := nc.Publish(broker.ResultsSubject, data); err != nil {
+	cid, err := nc.GetClientID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.Publish(broker.ResultsSubject(cid), data); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := confirm.NextMsg(10 * time.Second); err != nil {

@@ -294,6 +294,7 @@ func (r *Remote) onResult(msg jetstream.Msg) {
 		_ = msg.Term()
 		return
 	}
+	keyID := r.publisher(msg)
 	key := o.key()
 	r.mu.Lock()
 	w := r.waiting[key]
@@ -314,7 +315,7 @@ func (r *Remote) onResult(msg jetstream.Msg) {
 		case <-r.done:
 			return // not acked: the restarted server gets it again
 		}
-		r.answered(o.Agent)
+		r.answered(o.Agent, keyID)
 		r.confirm(o)
 		_ = msg.Ack()
 		return
@@ -337,6 +338,27 @@ func (r *Remote) onResult(msg jetstream.Msg) {
 		r.confirm(o)
 		_ = msg.Ack()
 	}
+}
+
+// publisher is the agent key whose connection published msg: the
+// connection its subject names (ResultsSubject, which the embedded broker
+// lets only that connection use), if that connection was open when the
+// broker stored msg. It is "" with an external broker (no keys), for the
+// server's own connections, and for answers of an older agent.
+func (r *Remote) publisher(msg jetstream.Msg) string {
+	if r.auth == nil {
+		return ""
+	}
+	clientID, ok := subjectClient(ResultsPrefix, msg.Subject())
+	if !ok {
+		return ""
+	}
+	meta, err := msg.Metadata()
+	if err != nil {
+		return ""
+	}
+	keyID, _ := r.auth.Publisher(clientID, meta.Timestamp)
+	return keyID
 }
 
 func (r *Remote) confirm(o Outcome) {

@@ -47,29 +47,26 @@ type AgentStatus struct {
 type book struct {
 	mu     sync.Mutex
 	agents map[string]AgentStatus
-	counts map[string]uint64
-	keys   map[string]string // agent name → its agent key's id
-	// unkeyed counts answers applied before the agent's first heartbeat
-	// named its key; that heartbeat adds them to the key.
-	unkeyed map[string]uint64
+	counts map[string]uint64 // agent name → answers applied, for the status list
+	keys   map[string]string // agent name → its heartbeats' agent key id
 }
 
 func newBook() *book {
-	return &book{agents: map[string]AgentStatus{}, counts: map[string]uint64{}, keys: map[string]string{},
-		unkeyed: map[string]uint64{}}
+	return &book{agents: map[string]AgentStatus{}, counts: map[string]uint64{}, keys: map[string]string{}}
 }
 
-// answered counts an applied answer of agent, and returns its key's id
-// if known; otherwise the answer waits in unkeyed for the key.
-func (b *book) answered(agent string) (keyID string) {
+// answered counts an applied answer under the agent name it carries, for
+// the status list; keyID is the agent key whose connection published it
+// ("" when unknown: an external broker, the server's own agent). An answer
+// of one key that names another key's agent is not counted (false).
+func (b *book) answered(agent, keyID string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.counts[agent]++
-	keyID = b.keys[agent]
-	if keyID == "" {
-		b.unkeyed[agent]++
+	if owner := b.keys[agent]; keyID != "" && owner != "" && owner != keyID {
+		return false
 	}
-	return keyID
+	b.counts[agent]++
+	return true
 }
 
 // owner is the key agent's heartbeats came from, if any did.
@@ -79,25 +76,26 @@ func (b *book) owner(agent string) string {
 	return b.keys[agent]
 }
 
-// keyed records agent's key and returns the answers counted before it
-// was known, which its key has not counted yet.
-func (b *book) keyed(agent, keyID string) (uncounted uint64) {
+// keyed records that agent's heartbeats come from keyID's connections.
+func (b *book) keyed(agent, keyID string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.keys[agent] = keyID
-	uncounted = b.unkeyed[agent]
-	delete(b.unkeyed, agent)
-	return uncounted
 }
 
-// answered counts an applied answer of agent, in memory and on its key.
-func (r *Remote) answered(agent string) {
-	keyID := r.agents.answered(agent)
+// answered counts an applied answer: on the agent key whose connection
+// published it (keyID, read from the answer's subject, never from the
+// name in its payload), and in the status list under that name.
+func (r *Remote) answered(agent, keyID string) {
+	if !r.agents.answered(agent, keyID) {
+		r.log.Warn("answer names another agent key's agent: counted on its own key only",
+			"agent", agent, "agent_key", keyID)
+	}
 	if keyID == "" || r.auth == nil {
 		return
 	}
 	if err := r.auth.status.answered(keyID, 1); err != nil {
-		r.log.Warn("count an agent's answer on its key", "agent", agent, "error", err)
+		r.log.Warn("count an agent's answer on its key", "agent", agent, "agent_key", keyID, "error", err)
 	}
 }
 
@@ -108,7 +106,7 @@ func (r *Remote) answered(agent string) {
 // agent goes by.
 func (r *Remote) onHeartbeat(m *nats.Msg) {
 	var st AgentStatus
-	clientID, ok := heartbeatClient(m.Subject)
+	clientID, ok := subjectClient(HeartbeatPrefix, m.Subject)
 	if !ok || json.Unmarshal(m.Data, &st) != nil || st.Name == "" {
 		return
 	}
@@ -124,11 +122,7 @@ func (r *Remote) onHeartbeat(m *nats.Msg) {
 		}
 	}
 	if keyID != "" {
-		if n := r.agents.keyed(st.Name, keyID); n > 0 {
-			if err := r.auth.status.answered(keyID, n); err != nil {
-				r.log.Warn("count an agent's earlier answers on its key", "agent", st.Name, "error", err)
-			}
-		}
+		r.agents.keyed(st.Name, keyID)
 		if rec, err := r.app.FindRecordById(agentKeys, keyID); err == nil {
 			st.Key = rec.GetString("name")
 		}

@@ -46,10 +46,13 @@ func Setup(ctx context.Context, js jetstream.JetStream, ackWait time.Duration) e
 	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:        ResultsStream,
 		Description: "lookup agents' answers waiting for the server",
-		Subjects:    []string{ResultsSubject},
-		Retention:   jetstream.WorkQueuePolicy,
-		Storage:     jetstream.FileStorage,
-		MaxMsgSize:  MaxPayload,
+		// One subject per agent connection (ResultsSubject); an existing
+		// store's stream, made on the single "padron.results", is updated
+		// in place and keeps the answers it holds.
+		Subjects:   []string{ResultsPrefix + ".>"},
+		Retention:  jetstream.WorkQueuePolicy,
+		Storage:    jetstream.FileStorage,
+		MaxMsgSize: MaxPayload,
 	}); err != nil {
 		return fmt.Errorf("stream %s: %w", ResultsStream, err)
 	}

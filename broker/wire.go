@@ -21,8 +21,11 @@ const (
 	AgentsConsumer = "agents"
 	// ResultsStream holds the agents' answers until the server applied them.
 	ResultsStream = "PADRON_RESULTS"
-	// ResultsSubject is where agents publish answers.
-	ResultsSubject = "padron.results"
+	// ResultsPrefix + ".<connection id>" is where agents publish answers:
+	// the embedded broker lets a connection publish only on its own id, so
+	// the server credits the key that connection logged in with, whatever
+	// name the answer carries (ResultsSubject).
+	ResultsPrefix = "padron.results"
 	// ServerConsumer is the server's durable consumer of ResultsStream.
 	ServerConsumer = "server"
 	// ConfirmPrefix + ".<check>.<attempt>" tells the agent the server holds
@@ -40,9 +43,16 @@ func HeartbeatSubject(clientID uint64) string {
 	return HeartbeatPrefix + "." + strconv.FormatUint(clientID, 10)
 }
 
-// heartbeatClient is the connection id a heartbeat's subject names.
-func heartbeatClient(subject string) (uint64, bool) {
-	id, ok := strings.CutPrefix(subject, HeartbeatPrefix+".")
+// ResultsSubject is where the agent on broker connection clientID
+// publishes its answers; the subject, not the payload, says who answered.
+func ResultsSubject(clientID uint64) string {
+	return ResultsPrefix + "." + strconv.FormatUint(clientID, 10)
+}
+
+// subjectClient is the connection id subject names after prefix, as
+// HeartbeatSubject and ResultsSubject write it.
+func subjectClient(prefix, subject string) (uint64, bool) {
+	id, ok := strings.CutPrefix(subject, prefix+".")
 	if !ok {
 		return 0, false
 	}

@@ -22,7 +22,8 @@ import (
 // subtree (284 ms p95 at 15,644 below on 200,000 people). Here, under the
 // shipped rules (countersAnswer), the ids come from one of two plans chosen
 // by the counters (subtreePage); under rules rewritten in the DB, from the users
-// list rule itself, as the red endpoints do.
+// list rule itself, as the red endpoints do. With a search, a filter or
+// another order (red_subtree_query.go) the page joins the census records.
 
 func (r redAPI) bindSubtree(se *core.ServeEvent) {
 	se.Router.GET("/api/red/nodes/{id}/subtree", func(e *core.RequestEvent) error {
@@ -30,8 +31,18 @@ func (r redAPI) bindSubtree(se *core.ServeEvent) {
 		if err != nil {
 			return err
 		}
+		sq, err := parseSubtreeQuery(e)
+		if err != nil {
+			return err
+		}
 		page, perPage := pageParams(e)
-		ids, total, err := subtreePage(e.App, who, rec.Id, page, perPage)
+		var ids []string
+		var total int
+		if sq.newestFirst() {
+			ids, total, err = subtreePage(e.App, who, rec.Id, page, perPage)
+		} else {
+			ids, total, err = queriedSubtreePage(e.App, who, rec.Id, sq, (page-1)*perPage, perPage)
+		}
 		if err != nil {
 			return e.InternalServerError("No pudimos cargar la red.", err)
 		}

@@ -74,11 +74,9 @@ func subtreePage(app core.App, who caller, top string, page, perPage int) ([]str
 	}
 	// Under the shipped rules who sees everyone below a node they see: the
 	// counters hold how many (a row per level, not a row per person).
-	var total int
-	err = app.DB().NewQuery("SELECT coalesce(sum(total), 0) FROM " + tree.CountsTable + " WHERE node = {:top}").
-		Bind(dbx.Params{"top": top}).Row(&total)
+	total, err := subtreeSize(app, top)
 	if err != nil {
-		return nil, 0, fmt.Errorf("subtree size of %s: %w", top, err)
+		return nil, 0, err
 	}
 	// Two plans: walk users newest first from the day the page begins and
 	// probe each in the closure table (it stops at the page's end), or read
@@ -113,6 +111,17 @@ func subtreePage(app core.App, who caller, top string, page, perPage int) ([]str
 		return nil, 0, fmt.Errorf("subtree page of %s: %w", top, err)
 	}
 	return ids, total, nil
+}
+
+// subtreeSize is how many people are below top, by the counters.
+func subtreeSize(app core.App, top string) (int, error) {
+	var total int
+	err := app.DB().NewQuery("SELECT coalesce(sum(total), 0) FROM " + tree.CountsTable + " WHERE node = {:top}").
+		Bind(dbx.Params{"top": top}).Row(&total)
+	if err != nil {
+		return 0, fmt.Errorf("subtree size of %s: %w", top, err)
+	}
+	return total, nil
 }
 
 // subtreeSince is the latest UTC day ("2006-01-02") from which top's

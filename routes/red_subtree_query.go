@@ -218,13 +218,20 @@ func queriedSubtreePage(app core.App, who caller, top string, sq subtreeQuery, o
 	if err != nil {
 		return nil, 0, err
 	}
-	count := "count(*)"
-	if q.Info().Distinct {
-		count = "count(DISTINCT [[users.id]])" // a rule's join may repeat a person
-	}
 	var total int
-	if err := q.Select(count).Row(&total); err != nil {
-		return nil, 0, fmt.Errorf("count the subtree of %s: %w", top, err)
+	if counted && sq.text == "" && len(sq.statuses) == 0 && !sq.able {
+		// Only the order differs from the plain page: the counters know how many.
+		if total, err = subtreeSize(app, top); err != nil {
+			return nil, 0, err
+		}
+	} else {
+		count := "count(*)"
+		if q.Info().Distinct {
+			count = "count(DISTINCT [[users.id]])" // a rule's join may repeat a person
+		}
+		if err := q.Select(count).Row(&total); err != nil {
+			return nil, 0, fmt.Errorf("count the subtree of %s: %w", top, err)
+		}
 	}
 	if q, err = base(); err != nil {
 		return nil, 0, err

@@ -109,7 +109,7 @@ func BenchmarkWholeNetwork(b *testing.B) {
 		n, body := get("/api/red/nodes/me/subtree?perPage=100&sort=status&q=mar&expand=referred_by,cedula_info_via_user")
 		return n, countItems(b, body)
 	}})
-	const samples = 5
+	const samples = 3
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nroot coordinator, %d people below\tp50\tmax\tbytes\trows\n", len(camp.People)-1)
 	for _, w := range ways {

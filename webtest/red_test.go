@@ -207,6 +207,27 @@ func TestRedOnTheDemoCampaign(t *testing.T) {
 		c.until("the zone's leaders", `(id) => document.querySelectorAll('#rama-' + id + ' > li').length > 0`, first)
 		c.screenshot("red-demo-coordinador", width)
 		c.axe(fmt.Sprintf("red-demo-coordinador-%d", width))
+		if width == 1280 {
+			// "Toda la red" on /referidos: 100 rows at first, 100 more on
+			// "Mostrar más", a tab's filter answered by the server.
+			c.nav("/referidos")
+			c.until("the direct referidos", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length > 0`)
+			c.click("[data-testid=whole-network]")
+			c.waitText("[data-testid=ref-count]", "1.499 personas en toda tu red")
+			c.until("the first page", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 100`)
+			c.waitText("[data-testid=more]", "Mostrar más (1.399 restantes)")
+			c.click("[data-testid=more]")
+			c.until("the second page", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 200`)
+			c.waitText("[data-testid=more]", "Mostrar más (1.299 restantes)")
+			c.click(`.tabs [data-group="lugar"]`)
+			c.until("the server's filter", `() => {
+				const n = document.querySelector('.tabs [data-group="lugar"]').innerText.match(/\(([\d.]+)\)/)[1];
+				const rows = [...document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]")];
+				return n !== "0" && document.querySelector("[data-testid=active-filter]").innerText.includes("(" + n + ")") &&
+					rows.length === Math.min(100, Number(n.replace(/\./g, ""))) && rows.every((r) => r.dataset.status === "active") }`)
+			c.screenshot("referidos-toda-la-red-demo", width)
+			c.axe("referidos-toda-la-red-demo")
+		}
 		c.checkClean()
 		if width != 390 {
 			continue // TestRedTreeLiveAndMove covers a leader at both widths

@@ -128,6 +128,11 @@ func TestRedCountersAnswerAsTheRules(t *testing.T) {
 		urls = append(urls, fmt.Sprintf("/api/red/nodes/%s/subtree?perPage=7&page=%d", counterID(0), page))
 	}
 	urls = append(urls, "/api/red/nodes/"+counterID(2)+"/subtree?perPage=3&page=2", "/api/red/nodes/"+counterID(5)+"/subtree")
+	// Searched, filtered and sorted pages (the /referidos whole network).
+	for _, query := range []string{"sort=name", "sort=-name&page=2", "sort=status", "sort=-status&page=3", "sort=place&page=2",
+		"sort=cedula", "sort=-cedula&page=2", "sort=created", "status=active,pending&sort=name", "able=true", "q=persona%200&sort=name", "q=7000001"} {
+		urls = append(urls, "/api/red/nodes/"+counterID(0)+"/subtree?perPage=7&"+query)
+	}
 	for _, by := range []string{"size", "able", "growth", "goal"} {
 		for page := 1; page <= 2; page++ {
 			urls = append(urls, fmt.Sprintf("/api/red/nodes/%s/ranking?by=%s&perPage=6&page=%d", counterID(0), by, page))

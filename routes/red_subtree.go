@@ -22,7 +22,8 @@ import (
 // subtree (284 ms p95 at 15,644 below on 200,000 people). Here, under the
 // shipped rules (countersAnswer), the ids come from one of two plans chosen
 // by the counters (subtreePage); under rules rewritten in the DB, from the users
-// list rule itself, as the red endpoints do.
+// list rule itself, as the red endpoints do. With a search, a filter or
+// another order (red_subtree_query.go) the page joins the census records.
 
 func (r redAPI) bindSubtree(se *core.ServeEvent) {
 	se.Router.GET("/api/red/nodes/{id}/subtree", func(e *core.RequestEvent) error {
@@ -30,8 +31,18 @@ func (r redAPI) bindSubtree(se *core.ServeEvent) {
 		if err != nil {
 			return err
 		}
+		sq, err := parseSubtreeQuery(e)
+		if err != nil {
+			return err
+		}
 		page, perPage := pageParams(e)
-		ids, total, err := subtreePage(e.App, who, rec.Id, page, perPage)
+		var ids []string
+		var total int
+		if sq.newestFirst() {
+			ids, total, err = subtreePage(e.App, who, rec.Id, page, perPage)
+		} else {
+			ids, total, err = queriedSubtreePage(e.App, who, rec.Id, sq, (page-1)*perPage, perPage)
+		}
 		if err != nil {
 			return e.InternalServerError("No pudimos cargar la red.", err)
 		}
@@ -63,11 +74,9 @@ func subtreePage(app core.App, who caller, top string, page, perPage int) ([]str
 	}
 	// Under the shipped rules who sees everyone below a node they see: the
 	// counters hold how many (a row per level, not a row per person).
-	var total int
-	err = app.DB().NewQuery("SELECT coalesce(sum(total), 0) FROM " + tree.CountsTable + " WHERE node = {:top}").
-		Bind(dbx.Params{"top": top}).Row(&total)
+	total, err := subtreeSize(app, top)
 	if err != nil {
-		return nil, 0, fmt.Errorf("subtree size of %s: %w", top, err)
+		return nil, 0, err
 	}
 	// Two plans: walk users newest first from the day the page begins and
 	// probe each in the closure table (it stops at the page's end), or read
@@ -102,6 +111,17 @@ func subtreePage(app core.App, who caller, top string, page, perPage int) ([]str
 		return nil, 0, fmt.Errorf("subtree page of %s: %w", top, err)
 	}
 	return ids, total, nil
+}
+
+// subtreeSize is how many people are below top, by the counters.
+func subtreeSize(app core.App, top string) (int, error) {
+	var total int
+	err := app.DB().NewQuery("SELECT coalesce(sum(total), 0) FROM " + tree.CountsTable + " WHERE node = {:top}").
+		Bind(dbx.Params{"top": top}).Row(&total)
+	if err != nil {
+		return 0, fmt.Errorf("subtree size of %s: %w", top, err)
+	}
+	return total, nil
 }
 
 // subtreeSince is the latest UTC day ("2006-01-02") from which top's

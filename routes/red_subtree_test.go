@@ -1,12 +1,18 @@
 package routes_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/padron/padron/apptest"
 )
 
 // TestRedSubtreePagePlans checks the plans SQLite makes for a subtree page
@@ -52,4 +58,122 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestRedSubtreeQuery: the subtree page answers the /referidos list's
+// search, filters and sorts at any depth, within the same boundaries as
+// the plain page (a leader their own subtree only, members refused, no
+// sibling branch, nothing above), and under rules rewritten in the DB the
+// rules still decide who and whose census appear.
+func TestRedSubtreeQuery(t *testing.T) {
+	t.Parallel()
+	const (
+		coord, lider1, sub, m1, nieto, m2, lider2, m3 = "redcoord0000001", "redlider1000001", "redsublider0001",
+			"redmiembro10001", "rednieto1000001", "redmiembro20001", "redlider2000001", "redmiembro30001"
+	)
+	denied := []string{`"code":"not_in_your_network"`}
+	// With statuses of every urgency under lider1: Mario's check failed,
+	// Nora's cédula is cancelled, Marta's check is running again.
+	varied := func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+		seedPyramid(t, app)
+		for id, status := range map[string]string{m1: "error", nieto: "cancelled_deceased", m2: "processing"} {
+			setInfo(t, app, id, status, old, "ANTIOQUIA", "MEDELLIN", "IE "+id)
+		}
+	}
+	rewritten := func(rules map[string]string) func(testing.TB, *tests.TestApp, *core.ServeEvent) {
+		return func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+			varied(t, app, e)
+			for name, rule := range rules {
+				c, err := app.FindCollectionByNameOrId(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.ListRule, c.ViewRule = types.Pointer(rule), types.Pointer(rule)
+				if err := app.Save(c); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	get := func(name, url string, who map[string]string, status int, content []string, order []string, not ...string) tests.ApiScenario {
+		s := tests.ApiScenario{Name: name, Method: http.MethodGet, URL: url, Headers: who,
+			ExpectedStatus: status, ExpectedContent: content, NotExpectedContent: not, BeforeTestFunc: varied}
+		if order != nil {
+			s.AfterTestFunc = pageOrder(order)
+		}
+		return s
+	}
+	scenarios := []tests.ApiScenario{
+		get("search by name without accents or case", "/api/red/nodes/me/subtree?q=SUBLIDER", as(t, lider1), 200,
+			[]string{`"totalItems":1`}, []string{sub}),
+		get("search by digits of the cédula", "/api/red/nodes/me/subtree?q=000-05", as(t, lider1), 200,
+			[]string{`"totalItems":1`}, []string{nieto}),
+		get("search stays in the leader's subtree", "/api/red/nodes/me/subtree?q=mateo", as(t, lider1), 200,
+			[]string{`"totalItems":0`, `"items":[]`}, []string{}, "Mateo"),
+		get("search reaches any depth below a coordinator", "/api/red/nodes/me/subtree?q=mateo", as(t, coord), 200,
+			[]string{`"totalItems":1`}, []string{m3}),
+		get("a search's % is a letter, not a wildcard", "/api/red/nodes/me/subtree?q=%25", as(t, coord), 200,
+			[]string{`"totalItems":0`}, []string{}),
+		get("filter by status", "/api/red/nodes/me/subtree?status=not_found,cancelled_deceased&sort=name", as(t, coord), 200,
+			[]string{`"totalItems":2`}, []string{m3, nieto}),
+		get("filter: who can vote (a re-check keeps the last place)", "/api/red/nodes/me/subtree?able=true&sort=name", as(t, lider1), 200,
+			[]string{`"totalItems":2`}, []string{m2, sub}),
+		get("sort by name, paginated", "/api/red/nodes/me/subtree?sort=name&perPage=2&page=2", as(t, lider1), 200,
+			[]string{`"totalItems":4`, `"page":2`}, []string{nieto, sub}),
+		get("sort by name, descending", "/api/red/nodes/me/subtree?sort=-name", as(t, lider1), 200,
+			[]string{`"totalItems":4`}, []string{sub, nieto, m2, m1}),
+		get("sort by urgency: an answer to act on, a failure, a check running, the rest", "/api/red/nodes/me/subtree?sort=status", as(t, lider1), 200,
+			[]string{`"totalItems":4`}, []string{nieto, m1, m2, sub}),
+		get("sort by cédula with a filter", "/api/red/nodes/me/subtree?sort=-cedula&status=active", as(t, coord), 200,
+			[]string{`"totalItems":3`}, []string{lider2, sub, lider1}),
+		get("census records expanded under their rule", "/api/red/nodes/me/subtree?sort=name&perPage=1&expand=cedula_info_via_user,referred_by", as(t, lider1), 200,
+			[]string{`"cedula_info_via_user":`, `"status":"error"`, `"referred_by":{`, `"name":"Sara Sublíder"`}, []string{m1}),
+		get("members may not search", "/api/red/nodes/me/subtree?q=nora", as(t, m1), 403, []string{`"code":"leaders_only"`}, nil, "Nora"),
+		get("anonymous", "/api/red/nodes/me/subtree?sort=name", nil, 401, []string{`"code":"auth_required"`}, nil),
+		get("a sibling branch, searched", "/api/red/nodes/"+lider2+"/subtree?q=mateo", as(t, lider1), 403, denied, nil, "Mateo"),
+		get("above oneself, sorted", "/api/red/nodes/"+coord+"/subtree?sort=name", as(t, lider1), 403, denied, nil, "Lina"),
+		get("superuser anywhere, filtered", "/api/red/nodes/"+coord+"/subtree?status=not_found", map[string]string{"Authorization": apptest.Seeded(t).Superuser.Token}, 200,
+			[]string{`"totalItems":1`}, []string{m3}),
+		get("an unknown sort", "/api/red/nodes/me/subtree?sort=password", as(t, lider1), 400, []string{`"code":"invalid_query"`}, nil),
+		get("an unknown status", "/api/red/nodes/me/subtree?status=active,nope", as(t, lider1), 400, []string{`"code":"invalid_query"`}, nil),
+		get("able is true or false", "/api/red/nodes/me/subtree?able=yes", as(t, lider1), 400, []string{`"code":"invalid_query"`}, nil),
+		{Name: "rules rewritten in the DB: a leader sees only direct referidos", Method: http.MethodGet,
+			URL: "/api/red/nodes/me/subtree?sort=name", Headers: as(t, lider1), ExpectedStatus: 200,
+			ExpectedContent: []string{`"totalItems":2`}, NotExpectedContent: []string{"Nora", "Mario"},
+			BeforeTestFunc: rewritten(map[string]string{
+				"users":       `id = @request.auth.id || referred_by = @request.auth.id`,
+				"cedula_info": `user = @request.auth.id || user.referred_by = @request.auth.id`,
+			}),
+			AfterTestFunc: pageOrder([]string{m2, sub})},
+		{Name: "rules rewritten in the DB: census hidden, no census expanded", Method: http.MethodGet,
+			URL: "/api/red/nodes/me/subtree?perPage=50&expand=cedula_info_via_user", Headers: as(t, lider1), ExpectedStatus: 200,
+			ExpectedContent: []string{`"totalItems":4`}, NotExpectedContent: []string{"cedula_info_via_user", `"status":"error"`},
+			BeforeTestFunc: rewritten(map[string]string{"cedula_info": `user = @request.auth.id`})},
+		{Name: "rules rewritten in the DB: a filter on census the leader may not read finds no one", Method: http.MethodGet,
+			URL: "/api/red/nodes/me/subtree?status=error", Headers: as(t, lider1), ExpectedStatus: 200,
+			ExpectedContent: []string{`"totalItems":0`}, NotExpectedContent: []string{"Mario"},
+			BeforeTestFunc: rewritten(map[string]string{"cedula_info": `user = @request.auth.id`})},
+	}
+	for _, s := range scenarios {
+		s.TestAppFactory = func(t testing.TB) *tests.TestApp { return setup(t, nil) }
+		s.Test(t)
+	}
+}
+
+// pageOrder checks a subtree page's people, in order.
+func pageOrder(want []string) func(testing.TB, *tests.TestApp, *http.Response) {
+	return func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+		t.Helper()
+		var page struct{ Items []struct{ ID string } }
+		if err := json.NewDecoder(res.Body).Decode(&page); err != nil {
+			t.Fatal(err)
+		}
+		got := []string{}
+		for _, it := range page.Items {
+			got = append(got, it.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("page %v, want %v", got, want)
+		}
+	}
 }

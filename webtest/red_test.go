@@ -16,7 +16,8 @@ import (
 // cédula; moves a branch after a confirmation that says how many people
 // move; the page passes axe at 390 and 1280 px, for a coordinator and a
 // leader. A member reads their network per level on Inicio, and a leader
-// switches /referidos to the whole network with its referrer column.
+// switches /referidos to the whole network with its referrer column: paged
+// and searched by the server (no full list fetched), live.
 func TestRedTreeLiveAndMove(t *testing.T) {
 	e := newEnv(t)
 	coord := e.addUser(t, "Carmen Coordinadora", "50000001", "coordinator", "")
@@ -151,10 +152,43 @@ func TestRedTreeLiveAndMove(t *testing.T) {
 	r.login("50000003", apptest.Password, true)
 	r.nav("/referidos")
 	r.waitText("[data-testid=referidos-table]", "Mario Miembro Sur")
+	r.mu.Lock()
+	before := len(r.requests)
+	r.mu.Unlock()
 	r.click("[data-testid=whole-network]")
 	r.until("Marta's referrer", `() => [...document.querySelectorAll("[data-testid=referidos-table] tbody tr")].some((tr) =>
 		tr.innerText.includes("Marta Miembro") && tr.querySelector("[data-testid=referrer]")?.innerText === "Sergio Sublíder")`)
 	r.waitText("[data-testid=referidos-table] thead", "Referido por")
+	r.waitText("[data-testid=ref-count]", "5 personas en toda tu red")
+	r.waitText("[data-testid=active-filter]", "Mostrando a todos (5)")
+	// The server searches the whole network (without accents), a page at a time.
+	r.fill("q", "pia")
+	r.until("the search's one row", `() => { const trs = document.querySelectorAll("[data-testid=referidos-table] tbody tr");
+		return trs.length === 1 && trs[0].innerText.includes("Pía Prima") }`)
+	r.waitText("[data-testid=active-filter]", "«pia» (1)")
+	// A registration below shows live, on top, with the counts.
+	r.fill("q", "")
+	r.until("the whole network again", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr").length === 5`)
+	martaRec, err := e.app.FindRecordById("users", marta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	registerWithLink(t, e, "Olga Cuarto Nivel", "50000010", martaRec.GetString("referral_code"))
+	r.until("the live newcomer on top", `() => document.querySelector("[data-testid=referidos-table] tbody tr")?.innerText.includes("Olga Cuarto Nivel")`)
+	r.waitText("[data-testid=ref-count]", "6 personas en toda tu red")
+	r.mu.Lock()
+	fetched := append([]string(nil), r.requests[before:]...)
+	r.mu.Unlock()
+	paged := false
+	for _, u := range fetched {
+		if strings.Contains(u, "/api/collections/users/records") || strings.Contains(u, "/api/collections/cedula_info/records") || strings.Contains(u, "perPage=1000") {
+			t.Errorf("the whole network loaded a full list: %s", u)
+		}
+		paged = paged || (strings.Contains(u, "/api/red/nodes/me/subtree?") && strings.Contains(u, "perPage=100"))
+	}
+	if !paged {
+		t.Errorf("the whole network asked for no page of the subtree: %q", fetched)
+	}
 	r.screenshot("referidos-toda-la-red", 1280)
 	r.axe("referidos-toda-la-red")
 	r.checkClean()
@@ -184,6 +218,27 @@ func TestRedOnTheDemoCampaign(t *testing.T) {
 		c.until("the zone's leaders", `(id) => document.querySelectorAll('#rama-' + id + ' > li').length > 0`, first)
 		c.screenshot("red-demo-coordinador", width)
 		c.axe(fmt.Sprintf("red-demo-coordinador-%d", width))
+		if width == 1280 {
+			// "Toda la red" on /referidos: 100 rows at first, 100 more on
+			// "Mostrar más", a tab's filter answered by the server.
+			c.nav("/referidos")
+			c.until("the direct referidos", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length > 0`)
+			c.click("[data-testid=whole-network]")
+			c.waitText("[data-testid=ref-count]", "1.499 personas en toda tu red")
+			c.until("the first page", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 100`)
+			c.waitText("[data-testid=more]", "Mostrar más (1.399 restantes)")
+			c.click("[data-testid=more]")
+			c.until("the second page", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 200`)
+			c.waitText("[data-testid=more]", "Mostrar más (1.299 restantes)")
+			c.click(`.tabs [data-group="lugar"]`)
+			c.until("the server's filter", `() => {
+				const n = document.querySelector('.tabs [data-group="lugar"]').innerText.match(/\(([\d.]+)\)/)[1];
+				const rows = [...document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]")];
+				return n !== "0" && document.querySelector("[data-testid=active-filter]").innerText.includes("(" + n + ")") &&
+					rows.length === Math.min(100, Number(n.replace(/\./g, ""))) && rows.every((r) => r.dataset.status === "active") }`)
+			c.screenshot("referidos-toda-la-red-demo", width)
+			c.axe("referidos-toda-la-red-demo")
+		}
 		c.checkClean()
 		if width != 390 {
 			continue // TestRedTreeLiveAndMove covers a leader at both widths

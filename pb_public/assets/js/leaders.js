@@ -39,6 +39,25 @@ export function newState() {
     fresh: new Set(), // user ids that arrived live, highlighted for a while
     queue: null, // GET /api/census/queue's answer
     whole: false, // the whole network below, not only the direct referidos
+    net: null, // with whole: the network's pages as the server sends them (newNet)
+    loaded: false,
+  };
+}
+
+/**
+ * newNet is the whole network before its first page: the server searches,
+ * filters, sorts and pages it (GET /api/red/nodes/me/subtree); the browser
+ * holds the pages shown and the subtree's stats (the tabs' counts).
+ */
+function newNet() {
+  return {
+    ids: [], // the rows shown, in the server's order
+    users: new Map(), // user id -> users record
+    infos: new Map(), // user id -> cedula_info record
+    total: 0, // how many match the search and filter
+    page: 0, // the last page loaded
+    stats: null, // GET /api/red/nodes/me/stats: by_status, by_municipio, by_puesto
+    loading: false,
     loaded: false,
   };
 }
@@ -74,8 +93,13 @@ const SORT_MENU = [
   ["cedula:1", "Cédula"],
 ];
 
-/** rows pairs every user with their census record. */
-export const rows = (st) => [...st.users.values()].map((user) => ({ user, info: st.infos.get(user.id) }));
+/** direct pairs every direct referido with their census record. */
+const direct = (st) => [...st.users.values()].map((user) => ({ user, info: st.infos.get(user.id) }));
+
+/** rows pairs every user of the list with their census record: the direct referidos, or the whole network's pages. */
+export const rows = (st) => (st.whole && st.net
+  ? st.net.ids.map((id) => ({ user: st.net.users.get(id), info: st.net.infos.get(id) }))
+  : direct(st));
 
 const inFilter = (r, g) => (g.test ? g.test(r) : !g.statuses || g.statuses.includes(r.info?.status));
 
@@ -88,8 +112,9 @@ function matches(r, q) {
   return fold(r.user.name).includes(fold(q.trim()));
 }
 
-/** visible is the rows of the current filter and search, in the current order. */
+/** visible is the rows of the current filter and search, in the current order (the whole network's: as the server sent them). */
 export function visible(st, all = rows(st)) {
+  if (st.whole) return all;
   const g = FILTERS.find((x) => x.id === st.group) || FILTERS[0];
   const list = all.filter((r) => inFilter(r, g) && matches(r, st.query));
   const key = SORTS[st.sort.key];
@@ -114,7 +139,31 @@ export const change = {
   selectVisible(st, on) { for (const r of visible(st)) toggle(st.selected, r.user.id, on); },
   selecting(st, on) { st.selecting = on; if (!on) st.selected.clear(); },
   includeFinal(st, on) { st.includeFinal = on; },
-  whole(st, on) { st.whole = on; st.shown = PAGE; },
+  /** whole switches the list to the whole network, newest first (the order the server pages cheapest), and back to the order before. */
+  whole(st, on) {
+    if (on === st.whole) return;
+    st.whole = on;
+    st.shown = PAGE;
+    st.net = on ? newNet() : null;
+    if (on) { st.directSort = st.sort; st.sort = { key: "created", dir: -1 }; } else if (st.directSort) st.sort = st.directSort;
+  },
+  /** netLoaded takes a page of the whole network (the first replaces the rows) and, with it, the subtree's stats. */
+  netLoaded(st, res, stats) {
+    const n = st.net;
+    if (res.page === 1) { n.ids = []; n.users.clear(); }
+    for (const u of res.items) {
+      const ci = u.expand?.cedula_info_via_user;
+      const info = Array.isArray(ci) ? ci[0] : ci;
+      if (info && newer(info, n.infos.get(u.id))) n.infos.set(u.id, info);
+      if (!n.users.has(u.id)) n.ids.push(u.id);
+      n.users.set(u.id, u);
+    }
+    n.total = res.totalItems;
+    n.page = res.page;
+    if (stats) n.stats = stats;
+    n.loaded = true;
+    prune(st);
+  },
   queued(st) { st.selected.clear(); },
   asking(st, id, on) { toggle(st.asking, id, on); },
 
@@ -127,25 +176,60 @@ export const change = {
     st.loaded = true;
     prune(st);
   },
-  /** userEvent applies a realtime event on users (anyone's: only ours stay); it returns a newcomer. */
+  /**
+   * userEvent applies a realtime event on users (anyone the rules show:
+   * the direct referidos stay in st.users; with the whole network, its
+   * rows update and a registration below shows on top); it returns a newcomer.
+   */
   userEvent(st, { action, record: u }, meId) {
-    if (action === "delete" || (st.whole ? u.id === meId : u.referred_by !== meId)) { st.users.delete(u.id); st.infos.delete(u.id); prune(st); return null; }
-    const isNew = !st.users.has(u.id);
-    if (newer(u, st.users.get(u.id))) st.users.set(u.id, u);
-    if (isNew && st.loaded) { st.fresh.add(u.id); return u; }
-    return null;
+    let newcomer = null;
+    if (action === "delete" || u.referred_by !== meId) { st.users.delete(u.id); st.infos.delete(u.id); } else {
+      const isNew = !st.users.has(u.id);
+      if (newer(u, st.users.get(u.id))) st.users.set(u.id, u);
+      if (isNew && st.loaded) { st.fresh.add(u.id); newcomer = u; }
+    }
+    const n = st.net;
+    if (n && n.loaded) {
+      if (action === "delete" || u.id === meId) {
+        if (n.users.delete(u.id)) { n.ids = n.ids.filter((id) => id !== u.id); n.total -= 1; }
+      } else if (n.users.has(u.id)) {
+        if (newer(u, n.users.get(u.id))) n.users.set(u.id, u);
+      } else if (action === "create" && st.group === "todos" && matches({ user: u }, st.query)) {
+        n.users.set(u.id, u);
+        n.ids.unshift(u.id);
+        n.total += 1;
+        st.fresh.add(u.id);
+        newcomer = u;
+      }
+    }
+    prune(st);
+    return newcomer;
   },
   /** infoEvent applies a realtime event on cedula_info. */
   infoEvent(st, { action, record: i }, meId) {
     if (i.user === meId) return; // the leader's own record lives on Inicio and Perfil
-    if (action === "delete") st.infos.delete(i.user);
-    else if (newer(i, st.infos.get(i.user))) st.infos.set(i.user, i);
+    // The whole network keeps records of people not shown yet too: a
+    // registration's record may arrive before its user.
+    for (const infos of st.net ? [st.infos, st.net.infos] : [st.infos]) {
+      if (action === "delete") infos.delete(i.user);
+      else if (newer(i, infos.get(i.user))) infos.set(i.user, i);
+    }
   },
 };
 
 /** prune forgets the selection of rows that left. */
 function prune(st) {
-  for (const id of st.selected) if (!st.users.has(id)) st.selected.delete(id);
+  for (const id of st.selected) if (!st.users.has(id) && !st.net?.users.has(id)) st.selected.delete(id);
+}
+
+/** netQuery is the whole network's page as the server is asked for it: the list's search, filter and order. */
+function netQuery(st, page) {
+  const g = FILTERS.find((x) => x.id === st.group) || FILTERS[0];
+  const q = { page, perPage: PAGE, sort: `${st.sort.dir < 0 ? "-" : ""}${st.sort.key}`, expand: "referred_by,cedula_info_via_user" };
+  if (st.query.trim()) q.q = st.query.trim();
+  if (g.id === "votan") q.able = true;
+  else if (g.statuses) q.status = g.statuses.join(",");
+  return q;
 }
 
 // ---------------------------------------------------------------- shared data
@@ -163,14 +247,14 @@ export async function watchNetwork(onChange) {
   async function load() {
     const my = ++loads;
     try {
-      // The API rules decide who is below: with "Toda la red" every user the
-      // leader may see but themself; else their direct referidos.
+      // The direct referidos (the home's, and the list without "Toda la
+      // red"): the API rules decide who they are.
       const [us, is, q] = await Promise.all([
-        pb.collection("users").getFullList({ filter: pb.filter(st.whole ? "id != {:id}" : "referred_by = {:id}", { id: meId }), sort: "-created", batch: 1000 }),
-        pb.collection("cedula_info").getFullList({ filter: pb.filter(st.whole ? "user != {:id}" : "user.referred_by = {:id}", { id: meId }), batch: 1000 }),
+        pb.collection("users").getFullList({ filter: pb.filter("referred_by = {:id}", { id: meId }), sort: "-created", batch: 1000 }),
+        pb.collection("cedula_info").getFullList({ filter: pb.filter("user.referred_by = {:id}", { id: meId }), batch: 1000 }),
         pb.send("/api/census/queue", {}).catch(() => null),
       ]);
-      if (my !== loads) return; // the switch changed meanwhile
+      if (my !== loads) return; // a newer load is on its way
       change.loaded(st, us, is);
       st.queue = q;
       onChange(st, "load");
@@ -178,6 +262,34 @@ export async function watchNetwork(onChange) {
       toast(message(err), "warn");
     }
   }
+  // The whole network, a page at a time: page 1 (with the stats) on the
+  // switch and on every search, filter or order; the next on "Mostrar más".
+  let netLoads = 0;
+  async function loadNet(more = false) {
+    const n = st.net;
+    if (!n || (more && (n.loading || n.ids.length >= n.total))) return;
+    const my = ++netLoads;
+    n.loading = true;
+    try {
+      const [res, stats] = await Promise.all([
+        pb.send("/api/red/nodes/me/subtree", { query: netQuery(st, more ? n.page + 1 : 1) }),
+        more ? null : pb.send("/api/red/nodes/me/stats", {}),
+      ]);
+      if (my !== netLoads || st.net !== n) return; // the search or the switch changed meanwhile
+      change.netLoaded(st, res, stats);
+    } catch (err) {
+      if (my === netLoads) toast(message(err), "warn");
+    } finally {
+      if (my === netLoads) n.loading = false;
+    }
+    if (my === netLoads && st.net === n) onChange(st, "load");
+  }
+  // The tabs' counts follow live events, at most once a second.
+  const statsLater = debounce(async () => {
+    const n = st.net;
+    if (!n) return;
+    try { const s = await pb.send("/api/red/nodes/me/stats", {}); if (st.net === n) { n.stats = s; onChange(st, "live"); } } catch { /* keep the last */ }
+  }, 1000);
   // The queue's estimate follows the queue, at most every 15 s.
   let lastQueue = 0;
   const queueLater = debounce(async () => {
@@ -185,16 +297,20 @@ export async function watchNetwork(onChange) {
     try { st.queue = await pb.send("/api/census/queue", {}); onChange(st, "live"); } catch { /* keep the last */ }
   }, 1000);
   const offs = [
-    await subscribe("users", "*", (e) => { const n = change.userEvent(st, e, meId); onChange(st, "live", n); }),
+    await subscribe("users", "*", (e) => { const n = change.userEvent(st, e, meId); onChange(st, "live", n); if (st.net) statsLater(); }),
     await subscribe("cedula_info", "*", (e) => {
       change.infoEvent(st, e, meId);
       onChange(st, "live");
+      if (st.net) statsLater();
       if (Date.now() - lastQueue > 15000) queueLater();
     }),
-    await onReconnect(load),
+    await onReconnect(() => { load(); loadNet(); }),
   ];
   await load();
-  return { st, reload: load, stop: () => { queueLater.cancel(); offs.forEach((o) => o()); } };
+  return {
+    st, reload: load, reloadNet: () => loadNet(), moreNet: () => loadNet(true),
+    stop: () => { queueLater.cancel(); statsLater.cancel(); offs.forEach((o) => o()); },
+  };
 }
 
 // ---------------------------------------------------------------- render
@@ -289,12 +405,17 @@ const interacting = (ui) => ui.pointer || ui.wrap.contains(document.activeElemen
 export function render(st, ui, on, why = "user") {
   const active = document.activeElement;
   const all = rows(st);
-  const checking = all.filter((r) => inFlight(r.info?.status)).length;
+  // The whole network's counts come from its stats: the browser holds only the pages shown.
+  const net = st.whole ? st.net : null;
+  const byStatus = net?.stats?.by_status || {};
+  const sum = (statuses) => statuses.reduce((n, s) => n + (byStatus[s] || 0), 0);
+  const size = net ? (net.stats?.total ?? net.total) : all.length;
+  const checking = net ? Object.keys(byStatus).filter(inFlight).reduce((n, s) => n + byStatus[s], 0) : all.filter((r) => inFlight(r.info?.status)).length;
   const eta = checking ? queueWords(st.queue) : "";
   ui.wholeBox.checked = st.whole;
   ui.referrerTh.hidden = !st.whole;
-  ui.summary.textContent = (st.whole ? `${all.length === 1 ? "1 persona" : `${formatNumber(all.length)} personas`} en toda tu red.` : countSentence(all.length)) + (checking ? ` ${formatNumber(checking)} en verificación${eta ? ` (cola: ${eta})` : ""}.` : "");
-  ui.home.update(all, { goal: me()?.referral_goal ?? 0, leaderName: me()?.name, queue: st.queue });
+  ui.summary.textContent = (st.whole ? `${size === 1 ? "1 persona" : `${formatNumber(size)} personas`} en toda tu red.` : countSentence(size)) + (checking ? ` ${formatNumber(checking)} en verificación${eta ? ` (cola: ${eta})` : ""}.` : "");
+  ui.home.update(direct(st), { goal: me()?.referral_goal ?? 0, leaderName: me()?.name, queue: st.queue });
   if (!all.length && !st.whole) {
     if (ui.content.dataset.mode !== "empty") { ui.content.dataset.mode = "empty"; replace(ui.content, noReferidos(ui.code)); }
     return;
@@ -304,13 +425,15 @@ export function render(st, ui, on, why = "user") {
   for (const g of GROUPS) {
     const b = ui.tabBtns.get(g.id);
     b.setAttribute("aria-pressed", String(st.group === g.id));
-    b.textContent = `${g.label} (${all.filter((r) => inFilter(r, g)).length})`;
+    const n = net ? (g.statuses ? sum(g.statuses) : size) : all.filter((r) => inFilter(r, g)).length;
+    b.textContent = `${g.label} (${formatNumber(n)})`;
   }
   const g = FILTERS.find((x) => x.id === st.group) || FILTERS[0];
   const list = visible(st, all);
+  const matching = net ? net.total : list.length;
   replace(ui.chip, st.group === "todos" && !st.query
-    ? `Mostrando a todos (${formatNumber(list.length)})`
-    : [`Mostrando: ${g.label}${st.query ? ` · «${st.query}»` : ""} (${formatNumber(list.length)}) `,
+    ? `Mostrando a todos (${formatNumber(matching)})`
+    : [`Mostrando: ${g.label}${st.query ? ` · «${st.query}»` : ""} (${formatNumber(matching)}) `,
       h("button", { type: "button", class: "link", onClick: () => { ui.search.value = ""; on.change(change.query, ""); on.change(change.group, "todos"); } }, "Quitar filtro")]);
   if (ui.search.value !== st.query && document.activeElement !== ui.search) ui.search.value = st.query;
   ui.sortSel.value = SORT_MENU.some(([v]) => v === `${st.sort.key}:${st.sort.dir}`) ? `${st.sort.key}:${st.sort.dir}` : ui.sortSel.value;
@@ -325,7 +448,7 @@ export function render(st, ui, on, why = "user") {
   ui.selectBtn.textContent = st.selecting ? "Terminar selección" : "Seleccionar";
 
   // The rows: kept by id, updated in place, in order unless the person is on the list.
-  let shown = list.slice(0, st.shown).map((r) => r.user.id);
+  let shown = (net ? list : list.slice(0, st.shown)).map((r) => r.user.id);
   if (why === "live" && interacting(ui) && ui.order) {
     const want = new Set(shown);
     const kept = ui.order.filter((id) => want.has(id));
@@ -350,9 +473,11 @@ export function render(st, ui, on, why = "user") {
     }
   }
   while (cursor) { const next = cursor.nextSibling; cursor.remove(); cursor = next; }
-  ui.empty.hidden = list.length > 0;
-  replace(ui.more, list.length > st.shown ? h("button", { type: "button", class: "btn secondary", onClick: () => on.change(change.more) },
-    `Mostrar más (${formatNumber(list.length - st.shown)} restantes)`) : null);
+  ui.empty.hidden = list.length > 0 || (net && !net.loaded);
+  const rest = net ? net.total - list.length : list.length - st.shown;
+  replace(ui.more, rest > 0 ? h("button", {
+    type: "button", class: "btn secondary", "data-testid": "more", onClick: () => (net ? on.moreNet() : on.change(change.more)),
+  }, `Mostrar más (${formatNumber(rest)} restantes)`) : null);
 
   const sel = list.filter((r) => st.selected.has(r.user.id)).length;
   ui.selectAll.checked = sel > 0 && sel === list.length;
@@ -360,7 +485,7 @@ export function render(st, ui, on, why = "user") {
   ui.finalBox.checked = st.includeFinal;
   ui.bulkBtn.disabled = st.selected.size === 0;
   ui.bulkBtn.textContent = st.selected.size ? `Consultar seleccionados (${st.selected.size})` : "Consultar seleccionados";
-  replace(ui.stats, stats(all));
+  replace(ui.stats, net ? netStats(net.stats, size) : stats(all));
   // Moving a row takes the focus with it in some browsers: give it back.
   if (active && active !== document.body && active.isConnected && document.activeElement !== active) active.focus({ preventScroll: true });
 }
@@ -450,6 +575,24 @@ function stats(all) {
     ] : h("p", {}, "Aún no hay lugares de votación confirmados.")];
 }
 
+/** netStats is "Dónde votan" of the whole network, from its stats: the people with a confirmed place, top ten by municipio and by puesto. */
+function netStats(s, size) {
+  if (!s) return [];
+  const top = (list, keyOf) => (list || []).filter((p) => p.municipio).slice(0, 10).map((p) => [keyOf(p), p.count]);
+  const able = s.by_status?.active || 0;
+  const tbl = (caption, head, entries) => h("table", { class: "stats" },
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, head), h("th", { scope: "col", class: "num" }, "Personas"))),
+    h("tbody", {}, entries.map(([k, n]) => h("tr", {}, h("td", {}, k), h("td", { class: "num" }, formatNumber(n))))));
+  return [h("h2", { id: "stats-h" }, "Dónde votan"),
+    able ? [
+      h("p", {}, `${formatNumber(able)} de ${formatNumber(size)} con lugar de votación confirmado.`),
+      h("div", { class: "stats-grid" },
+        tbl("Por municipio", "Municipio", top(s.by_municipio, (p) => { const m = placeName(p.municipio), d = placeName(p.departamento); return d && d !== m ? `${m} (${d})` : m; })),
+        tbl("Por puesto", "Puesto", top(s.by_puesto, (p) => `${p.puesto} · ${placeName(p.municipio)}`))),
+    ] : h("p", {}, "Aún no hay lugares de votación confirmados.")];
+}
+
 // ---------------------------------------------------------------- the page
 
 /** refreshWith asks for one person's check; the toast says whose. */
@@ -465,18 +608,21 @@ export async function refreshPerson(user) {
 /** referrerName is who referred user, in the whole-network table. */
 function referrerName(st, user) {
   if (user.referred_by === st.meId) return "Tú";
-  return st.users.get(user.referred_by)?.name || "";
+  return user.expand?.referred_by?.name || st.net?.users.get(user.referred_by)?.name || st.users.get(user.referred_by)?.name || "";
 }
 
 /** leaderView shows the signed-in leader's home and list, live; returns the cleanup. */
 export async function leaderView(root, { params } = {}) {
   let st = null;
+  // With the whole network the server searches, filters and sorts: these changes ask it again.
+  const asksServer = new Set([change.group, change.sort, change.sortTo, change.query]);
   const on = {
-    change(fn, ...args) { fn(st, ...args); draw("user"); },
-    pick(id) { change.group(st, id); draw("user"); ui.bar.scrollIntoView({ block: "start" }); ui.search.focus({ preventScroll: true }); },
+    change(fn, ...args) { fn(st, ...args); draw("user"); if (st.whole && asksServer.has(fn)) net.reloadNet(); },
+    moreNet() { net.moreNet(); },
+    pick(id) { on.change(change.group, id); ui.bar.scrollIntoView({ block: "start" }); ui.search.focus({ preventScroll: true }); },
     settle() { if (ui.deferred) schedule(); },
     refreshOne, bulk, csv,
-    whole(on) { change.whole(st, on); draw("user"); net.reload(); },
+    whole(on) { change.whole(st, on); draw("user"); if (on) net.reloadNet(); },
   };
   const ui = layout(on, me().referral_code);
   const draw = (why) => { if (st) render(st, ui, on, why); };

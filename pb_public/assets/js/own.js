@@ -22,7 +22,9 @@ export async function watchOwn({ onInfo, onUser, onReferidos }) {
   const setUser = (rec) => {
     if (!rec || !newer(rec, user)) return;
     user = rec;
-    store.save(store.token, rec); // name, goal: the whole app sees the change
+    // name, goal: the whole app sees the change; an answer that arrives
+    // after a logout (here or in another tab) belongs to no session.
+    if (store.isValid && store.record?.id === rec.id) store.save(store.token, rec);
     onUser?.(user);
   };
 

@@ -25,6 +25,9 @@ class SessionStore extends BaseAuthStore {
   }
 
   save(token, record) {
+    // No token is no session: never store a person's record without one
+    // (an answer that arrives after a logout would leave it behind).
+    if (!token) return this.clear();
     super.save(token, record);
     const [keep, drop] = this.remember ? [localStorage, sessionStorage] : [sessionStorage, localStorage];
     try {
@@ -72,12 +75,33 @@ export async function login(identity, password, remember) {
 export async function refresh() {
   if (!loggedIn()) return;
   const col = isSuperuser() ? "_superusers" : "users";
+  const sent = pb.authStore.token;
+  // A logout while the renewal travels wins: here (the token changed) or in
+  // another tab (a remembered session's stored copy is gone). Saving the
+  // answer then would bring the session back, in every tab.
+  const overtaken = () => pb.authStore.token !== sent || (store.remember && !storedSession());
   try {
-    await pb.collection(col).authRefresh();
+    const res = await pb.send(`/api/collections/${col}/auth-refresh`, { method: "POST" });
+    if (overtaken()) {
+      if (pb.authStore.token === sent) logout();
+      return renewed("overtaken");
+    }
+    pb.authStore.save(res.token, res.record);
+    renewed("renewed");
   } catch (err) {
+    if (overtaken()) return renewed("overtaken");
     if (err?.status === 401 || err?.status === 403 || err?.status === 404) pb.authStore.clear();
     // offline: keep the stored session and try again on the next visit
+    renewed("kept");
   }
+}
+
+/** renewed says on the page how the last renewal ended (data-session), for tests and support. */
+function renewed(how) { document.documentElement.dataset.session = how; }
+
+/** storedSession says whether a remembered session is still in localStorage. */
+function storedSession() {
+  try { return !!localStorage.getItem(KEY); } catch { return true; }
 }
 
 export function logout() {

@@ -1,0 +1,59 @@
+package webtest_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/padron/padron/apptest"
+)
+
+// TestLogoutWhileAnotherTabRenews: a tab opened with a remembered session
+// renews it as it loads; when that renewal comes back after a logout in
+// another tab, it must not bring the session back (in that tab, or in the
+// storage every tab reads).
+func TestLogoutWhileAnotherTabRenews(t *testing.T) {
+	e := newEnv(t)
+	ctx, err := browser(t).Incognito()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ctx.Close() })
+	a := openIn(t, ctx, e.srv.URL, "", 390)
+	a.login(e.cast.MemberA.Cedula, apptest.Password, true)
+
+	b := openIn(t, ctx, e.srv.URL, "", 390)
+	// The server holds the second tab's renewal until the first has logged out.
+	held, release := make(chan struct{}), make(chan struct{})
+	var heldOnce, releaseOnce sync.Once
+	e.app.OnRecordAuthRefreshRequest("users").BindFunc(func(ev *core.RecordAuthRefreshRequestEvent) error {
+		heldOnce.Do(func() { close(held) })
+		<-release
+		return ev.Next()
+	})
+	letGo := func() { releaseOnce.Do(func() { close(release) }) }
+	t.Cleanup(letGo)
+
+	b.nav("/perfil")
+	select {
+	case <-held:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the second tab never renewed its session")
+	}
+	a.clickText("Salir")
+	a.waitPath("/ingreso")
+	b.waitPath("/ingreso")
+
+	letGo()
+	b.until("the renewal's answer handled", `() => document.documentElement.dataset.session === "overtaken"`)
+	if got := mustEval(t, b, `() => localStorage.getItem("padron_auth")`); !got.Nil() {
+		t.Fatalf("the renewal stored the session again: %s", got.String())
+	}
+	b.nav("/perfil")
+	b.waitPath("/ingreso")
+	a.nav("/perfil")
+	a.waitPath("/ingreso")
+	b.checkClean()
+}

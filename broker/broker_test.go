@@ -16,6 +16,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -148,6 +149,47 @@ func (e *env) connect(t *testing.T, name string) *nats.Conn {
 	}
 	t.Cleanup(nc.Close)
 	return nc
+}
+
+// intruder opens an agent's connection with a fresh key named name whose
+// refused publishes (permission violations) arrive on refused; id is the
+// connection's id, which its own subjects carry.
+func (e *env) intruder(t *testing.T, name string) (nc *nats.Conn, id uint64, refused chan error) {
+	t.Helper()
+	key, err := broker.CreateKey(e.app, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused = make(chan error, 4)
+	nc, err = nats.Connect(e.remote.AgentsURL(), nats.Token(key), nats.Name(name),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { refused <- err }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	if id, err = nc.GetClientID(); err != nil {
+		t.Fatal(err)
+	}
+	return nc, id, refused
+}
+
+// resultsStream is the results stream as the server's own connection sees it.
+func (e *env) resultsStream(t *testing.T) jetstream.Stream {
+	t.Helper()
+	srv, err := e.remote.Connect("prueba")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	sjs, err := jetstream.New(srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := sjs.Stream(t.Context(), broker.ResultsStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stream
 }
 
 // runAgent runs an agent until the test ends (or stop is called).

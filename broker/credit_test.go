@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/padron/padron/agent"
@@ -92,21 +91,7 @@ func TestAnswerOnAnotherConnectionsSubjectIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyA, err := broker.CreateKey(e.app, "intruso")
-	if err != nil {
-		t.Fatal(err)
-	}
-	refused := make(chan error, 4)
-	ncA, err := nats.Connect(e.remote.AgentsURL(), nats.Token(keyA), nats.Name("intruso"),
-		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { refused <- err }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ncA.Close)
-	idA, err := ncA.GetClientID()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ncA, idA, refused := e.intruder(t, "intruso")
 
 	// A pulls a check as an agent does.
 	js, err := jetstream.New(ncA)
@@ -151,19 +136,7 @@ func TestAnswerOnAnotherConnectionsSubjectIsRefused(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the broker let A publish on B's results subject")
 	}
-	srv, err := e.remote.Connect("prueba")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	sjs, err := jetstream.New(srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stream, err := sjs.Stream(t.Context(), broker.ResultsStream)
-	if err != nil {
-		t.Fatal(err)
-	}
+	stream := e.resultsStream(t)
 	info, err := stream.Info(t.Context())
 	if err != nil {
 		t.Fatal(err)

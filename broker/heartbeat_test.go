@@ -54,21 +54,7 @@ func TestHeartbeatSpeaksForItsOwnKeyOnly(t *testing.T) {
 	})
 	_, seenB := keyRec("sede")
 
-	keyA, err := broker.CreateKey(e.app, "intruso")
-	if err != nil {
-		t.Fatal(err)
-	}
-	refused := make(chan error, 4)
-	ncA, err := nats.Connect(e.remote.AgentsURL(), nats.Token(keyA), nats.Name("intruso"),
-		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { refused <- err }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ncA.Close)
-	idA, err := ncA.GetClientID()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ncA, idA, refused := e.intruder(t, "intruso")
 
 	// On B's subject: the broker refuses it.
 	beat(ncA, broker.HeartbeatSubject(idB), broker.AgentStatus{Name: "sede-pc", ClientID: idB,

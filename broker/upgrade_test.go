@@ -60,19 +60,7 @@ func TestOlderStoresAnswerIsApplied(t *testing.T) {
 	ns.WaitForShutdown()
 
 	e := setupOn(t, app, broker.Config{URL: broker.Embedded, Listen: "127.0.0.1:0", StoreDir: store}, 8)
-	srv, err := e.remote.Connect("prueba")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	sjs, err := jetstream.New(srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stream, err := sjs.Stream(t.Context(), broker.ResultsStream)
-	if err != nil {
-		t.Fatal(err)
-	}
+	stream := e.resultsStream(t)
 	si, err := stream.Info(t.Context())
 	if err != nil {
 		t.Fatal(err)

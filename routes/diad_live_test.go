@@ -2,7 +2,6 @@ package routes_test
 
 import (
 	"encoding/json"
-	"slices"
 	"testing"
 	"time"
 
@@ -30,27 +29,7 @@ func diadKey(ev sseEvent) string {
 // waitDiaD collects c's events until one has key, or fails at deadline.
 func waitDiaD(t testing.TB, c *sseClient, key string, deadline time.Time) {
 	t.Helper()
-	timer := time.NewTimer(time.Until(deadline))
-	defer timer.Stop()
-	for {
-		c.mu.Lock()
-		found := slices.ContainsFunc(c.got, func(ev sseEvent) bool { return diadKey(ev) == key })
-		c.mu.Unlock()
-		if found {
-			return
-		}
-		select {
-		case ev, ok := <-c.events:
-			if !ok {
-				t.Fatalf("%s: stream closed", c.name)
-			}
-			c.mu.Lock()
-			c.got = append(c.got, ev)
-			c.mu.Unlock()
-		case <-timer.C:
-			t.Fatalf("%s: timed out waiting for dia-d %q", c.name, key)
-		}
-	}
+	waitKeyed(t, c, "dia-d", diadKey, key, deadline)
 }
 
 // TestDiaDRealtimeFollowsTheMarksRule: a mark reaches, on the dia-d topic,

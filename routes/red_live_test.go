@@ -28,11 +28,18 @@ func redKey(ev sseEvent) string {
 // waitRed collects c's events until one has key, or fails at deadline.
 func waitRed(t testing.TB, c *sseClient, key string, deadline time.Time) {
 	t.Helper()
+	waitKeyed(t, c, "red", redKey, key, deadline)
+}
+
+// waitKeyed collects c's events until one whose keyOf is key arrives, or
+// fails at deadline; topic names the wait in the failure.
+func waitKeyed(t testing.TB, c *sseClient, topic string, keyOf func(sseEvent) string, key string, deadline time.Time) {
+	t.Helper()
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	for {
 		c.mu.Lock()
-		found := slices.ContainsFunc(c.got, func(ev sseEvent) bool { return redKey(ev) == key })
+		found := slices.ContainsFunc(c.got, func(ev sseEvent) bool { return keyOf(ev) == key })
 		c.mu.Unlock()
 		if found {
 			return
@@ -46,7 +53,7 @@ func waitRed(t testing.TB, c *sseClient, key string, deadline time.Time) {
 			c.got = append(c.got, ev)
 			c.mu.Unlock()
 		case <-timer.C:
-			t.Fatalf("%s: timed out waiting for red %q", c.name, key)
+			t.Fatalf("%s: timed out waiting for %s %q", c.name, topic, key)
 		}
 	}
 }

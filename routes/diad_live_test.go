@@ -41,7 +41,7 @@ func TestDiaDRealtimeFollowsTheMarksRule(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)
 	app := setup(t, nil)
-	defer app.Cleanup()
+	t.Cleanup(app.Cleanup)
 	seedPyramid(t, app)
 	saveElection(t, app, diadElectionID, true)
 	routes.BindDiaDLive(app) // bound twice on purpose: events must not double

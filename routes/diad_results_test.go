@@ -64,7 +64,7 @@ func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 func TestDiaDResultsCorrection(t *testing.T) {
 	t.Parallel()
 	app := diadScene(t)
-	defer app.Cleanup()
+	t.Cleanup(app.Cleanup)
 	srv := apptest.Serve(t, app)
 	do := func(method, path, body string, headers map[string]string) (int, string) {
 		t.Helper()

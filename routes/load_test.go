@@ -36,7 +36,7 @@ func TestLoadRegistrationsWhileRealtimeListens(t *testing.T) {
 	cfg.Worker = false
 	cfg.RealtimeMaxPerIP = clients + 1 // every listener connects from loopback
 	app := apptest.NewAppWith(t, cfg)
-	defer app.Cleanup()
+	t.Cleanup(app.Cleanup)
 	app.Settings().RateLimits.Enabled = false // one client registers them all
 	srv := apptest.Serve(t, app)
 

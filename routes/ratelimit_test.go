@@ -19,7 +19,7 @@ func TestRateLimits(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)
 	app := setup(t, nil)
-	defer app.Cleanup()
+	t.Cleanup(app.Cleanup)
 	if !app.Settings().RateLimits.Enabled {
 		t.Fatal("rate limiter not enabled by the migration")
 	}
@@ -85,7 +85,7 @@ func TestRateLimits(t *testing.T) {
 func TestRateLimitRuleMatching(t *testing.T) {
 	t.Parallel()
 	app := setup(t, nil)
-	defer app.Cleanup()
+	t.Cleanup(app.Cleanup)
 	rl := app.Settings().RateLimits
 	cases := []struct {
 		labels []string
@@ -156,7 +156,7 @@ func TestRateLimitSpellings(t *testing.T) {
 			t.Run(r.name+" primed by "+primer, func(t *testing.T) {
 				t.Parallel()
 				app := setup(t, nil)
-				defer app.Cleanup()
+				t.Cleanup(app.Cleanup)
 				srv := apptest.Serve(t, app)
 				limit := ruleOf(t, app.Settings().RateLimits.Rules, r.rule).MaxRequests
 				sent := 0

@@ -269,7 +269,7 @@ func TestRealtimeNeverLeaks(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)
 	app := setup(t, nil)
-	defer app.Cleanup()
+	t.Cleanup(app.Cleanup)
 	srv := apptest.Serve(t, app)
 
 	// LeaderB gets one more referido, deleted during the test.
@@ -383,7 +383,7 @@ func TestRealtimeDemotedLeader(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)
 	app := setup(t, nil)
-	defer app.Cleanup()
+	t.Cleanup(app.Cleanup)
 	srv := apptest.Serve(t, app)
 	leader := connect(t, srv.URL, "leaderA", c.LeaderA.Token, "cedula_info")
 

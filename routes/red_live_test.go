@@ -66,7 +66,7 @@ func TestRedRealtimeReachesAncestorsOnly(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)
 	app := apptest.NewApp(t)
-	defer app.Cleanup()
+	t.Cleanup(app.Cleanup)
 	routes.BindRedLive(app) // bound twice on purpose: events must not double
 	srv := apptest.Serve(t, app)
 

@@ -21,7 +21,7 @@ func TestReferidosViewRealtime(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)
 	app := apptest.NewApp(t) // as the binary: the web app and its referidos feed bound
-	defer app.Cleanup()
+	t.Cleanup(app.Cleanup)
 	routes.BindReferidosLive(app) // bound twice on purpose: events must not double
 	srv := apptest.Serve(t, app)
 
@@ -123,7 +123,7 @@ func TestReferidosFeedFollowsTheRule(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)
 	app := apptest.NewApp(t)
-	defer app.Cleanup()
+	t.Cleanup(app.Cleanup)
 	srv := apptest.Serve(t, app)
 	deadline := time.Now().Add(10 * time.Second)
 
@@ -191,7 +191,7 @@ func TestReferidosLiveCarriesCreated(t *testing.T) {
 	t.Parallel()
 	c := apptest.Seeded(t)
 	app := apptest.NewApp(t)
-	defer app.Cleanup()
+	t.Cleanup(app.Cleanup)
 	srv := apptest.Serve(t, app)
 	memberA := connect(t, srv.URL, "memberA", c.MemberA.Token, "referidos/*")
 

@@ -285,7 +285,13 @@ func (e *env) waitAnswered(t *testing.T, users map[string]string) {
 			}
 		}
 		if applied != 1 {
-			t.Errorf("%s: %d applied successful attempts, want 1", ced, applied)
+			var seen []string
+			for _, a := range atts {
+				seen = append(seen, fmt.Sprintf("attempt %d at %s from %s: %q", a.GetInt("attempt"),
+					a.GetString("started_at"), a.GetString("source"), a.GetString("message")))
+			}
+			t.Errorf("%s: %d applied successful attempts, want 1 (status %s, requested_at %s): %s", ced, applied,
+				info.GetString("status"), info.GetString("requested_at"), strings.Join(seen, "; "))
 		}
 	}
 }

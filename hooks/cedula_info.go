@@ -7,7 +7,7 @@ import (
 	"github.com/padron/padron/schema"
 )
 
-func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
+func bindCedulaInfoLifecycle(app core.App, q Waker) {
 	// The cedula_info row is written in the same transaction as the user, so
 	// a user never exists without one (and a failed insert leaves neither).
 	app.OnRecordCreateExecute(schema.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
@@ -33,12 +33,12 @@ func bindCedulaInfoLifecycle(app core.App, q Enqueuer) {
 	// Census checks start only after the change committed: never inside a
 	// request or a transaction.
 	app.OnRecordAfterCreateSuccess(schema.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
-		enqueueLogged(app, q, e.Record.Id, "registration")
+		q.Wake()
 		return e.Next()
 	})
 	app.OnRecordAfterUpdateSuccess(schema.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
 		if cedulaChanged(e.Record) {
-			enqueueLogged(app, q, e.Record.Id, "cedula change")
+			q.Wake()
 		}
 		return e.Next()
 	})
@@ -62,13 +62,4 @@ func inTransaction(e *core.RecordEvent, also func(txApp core.App) error) error {
 
 func cedulaChanged(rec *core.Record) bool {
 	return rec.GetString("cedula") != rec.Original().GetString("cedula")
-}
-
-// enqueueLogged schedules a check; a failure is logged, not returned, since
-// the user's change already committed and a pending record is picked up by
-// the worker's sweep anyway.
-func enqueueLogged(app core.App, q Enqueuer, userID, why string) {
-	if err := q.Enqueue(app, userID); err != nil {
-		app.Logger().Error("enqueue census check", "user", userID, "reason", why, "error", err)
-	}
 }

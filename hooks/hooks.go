@@ -7,15 +7,18 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// Enqueuer schedules census checks; the worker package implements it. The
-// hooks call it only after the change that needs a check has committed.
-type Enqueuer interface {
-	Enqueue(app core.App, userIDs ...string) error
+// Waker tells the census dispatcher that checks wait; the worker package
+// implements it. The hooks leave the check pending in the change's own
+// transaction and wake the dispatcher only after it committed. They never
+// queue again: by then a fast worker may have answered that very check,
+// and queueing it again would look the cédula up twice.
+type Waker interface {
+	Wake()
 }
 
 // Register binds every Padrón record hook to app. q may be nil (no worker):
 // records still get their pending cedula_info, nobody checks them.
-func Register(app core.App, q Enqueuer) {
+func Register(app core.App, q Waker) {
 	bindUserValidation(app)
 	bindSingleHash(app)
 	bindCedulaInfoLifecycle(app, q)

@@ -82,7 +82,7 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	var queue hooks.Enqueuer
+	var queue hooks.Waker
 	if w := s.Worker; w != nil {
 		queue, deps.Queue = w, w
 		deps.Worker = routes.StatusFunc(func() any { return w.Status() })

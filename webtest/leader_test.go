@@ -302,13 +302,7 @@ func TestUnknownInvitation(t *testing.T) {
 // in one takes the other to Ingreso.
 func TestLogoutInAnotherTab(t *testing.T) {
 	e := newEnv(t)
-	ctx, err := browser(t).Incognito()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ctx.Close() })
-	a := openIn(t, ctx, e.srv.URL, "", 390)
-	a.login(e.cast.MemberA.Cedula, apptest.Password, true)
+	ctx, a := signedInContext(t, e)
 	b := openIn(t, ctx, e.srv.URL, "/perfil", 390)
 	b.waitPath("/perfil")
 	a.clickText("Salir")

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-rod/rod"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/apptest"
@@ -16,14 +17,7 @@ import (
 // storage every tab reads).
 func TestLogoutWhileAnotherTabRenews(t *testing.T) {
 	e := newEnv(t)
-	ctx, err := browser(t).Incognito()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ctx.Close() })
-	a := openIn(t, ctx, e.srv.URL, "", 390)
-	a.login(e.cast.MemberA.Cedula, apptest.Password, true)
-
+	ctx, a := signedInContext(t, e)
 	b := openIn(t, ctx, e.srv.URL, "", 390)
 	// The server holds the second tab's renewal until the first has logged out.
 	held, release := make(chan struct{}), make(chan struct{})
@@ -56,4 +50,18 @@ func TestLogoutWhileAnotherTabRenews(t *testing.T) {
 	a.nav("/perfil")
 	a.waitPath("/ingreso")
 	b.checkClean()
+}
+
+// signedInContext is a fresh browser context whose first tab has signed in
+// MemberA with "Recordarme": every tab opened in it shares that session.
+func signedInContext(t *testing.T, e *env) (*rod.Browser, *tab) {
+	t.Helper()
+	ctx, err := browser(t).Incognito()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ctx.Close() })
+	a := openIn(t, ctx, e.srv.URL, "", 390)
+	a.login(e.cast.MemberA.Cedula, apptest.Password, true)
+	return ctx, a
 }

@@ -28,10 +28,6 @@ class SessionStore extends BaseAuthStore {
     // No token is no session: never store a person's record without one
     // (an answer that arrives after a logout would leave it behind).
     if (!token) return this.clear();
-    // The same session saved again (a fresher record of the person) after
-    // another tab logged out and removed the stored copy: that logout wins,
-    // or this save would write the session back for every tab.
-    if (this.remember && token === this.token && !storedSession()) return this.clear();
     super.save(token, record);
     const [keep, drop] = this.remember ? [localStorage, sessionStorage] : [sessionStorage, localStorage];
     try {

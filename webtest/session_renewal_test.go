@@ -52,6 +52,67 @@ func TestLogoutWhileAnotherTabRenews(t *testing.T) {
 	b.checkClean()
 }
 
+// TestLogoutInAnotherTabWhileThisOneSaves: a tab that stores its session
+// again (a fresher record of the person) after another tab logged out, but
+// before that logout's storage event reaches it, must still follow the
+// logout rather than keep the copy it wrote back. The second tab is held
+// in one synchronous task (a blocking request the server holds) across the
+// first tab's logout, then saves, so the event always comes after the save.
+func TestLogoutInAnotherTabWhileThisOneSaves(t *testing.T) {
+	e := newEnv(t)
+	ctx, a := signedInContext(t, e)
+	b := openIn(t, ctx, e.srv.URL, "/perfil", 390)
+	b.waitPath("/perfil")
+	b.until("the load's renewal", `() => document.documentElement.dataset.session === "renewed"`)
+
+	held, release := make(chan struct{}), make(chan struct{})
+	var heldOnce, releaseOnce sync.Once
+	e.app.OnRecordAuthRefreshRequest("users").BindFunc(func(ev *core.RecordAuthRefreshRequestEvent) error {
+		if ev.Request.Header.Get("X-Test-Hold") != "" {
+			heldOnce.Do(func() { close(held) })
+			<-release
+		}
+		return ev.Next()
+	})
+	letGo := func() { releaseOnce.Do(func() { close(release) }) }
+	t.Cleanup(letGo)
+
+	wrote := make(chan error, 1)
+	go func() {
+		_, err := b.Eval(`async () => {
+			const s = await import(document.querySelector("script[type=module]").src.replace("main.js", "session.js"));
+			const x = new XMLHttpRequest();
+			x.open("POST", "/api/collections/users/auth-refresh", false);
+			x.setRequestHeader("Authorization", s.store.token);
+			x.setRequestHeader("X-Test-Hold", "1");
+			x.send();
+			s.store.save(s.store.token, { ...s.store.record, name: "Nombre nuevo" });
+		}`)
+		wrote <- err
+	}()
+	select {
+	case <-held:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the second tab never sent its held request")
+	}
+	a.clickText("Salir")
+	a.waitPath("/ingreso")
+	if got := mustEval(t, a, `() => localStorage.getItem("padron_auth")`); !got.Nil() {
+		t.Fatalf("the logout left the session stored: %s", got.String())
+	}
+	letGo()
+	if err := <-wrote; err != nil {
+		t.Fatalf("the second tab's save: %v", err)
+	}
+	b.waitPath("/ingreso")
+	for _, tb := range []*tab{a, b} {
+		if got := mustEval(t, tb, `() => localStorage.getItem("padron_auth")`); !got.Nil() {
+			t.Fatalf("the session is stored again after both tabs left: %s", got.String())
+		}
+	}
+	b.checkClean()
+}
+
 // signedInContext is a fresh browser context whose first tab has signed in
 // MemberA with "Recordarme": every tab opened in it shares that session.
 func signedInContext(t *testing.T, e *env) (*rod.Browser, *tab) {

@@ -1,7 +1,7 @@
 // The app's entry: a small History-API router, the navigation bar and the
 // session check on every visit.
 import { h, replace } from "./dom.js";
-import { pb, me, loggedIn, isSuperuser, isLeader, refresh, logout, SESSION_KEY } from "./session.js";
+import { pb, store, me, loggedIn, isSuperuser, isLeader, refresh, logout, SESSION_KEY } from "./session.js";
 import { resetLive } from "./live.js";
 import { applyBrand } from "./brand.js";
 import aceptar from "./pages/aceptar.js";
@@ -136,7 +136,7 @@ pb.authStore.onChange(() => {
 // Logout in another tab: the storage event says the session is gone.
 window.addEventListener("storage", (e) => {
   if (e.key !== SESSION_KEY || e.newValue || !loggedIn() || !pb.authStore.token) return;
-  if (localStorage.getItem(SESSION_KEY)) return; // moved, not removed
+  if (!store.loggedOutElsewhere()) return; // another tab's new session, not a logout
   logout();
   resetLive();
 });

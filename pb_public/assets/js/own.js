@@ -24,7 +24,8 @@ export async function watchOwn({ onInfo, onUser, onReferidos }) {
     user = rec;
     // name, goal: the whole app sees the change; an answer that arrives
     // after a logout (here or in another tab) belongs to no session.
-    if (store.isValid && store.record?.id === rec.id) store.save(store.token, rec);
+    // Only a change is stored: every write reaches the other tabs.
+    if (store.isValid && store.record?.id === rec.id && JSON.stringify(store.record) !== JSON.stringify(rec)) store.save(store.token, rec);
     onUser?.(user);
   };
 

@@ -12,12 +12,15 @@ class SessionStore extends BaseAuthStore {
   constructor() {
     super();
     this.remember = true;
+    /** written is the remembered copy this tab last stored (or read at load), to tell its own writes from other tabs'. */
+    this.written = null;
     for (const [storage, remember] of [[localStorage, true], [sessionStorage, false]]) {
       try {
         const raw = storage.getItem(KEY);
         if (!raw) continue;
         const { token, record } = JSON.parse(raw);
         this.remember = remember;
+        this.written = remember ? raw : null;
         super.save(token || "", record || null);
         break;
       } catch { /* a corrupt or blocked store is no session */ }
@@ -30,8 +33,10 @@ class SessionStore extends BaseAuthStore {
     if (!token) return this.clear();
     super.save(token, record);
     const [keep, drop] = this.remember ? [localStorage, sessionStorage] : [sessionStorage, localStorage];
+    const value = JSON.stringify({ token, record });
+    this.written = this.remember ? value : null;
     try {
-      keep.setItem(KEY, JSON.stringify({ token, record }));
+      keep.setItem(KEY, value);
       drop.removeItem(KEY);
       if (record?.collectionName === "_superusers") localStorage.setItem(DASHBOARD_KEY, JSON.stringify({ token, record }));
     } catch { /* private mode: the session lives in memory only */ }
@@ -39,11 +44,27 @@ class SessionStore extends BaseAuthStore {
 
   clear() {
     super.clear();
+    this.written = null;
     try {
       localStorage.removeItem(KEY);
       sessionStorage.removeItem(KEY);
       localStorage.removeItem(DASHBOARD_KEY);
     } catch { /* nothing stored */ }
+  }
+
+  /**
+   * loggedOutElsewhere answers another tab's removal of the remembered
+   * session (its storage event): true when this tab must follow it. The
+   * copy is still there when this tab wrote it again after the removal
+   * but before the event arrived (a fresh record of the person, saved as
+   * the other tab logged out): that write is this tab's own and must not
+   * undo the logout. A different copy is another tab's new session.
+   */
+  loggedOutElsewhere() {
+    if (!this.remember) return false; // a session of this tab alone
+    let now;
+    try { now = localStorage.getItem(KEY); } catch { return false; }
+    return !now || now === this.written;
   }
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/padron/padron/metrics"
 )
 
 // apiServer runs the API and Registration sections on a server configured
@@ -94,9 +96,17 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	cooled := time.Now().Add(fastCooldown)
 
 	r.progress("realtime: %d subscribers, %d checks", sz.rtLeaders*(1+sz.rtPerLeader), sz.rtLeaders*sz.rtRefresh)
+	stagesBefore, err := scrapeStages(ctx, c, seed.superToken)
+	if err != nil {
+		return pipeline, realtime, memory, fmt.Errorf("bench: realtime: %w", err)
+	}
 	meter = meterCPU(s, cpuInterval)
 	rt, err := runRealtime(ctx, c, seed, sz.rtRefresh, cooled, perCheck)
 	rtCPU := meter.stop()
+	if err != nil {
+		return pipeline, realtime, memory, fmt.Errorf("bench: realtime: %w", err)
+	}
+	stagesAfter, err := scrapeStages(ctx, c, seed.superToken)
 	if err != nil {
 		return pipeline, realtime, memory, fmt.Errorf("bench: realtime: %w", err)
 	}
@@ -107,6 +117,20 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	realtime.addMs("delivery latency p50", rt.p50, "record's updated stamp → client read")
 	realtime.addMs("delivery latency p99", rt.p99, "target < 100 ms")
 	realtime.add("slow deliveries late for every client", float64(rt.slowEverywhere), "", fmt.Sprintf("of the %d at p99 or slower: every client of the state got it after half the p99 (the save or its broadcast was late, not one stream)", rt.slow))
+	// Where the time went, as the server measured it (bucket bounds: "≤").
+	for _, st := range []struct{ stage, what string }{
+		{metrics.StageCommitted, "save committed"},
+		{metrics.StageDequeued, "broadcast: the client's stream took it from its queue"},
+		{metrics.StageWritten, "written to the client's socket"},
+	} {
+		p99, n := stageQuantile(stagesBefore, stagesAfter, st.stage, 0.99)
+		p50, _ := stageQuantile(stagesBefore, stagesAfter, st.stage, 0.50)
+		note := fmt.Sprintf("p50 ≤ %s; server side, from the updated stamp; upper bound of its bucket; %d observations", p50, n)
+		if p99 == 0 && n > 0 {
+			note += "; beyond the last bucket (5 s)"
+		}
+		realtime.addMs("stamp → "+st.what+" p99 ≤", p99, note)
+	}
 	realtime.add("events a client may not see", float64(rt.foreign), "", "must be 0 (incl. members whose record did not change)")
 	realtime.add("events a client missed", float64(rt.missing), "", "must be 0: member and leader see the same changes")
 	realtime.add("duplicate deliveries", float64(rt.duplicates), "", "the same state twice to one client")

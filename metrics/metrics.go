@@ -57,10 +57,12 @@ func Bind(app core.App, cfg Config) (*Metrics, error) {
 		cfg.ProcRoot = "/proc"
 	}
 	m := &Metrics{reg: prometheus.NewRegistry(), events: newEvents(), allow: allow}
+	trace := newRealtimeTrace()
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.events,
+		trace,
 		&censusCollector{app: app},
 		&realtimeCollector{app: app},
 		&chromiumCollector{proc: cfg.ProcRoot},
@@ -70,6 +72,7 @@ func Bind(app core.App, cfg Config) (*Metrics, error) {
 		m.reg.MustRegister(&workerCollector{status: cfg.Worker})
 	}
 	m.events.bind(app)
+	trace.bind(app)
 	handler := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(m.events.requestTimer())

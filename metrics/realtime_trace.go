@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/types"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -49,9 +50,13 @@ func (r *realtimeTrace) bind(app core.App) {
 			r.stages.WithLabelValues(stage).Observe(max(0, time.Since(stamp).Seconds()))
 		}
 	}
-	app.OnRecordAfterUpdateSuccess(schema.CedulaInfoCollection).BindFunc(func(ev *core.RecordEvent) error {
-		observe(StageCommitted, ev.Record.GetDateTime("updated").Time())
-		return ev.Next()
+	// First of the after-commit handlers, so the stage ends at the commit.
+	app.OnRecordAfterUpdateSuccess(schema.CedulaInfoCollection).Bind(&hook.Handler[*core.RecordEvent]{
+		Priority: -1000,
+		Func: func(ev *core.RecordEvent) error {
+			observe(StageCommitted, ev.Record.GetDateTime("updated").Time())
+			return ev.Next()
+		},
 	})
 	app.OnRealtimeMessageSend().BindFunc(func(ev *core.RealtimeMessageEvent) error {
 		if ev.Message == nil || !strings.HasPrefix(ev.Message.Name, schema.CedulaInfoCollection+"/") {

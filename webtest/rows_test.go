@@ -96,6 +96,11 @@ func TestReferidosPhoneRows(t *testing.T) {
 			direct := checkRows(t, tb, "direct referidos at 390 px")
 			tb.screenshot("rows-direct", width)
 			tb.axe("referidos rows at 390 px")
+			// "Seleccionar" adds a checkbox beside both lines, not a line.
+			tb.click(".select-mode")
+			tb.until("the checkboxes", `(s) => document.querySelector(s + " td.sel input").getClientRects().length > 0`, row)
+			checkRows(t, tb, "selecting at 390 px")
+			tb.click(".select-mode")
 			// The whole name and puesto stay in the cell and in the detail.
 			if got := tb.text(row + " td.name"); got != long {
 				t.Errorf("the name cell holds %q, want the whole name", got)

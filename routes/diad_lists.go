@@ -42,6 +42,9 @@ type diadPerson struct {
 	Direccion    string `db:"direccion" json:"direccion"`
 	Mesa         string `db:"mesa" json:"mesa"`
 	Novedad      string `db:"novedad" json:"novedad"`
+	// ContactConsent is the person's messaging authorisation in force:
+	// without it the dashboard offers a call, never a WhatsApp message.
+	ContactConsent bool `db:"contact_consent" json:"contact_consent"`
 	// Branch is the caller's direct referido whose subtree holds the person.
 	Branch     string `db:"-" json:"branch_id"`
 	BranchName string `db:"-" json:"branch_name"`
@@ -114,7 +117,7 @@ func diadPeople(app core.App, who caller) ([]diadPerson, error) {
 		return nil, err
 	}
 	q.LeftJoin(schema.UsersCollection+" diad_leader", dbx.NewExp("[[diad_leader.id]] = [[users.referred_by]]")).
-		Select("users.id", "users.name", "users.cedula", "users.phone", "users.referred_by",
+		Select("users.id", "users.name", "users.cedula", "users.phone", "users.referred_by", "users.contact_consent",
 			"COALESCE([[diad_leader.name]], '') AS leader_name", "cedula_info.status",
 			"cedula_info.departamento", "cedula_info.municipio", "cedula_info.puesto",
 			"cedula_info.direccion", "cedula_info.mesa", "cedula_info.novedad")

@@ -523,7 +523,10 @@ function updateRow(row, { user, info }, st) {
   const checking = inFlight(info?.status);
   row.tr.dataset.status = info?.status || "";
   row.referrer.hidden = !st.whole;
-  row.referrer.textContent = st.whole ? referrerName(st, user) : "";
+  const ref = st.whole ? referrerName(st, user) : "";
+  // A phone says "por <name>" or "por ti" (app.css): "Tú" is the laptop column's word.
+  replace(row.referrer, ref ? h("span", { class: "ref-name" }, ref) : null);
+  row.referrer.classList.toggle("self", st.whole && user.referred_by === st.meId);
   row.tr.classList.toggle("fresh", st.fresh.has(user.id));
   row.cb.checked = st.selected.has(user.id);
   row.cb.setAttribute("aria-label", `Seleccionar a ${user.name}`);
@@ -539,7 +542,9 @@ function updateRow(row, { user, info }, st) {
   replace(row.status, badge(info?.status, d));
   row.place.textContent = placeShort(info);
   if (!open) return;
-  const pairs = [["Cédula", formatCedula(user.cedula)], ["Celular", h("a", { href: `tel:+57${user.phone}` }, formatPhone(user.phone))],
+  // The whole name and referrer: a phone's row ends them in an ellipsis.
+  const pairs = [["Nombre", user.name], ["Referido por", st.whole ? referrerName(st, user) : ""],
+    ["Cédula", formatCedula(user.cedula)], ["Celular", h("a", { href: `tel:+57${user.phone}` }, formatPhone(user.phone))],
     ["Registro", formatDate(user.created)]];
   const map = mapLink(info);
   if (placeLine(info)) pairs.push(["Lugar", placeLine(info)], ["Dirección", info.direccion ? [info.direccion, map ? [" · ", mapAnchor(map)] : null] : ""]);

@@ -211,7 +211,10 @@ export default async function diad(root) {
           h("span", { class: "name" }, p.name), " ",
           h("span", { class: "muted" }, `Mesa ${p.mesa || "—"} · C.C. ${formatCedula(p.cedula)}`), " ",
           h("a", { href: `tel:+57${p.phone}`, "aria-label": `Llamar a ${p.name}` }, "Llamar"), " ",
-          h("a", { href: waLink(p), target: "_blank", rel: "noopener", "aria-label": `Escribir por WhatsApp a ${p.name}` }, "WhatsApp"), " ",
+          // WhatsApp only for people who authorised messages (habeas data); a call for everyone.
+          p.contact_consent
+            ? h("a", { href: waLink(p), target: "_blank", rel: "noopener noreferrer", "aria-label": `Escribir por WhatsApp a ${p.name}` }, "WhatsApp")
+            : h("span", { class: "muted", "data-testid": "no-wa" }, "No autorizó mensajes"), " ",
           markControl(st, election, p, "leader", render)))))));
   }
   function recentOwn(p) {

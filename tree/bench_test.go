@@ -147,10 +147,39 @@ func bigPyramid(b *testing.B) (*tests.TestApp, seeded) {
 		if v, err := strconv.Atoi(os.Getenv("PADRON_RED_BENCH_PEOPLE")); err == nil && v > 100 {
 			n = v
 		}
+		if n == 200_000 {
+			// The cached pyramid of BenchmarkMoveBranch10kAt200k.
+			bigApp.Cleanup()
+			bigApp = bigMoveApp(b)
+			bigApp.Settings().RateLimits.Enabled = false
+			big = loadSeeded(b, bigApp, 3)
+			b.Logf("opened the cached %d-person pyramid in %v", len(big.ids), time.Since(start))
+			return
+		}
 		big = seedPyramid(b, bigApp, n, 12, "", 3)
 		b.Logf("seeded %d people in %v", n, time.Since(start))
 	})
 	return bigApp, big
+}
+
+// loadSeeded reads back what seedPyramid(…, "", seed) answered from the
+// pyramid it wrote (ids in seeding order).
+func loadSeeded(b *testing.B, app core.App, seed uint64) seeded {
+	var rows []struct {
+		ID     string `db:"id"`
+		Parent string `db:"referred_by"`
+		Depth  int    `db:"depth"`
+	}
+	err := app.DB().NewQuery("SELECT u.id, u.referred_by, (SELECT max(depth) FROM network WHERE descendant = u.id) AS depth" +
+		" FROM users u WHERE u.id LIKE {:prefix} ORDER BY u.id").Bind(dbx.Params{"prefix": fmt.Sprintf("b%02d%%", seed%100)}).All(&rows)
+	if err != nil || len(rows) == 0 {
+		b.Fatalf("load the seeded pyramid: %d rows, %v", len(rows), err)
+	}
+	s := seeded{}
+	for _, r := range rows {
+		s.ids, s.parent, s.depth = append(s.ids, r.ID), append(s.parent, r.Parent), append(s.depth, r.Depth)
+	}
+	return s
 }
 
 // at is the first seeded person at depth d.

@@ -60,6 +60,10 @@ func Move(app core.App, userID, newParentID string) error {
 			return ErrCycle
 		}
 	}
+	if err := widenCache(app); err != nil {
+		return err
+	}
+	defer narrowCache(app)
 	from, err := Depth(app, userID)
 	if err != nil {
 		return err
@@ -118,6 +122,29 @@ func Move(app core.App, userID, newParentID string) error {
 		}
 	}
 	return nil
+}
+
+// moveCacheKiB is the page cache a move may fill, over the 32,000 KiB
+// PocketBase gives each connection (defaultCacheKiB): a 9,000-person move
+// at 200,000 people dirties more pages than that, and SQLite then writes
+// dirty pages to the WAL mid-transaction (its "spill") and again at the
+// commit those it touches once more. With the wider cache such a move
+// spends about 7 % less CPU (measured interleaved on 2 cores). The cache
+// grows only as pages come; the commit frees what is over the default.
+const moveCacheKiB, defaultCacheKiB = 131072, 32000
+
+// widenCache lets the transaction's connection cache moveCacheKiB.
+func widenCache(app core.App) error {
+	if _, err := app.DB().NewQuery(fmt.Sprintf("PRAGMA cache_size = -%d", moveCacheKiB)).Execute(); err != nil {
+		return fmt.Errorf("widen the page cache for a move: %w", err)
+	}
+	return nil
+}
+
+// narrowCache gives the connection PocketBase's cache size back (the pages
+// over it are freed as the commit makes them clean).
+func narrowCache(app core.App) {
+	_, _ = app.DB().NewQuery(fmt.Sprintf("PRAGMA cache_size = -%d", defaultCacheKiB)).Execute()
 }
 
 // moveCounters moves the counters of {:id}'s branch from its ancestors now

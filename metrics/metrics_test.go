@@ -237,35 +237,7 @@ func TestScrapeCountsRealWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A member's realtime connection with one subscription.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/realtime", nil)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	clientID := ""
-	lines := bufio.NewScanner(res.Body)
-	for clientID == "" && lines.Scan() {
-		if data, ok := strings.CutPrefix(lines.Text(), "data:"); ok {
-			var connect struct{ ClientID string }
-			_ = json.Unmarshal([]byte(data), &connect)
-			clientID = connect.ClientID
-		}
-	}
-	sub, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/realtime",
-		strings.NewReader(`{"clientId":"`+clientID+`","subscriptions":["users/`+c.MemberA.ID+`"]}`))
-	sub.Header.Set("Content-Type", "application/json")
-	sub.Header.Set("Authorization", c.MemberA.Token)
-	sres, err := http.DefaultClient.Do(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sres.Body.Close()
-	if clientID == "" || sres.StatusCode != 204 {
-		t.Fatalf("realtime: client %q, subscribe %d", clientID, sres.StatusCode)
-	}
+	subscribeOne(t, srv.URL, c.MemberA.Token, "users/"+c.MemberA.ID)
 
 	after, raw := scrape(t, srv.URL)
 	checks := []struct {
@@ -355,4 +327,47 @@ func TestContainsWhole(t *testing.T) {
 			t.Errorf("containsWhole(%q) = %v, want %v", c.line, got, c.want)
 		}
 	}
+}
+
+// subscribeOne opens a realtime connection that holds topic with token's
+// auth (closed when the test ends) and returns a reader of its next event's
+// data.
+func subscribeOne(t *testing.T, base, token, topic string) (next func() string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/realtime", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	lines := bufio.NewScanner(res.Body)
+	lines.Buffer(make([]byte, 1<<16), 1<<20)
+	next = func() string {
+		for lines.Scan() {
+			if data, ok := strings.CutPrefix(lines.Text(), "data:"); ok {
+				return data
+			}
+		}
+		t.Fatalf("the stream ended: %v", lines.Err())
+		return ""
+	}
+	var connect struct{ ClientID string }
+	if err := json.Unmarshal([]byte(next()), &connect); err != nil || connect.ClientID == "" {
+		t.Fatalf("realtime: no client id: %v", err)
+	}
+	sub, _ := http.NewRequest(http.MethodPost, base+"/api/realtime",
+		strings.NewReader(`{"clientId":"`+connect.ClientID+`","subscriptions":["`+topic+`"]}`))
+	sub.Header.Set("Content-Type", "application/json")
+	sub.Header.Set("Authorization", token)
+	sres, err := http.DefaultClient.Do(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sres.Body.Close()
+	if sres.StatusCode != http.StatusNoContent {
+		t.Fatalf("realtime: subscribe %s: %d", topic, sres.StatusCode)
+	}
+	return next
 }

@@ -1,13 +1,8 @@
 package metrics_test
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/metrics"
@@ -28,41 +23,7 @@ func TestRealtimeTraceStages(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/realtime", nil)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	lines := bufio.NewScanner(res.Body)
-	lines.Buffer(make([]byte, 1<<16), 1<<20)
-	next := func() string { // the next event's data
-		for lines.Scan() {
-			if data, ok := strings.CutPrefix(lines.Text(), "data:"); ok {
-				return data
-			}
-		}
-		t.Fatalf("the stream ended: %v", lines.Err())
-		return ""
-	}
-	var connect struct{ ClientID string }
-	if err := json.Unmarshal([]byte(next()), &connect); err != nil || connect.ClientID == "" {
-		t.Fatalf("no client id: %v", err)
-	}
-	sub, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/realtime",
-		strings.NewReader(`{"clientId":"`+connect.ClientID+`","subscriptions":["`+schema.CedulaInfoCollection+`/`+info.Id+`"]}`))
-	sub.Header.Set("Content-Type", "application/json")
-	sub.Header.Set("Authorization", c.MemberA.Token)
-	sres, err := http.DefaultClient.Do(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sres.Body.Close()
-	if sres.StatusCode != http.StatusNoContent {
-		t.Fatalf("subscribe: %d", sres.StatusCode)
-	}
+	next := subscribeOne(t, srv.URL, c.MemberA.Token, schema.CedulaInfoCollection+"/"+info.Id)
 
 	before, _ := scrape(t, srv.URL)
 	info.Set("error_detail", "trace")

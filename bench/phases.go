@@ -119,6 +119,7 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	realtime.add("slow deliveries late for every client", float64(rt.slowEverywhere), "", fmt.Sprintf("of the %d at p99 or slower: every client of the state got it after half the p99 (the save or its broadcast was late, not one stream)", rt.slow))
 	// Where the time went, as the server measured it (bucket bounds: "≤").
 	for _, st := range []struct{ stage, what string }{
+		{metrics.StageExecuted, "its UPDATE ran"},
 		{metrics.StageCommitted, "save committed"},
 		{metrics.StageDequeued, "broadcast: the client's stream took it from its queue"},
 		{metrics.StageWritten, "written to the client's socket"},

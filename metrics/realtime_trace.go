@@ -18,7 +18,11 @@ import (
 // whether the save, the broadcast (rule checks, the stream's queue) or the
 // stream's write was late.
 const (
-	// StageCommitted is the save committed (writer lock and transaction).
+	// StageExecuted is the record's UPDATE statement run (its validation,
+	// hooks and SQL triggers), inside the transaction, before the commit.
+	StageExecuted = "executed"
+	// StageCommitted is the save committed (the rest of its transaction and
+	// the commit itself).
 	StageCommitted = "committed"
 	// StageDequeued is a client's stream taking the event from its queue
 	// (after the broadcast's rule checks, and the events queued before it).
@@ -35,7 +39,7 @@ type realtimeTrace struct {
 func newRealtimeTrace() *realtimeTrace {
 	return &realtimeTrace{stages: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: namespace, Name: "realtime_census_stage_seconds",
-		Help:    "From a cedula_info save's updated stamp to a stage of its realtime delivery: committed (once per save), dequeued and written (once per client message).",
+		Help:    "From a cedula_info save's updated stamp to a stage of its realtime delivery: executed (its UPDATE ran) and committed (once per save), dequeued and written (once per client message).",
 		Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5},
 	}, []string{"stage"})}
 }
@@ -50,6 +54,17 @@ func (r *realtimeTrace) bind(app core.App) {
 			r.stages.WithLabelValues(stage).Observe(max(0, time.Since(stamp).Seconds()))
 		}
 	}
+	// Last around the UPDATE: the stage ends when the statement has run.
+	app.OnRecordUpdateExecute(schema.CedulaInfoCollection).Bind(&hook.Handler[*core.RecordEvent]{
+		Priority: -1000,
+		Func: func(ev *core.RecordEvent) error {
+			err := ev.Next()
+			if err == nil {
+				observe(StageExecuted, ev.Record.GetDateTime("updated").Time())
+			}
+			return err
+		},
+	})
 	// First of the after-commit handlers, so the stage ends at the commit.
 	app.OnRecordAfterUpdateSuccess(schema.CedulaInfoCollection).Bind(&hook.Handler[*core.RecordEvent]{
 		Priority: -1000,

@@ -10,8 +10,8 @@ import (
 )
 
 // TestRealtimeTraceStages: a census record's save and its realtime message
-// to a subscribed client are timed at each stage (committed, dequeued,
-// written), so a slow delivery says where its time went.
+// to a subscribed client are timed at each stage (executed, committed,
+// dequeued, written), so a slow delivery says where its time went.
 func TestRealtimeTraceStages(t *testing.T) {
 	t.Parallel()
 	app := appWith(metrics.AllowDefault)(t)
@@ -35,7 +35,7 @@ func TestRealtimeTraceStages(t *testing.T) {
 	}
 	after, _ := scrape(t, srv.URL)
 	const name = "padron_realtime_census_stage_seconds"
-	for stage, want := range map[string]float64{metrics.StageCommitted: 1, metrics.StageDequeued: 1, metrics.StageWritten: 1} {
+	for stage, want := range map[string]float64{metrics.StageExecuted: 1, metrics.StageCommitted: 1, metrics.StageDequeued: 1, metrics.StageWritten: 1} {
 		l := map[string]string{"stage": stage}
 		if got := value(after, name, l) - max(0, value(before, name, l)); got != want {
 			t.Errorf("stage %s: %v observations for one save to one client, want %v", stage, got, want)

@@ -1,6 +1,7 @@
 package webtest_test
 
 import (
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -20,31 +21,16 @@ func TestLogoutWhileAnotherTabRenews(t *testing.T) {
 	ctx, a := signedInContext(t, e)
 	b := openIn(t, ctx, e.srv.URL, "", 390)
 	// The server holds the second tab's renewal until the first has logged out.
-	held, release := make(chan struct{}), make(chan struct{})
-	var heldOnce, releaseOnce sync.Once
-	e.app.OnRecordAuthRefreshRequest("users").BindFunc(func(ev *core.RecordAuthRefreshRequestEvent) error {
-		heldOnce.Do(func() { close(held) })
-		<-release
-		return ev.Next()
-	})
-	letGo := func() { releaseOnce.Do(func() { close(release) }) }
-	t.Cleanup(letGo)
-
+	hold := holdAuthRefresh(t, e, func(*http.Request) bool { return true })
 	b.nav("/perfil")
-	select {
-	case <-held:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the second tab never renewed its session")
-	}
+	hold.waitHeld("the second tab never renewed its session")
 	a.clickText("Salir")
 	a.waitPath("/ingreso")
 	b.waitPath("/ingreso")
 
-	letGo()
+	hold.release()
 	b.until("the renewal's answer handled", `() => document.documentElement.dataset.session === "overtaken"`)
-	if got := mustEval(t, b, `() => localStorage.getItem("padron_auth")`); !got.Nil() {
-		t.Fatalf("the renewal stored the session again: %s", got.String())
-	}
+	noStoredSession(t, b, "the renewal stored the session again")
 	b.nav("/perfil")
 	b.waitPath("/ingreso")
 	a.nav("/perfil")
@@ -65,18 +51,7 @@ func TestLogoutInAnotherTabWhileThisOneSaves(t *testing.T) {
 	b.waitPath("/perfil")
 	b.until("the load's renewal", `() => document.documentElement.dataset.session === "renewed"`)
 
-	held, release := make(chan struct{}), make(chan struct{})
-	var heldOnce, releaseOnce sync.Once
-	e.app.OnRecordAuthRefreshRequest("users").BindFunc(func(ev *core.RecordAuthRefreshRequestEvent) error {
-		if ev.Request.Header.Get("X-Test-Hold") != "" {
-			heldOnce.Do(func() { close(held) })
-			<-release
-		}
-		return ev.Next()
-	})
-	letGo := func() { releaseOnce.Do(func() { close(release) }) }
-	t.Cleanup(letGo)
-
+	hold := holdAuthRefresh(t, e, func(r *http.Request) bool { return r.Header.Get("X-Test-Hold") != "" })
 	wrote := make(chan error, 1)
 	go func() {
 		_, err := b.Eval(`async () => {
@@ -90,27 +65,63 @@ func TestLogoutInAnotherTabWhileThisOneSaves(t *testing.T) {
 		}`)
 		wrote <- err
 	}()
-	select {
-	case <-held:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the second tab never sent its held request")
-	}
+	hold.waitHeld("the second tab never sent its held request")
 	a.clickText("Salir")
 	a.waitPath("/ingreso")
-	if got := mustEval(t, a, `() => localStorage.getItem("padron_auth")`); !got.Nil() {
-		t.Fatalf("the logout left the session stored: %s", got.String())
-	}
-	letGo()
+	noStoredSession(t, a, "the logout left the session stored")
+	hold.release()
 	if err := <-wrote; err != nil {
 		t.Fatalf("the second tab's save: %v", err)
 	}
 	b.waitPath("/ingreso")
 	for _, tb := range []*tab{a, b} {
-		if got := mustEval(t, tb, `() => localStorage.getItem("padron_auth")`); !got.Nil() {
-			t.Fatalf("the session is stored again after both tabs left: %s", got.String())
-		}
+		noStoredSession(t, tb, "the session is stored again after both tabs left")
 	}
 	b.checkClean()
+}
+
+// heldRefresh is a renewal the server holds (holdAuthRefresh).
+type heldRefresh struct {
+	t       *testing.T
+	held    chan struct{}
+	release func()
+}
+
+// holdAuthRefresh makes the server hold the first users auth-refresh that
+// match accepts until release (at the latest when the test ends), so a
+// test can order another tab's actions around it.
+func holdAuthRefresh(t *testing.T, e *env, match func(*http.Request) bool) heldRefresh {
+	h := heldRefresh{t: t, held: make(chan struct{})}
+	release := make(chan struct{})
+	var heldOnce, releaseOnce sync.Once
+	h.release = func() { releaseOnce.Do(func() { close(release) }) }
+	t.Cleanup(h.release)
+	e.app.OnRecordAuthRefreshRequest("users").BindFunc(func(ev *core.RecordAuthRefreshRequestEvent) error {
+		if match(ev.Request) {
+			heldOnce.Do(func() { close(h.held) })
+			<-release
+		}
+		return ev.Next()
+	})
+	return h
+}
+
+// waitHeld waits until the server holds the renewal, failing with why.
+func (h heldRefresh) waitHeld(why string) {
+	h.t.Helper()
+	select {
+	case <-h.held:
+	case <-time.After(30 * time.Second):
+		h.t.Fatal(why)
+	}
+}
+
+// noStoredSession fails with what when tb's storage holds a session.
+func noStoredSession(t *testing.T, tb *tab, what string) {
+	t.Helper()
+	if got := mustEval(t, tb, `() => localStorage.getItem("padron_auth")`); !got.Nil() {
+		t.Fatalf("%s: %s", what, got.String())
+	}
 }
 
 // signedInContext is a fresh browser context whose first tab has signed in

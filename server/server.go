@@ -28,6 +28,7 @@ import (
 	"github.com/padron/padron/realtimeguard"
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/scraper"
+	"github.com/padron/padron/treerules"
 	"github.com/padron/padron/webapp"
 	"github.com/padron/padron/worker"
 )
@@ -104,6 +105,7 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 	}); err != nil {
 		return nil, err
 	}
+	treerules.Bind(app)
 	apierrors.Bind(app, log)
 	if err := routes.Register(app, deps); err != nil {
 		return nil, err

@@ -33,7 +33,8 @@ func setMessaging(t *testing.T, e *env, cedula string, width int, give bool) {
 // it, the call and "No autorizó mensajes". A person who withdraws it on
 // /perfil loses the worklist's link live (the users subscription) and Día
 // D's live too (the dia-d topic), without a reload; giving it again brings
-// Día D's link back the same way.
+// Día D's link back the same way, and a person who withdraws every
+// authorisation (deleting their account) leaves Día D's list live.
 func TestWhatsAppOnlyWithConsent(t *testing.T) {
 	for _, width := range []int{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
@@ -118,10 +119,23 @@ func TestWhatsAppOnlyWithConsent(t *testing.T) {
 			tb.screenshot("consent-dia-d-withdrawn", width)
 			setMessaging(t, e, "30000001", width, true)
 			tb.until("Pedro's Día D link back live", `(s) => !!(`+waShown+`)(s) && !document.querySelector(s + " [data-testid=no-wa]")`, row(pedro))
-			if !mustEval(t, tb, `() => window.sameLoad === true`).Bool() {
-				t.Error("Día D was reloaded: want it to follow the authorisation live")
-			}
 			tb.axe(fmt.Sprintf("Día D after a live consent change at %d px", width))
+
+			// María withdraws every authorisation (her account is deleted):
+			// her row leaves Día D live.
+			mt := open(t, e.srv.URL, "", width)
+			mt.login("30000002", apptest.Password, true)
+			mt.nav("/perfil")
+			mt.click(".habeas > button.danger")
+			mt.click("[data-testid=withdraw-confirm]")
+			mt.waitPath("/ingreso")
+			tb.until("María's row gone live", `(s) => !document.querySelector(s)`, row(maria))
+			if !mustEval(t, tb, `(s) => !!document.querySelector(s)`, row(pedro)).Bool() {
+				t.Error("Pedro's row left Día D with María's")
+			}
+			if !mustEval(t, tb, `() => window.sameLoad === true`).Bool() {
+				t.Error("Día D was reloaded: want it to follow the people live")
+			}
 			if u, _ := e.app.FindRecordById("users", oscar); u == nil || u.GetBool("contact_consent") {
 				t.Error("Óscar's contact_consent still on")
 			}

@@ -45,16 +45,7 @@ export async function download(path, name) {
   }
 }
 
-/**
- * personState keeps what the dia-d topic said about people (their messaging
- * authorisation, their leaving) since the last fetch of the list began, so
- * an event that overtakes the fetch is not undone by its older answer.
- */
-export function personState() {
-  return new Map(); // person id -> {action, person}
-}
-
-/** applyPerson folds one dia-d person event, or every one heard, into people; returns the list. */
+/** applyPerson folds a dia-d person event (consent given or withdrawn, account gone) into people; returns the list. */
 export function applyPerson(people, ev) {
   if (!ev.person?.id) return people;
   if (ev.action === "delete") return people.filter((p) => p.id !== ev.person.id);
@@ -178,7 +169,10 @@ export default async function diad(root) {
     return;
   }
   const st = markState();
-  const heard = personState();
+  // What the dia-d topic said about people (person id -> event) since the
+  // list's last fetch began: an event that overtakes the fetch is laid over
+  // its older answer instead of being undone by it.
+  const heard = new Map();
   let people = [];
   let sortBy = "nombre";
   const status = h("p", { class: "lead", "data-testid": "election-line" });

@@ -2,6 +2,7 @@ package routes
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -29,9 +30,12 @@ type DiaDEvent struct {
 // BindDiaDLive sends DiaDEvents after each mark's save commits, to the
 // subscribers the marks' read rule names: the marked person, whoever made
 // the mark, the leaders and coordinators above the person (from the closure
-// table, with their roles as they are now) and superusers. Binding twice
-// replaces the hooks.
+// table, with their roles as they are now) and superusers; and
+// DiaDPersonEvents when one of those people changes their messaging
+// authorisation or leaves (diad_consent_live.go). Binding twice replaces
+// the hooks.
 func BindDiaDLive(app core.App) {
+	bindDiaDConsentLive(app)
 	for action, h := range map[string]*hook.TaggedHook[*core.RecordEvent]{
 		"create": app.OnRecordAfterCreateSuccess(schema.VoteMarksCollection),
 		"update": app.OnRecordAfterUpdateSuccess(schema.VoteMarksCollection),
@@ -70,6 +74,23 @@ func hasDiaDSubscribers(app core.App) bool {
 // waiting on slow clients.
 func sendDiaD(app core.App, ev DiaDEvent) {
 	user := ev.Record.GetString("user")
+	to, err := managersAbove(app, user)
+	if err != nil {
+		app.Logger().Error("dia-d realtime: managers above", "user", user, "error", err)
+		return
+	}
+	to[user], to[ev.Record.GetString("marked_by")] = true, true
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return
+	}
+	sendDiaDTo(app, to, data)
+}
+
+// managersAbove is the set of leaders and coordinators above user (from
+// the closure table, with their roles as they are now): with user itself,
+// whom the users rule (schema.SeesUserRule) lets read user.
+func managersAbove(app core.App, user string) (map[string]bool, error) {
 	var managers []string
 	err := app.DB().Select("n.ancestor").From(schema.NetworkCollection+" n").
 		InnerJoin(schema.UsersCollection+" u", dbx.NewExp("u.id = n.ancestor")).
@@ -77,18 +98,18 @@ func sendDiaD(app core.App, ev DiaDEvent) {
 		AndWhere(dbx.In("u.role", schema.RoleLeader, schema.RoleCoordinator)).
 		Column(&managers)
 	if err != nil {
-		app.Logger().Error("dia-d realtime: managers above", "user", user, "error", err)
-		return
+		return nil, fmt.Errorf("managers above %s: %w", user, err)
 	}
 	to := make(map[string]bool, len(managers)+2)
-	to[user], to[ev.Record.GetString("marked_by")] = true, true
 	for _, id := range managers {
 		to[id] = true
 	}
-	data, err := json.Marshal(ev)
-	if err != nil {
-		return
-	}
+	return to, nil
+}
+
+// sendDiaDTo sends data on the DiaDTopic subscriptions of the users in to
+// and of superusers, without waiting on slow clients.
+func sendDiaDTo(app core.App, to map[string]bool, data []byte) {
 	var out []referidoMessage
 	for _, c := range app.SubscriptionsBroker().Clients() {
 		auth, _ := c.Get(apis.RealtimeClientAuthKey).(*core.Record)

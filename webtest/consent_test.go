@@ -14,16 +14,17 @@ import (
 const waShown = `(s) => { const a = document.querySelector(s + " a[href^='https://wa.me/']");
 	return a && !a.hidden && !a.closest("[hidden]") ? a.href : ""; }`
 
-// withdrawMessaging signs person in on a tab of their own and unticks the
-// messaging authorisation on /perfil, waiting for the server's answer.
-func withdrawMessaging(t *testing.T, e *env, cedula string, width int) {
+// setMessaging signs person in on a tab of their own and ticks (give) or
+// unticks the messaging authorisation on /perfil, waiting for the server's
+// answer.
+func setMessaging(t *testing.T, e *env, cedula string, width int, give bool) {
 	t.Helper()
 	tb := open(t, e.srv.URL, "", width)
 	tb.login(cedula, apptest.Password, true)
 	tb.nav("/perfil")
-	tb.until("the messaging authorisation on", `() => { const c = document.querySelector("#contact-consent"); return !!c && !c.disabled && c.checked; }`)
+	tb.until("the messaging authorisation as it was", `(give) => { const c = document.querySelector("#contact-consent"); return !!c && !c.disabled && c.checked === !give; }`, give)
 	tb.click("#contact-consent")
-	tb.until("the withdrawal answered", `() => { const c = document.querySelector("#contact-consent"); return !c.disabled && !c.checked; }`)
+	tb.until("the change answered", `(give) => { const c = document.querySelector("#contact-consent"); return !c.disabled && c.checked === give; }`, give)
 }
 
 // TestWhatsAppOnlyWithConsent: a leader is offered WhatsApp for a person
@@ -31,7 +32,9 @@ func withdrawMessaging(t *testing.T, e *env, cedula string, width int) {
 // Circular 002/2026), on the worklist and on Día D's pendientes; without
 // it, the call and "No autorizó mensajes". A person who withdraws it on
 // /perfil loses the worklist's link live (the users subscription) and Día
-// D's on the page's next load (its list is read once per load).
+// D's live too (the dia-d topic), without a reload; giving it again brings
+// Día D's link back the same way, and a person who withdraws every
+// authorisation (deleting their account) leaves Día D's list live.
 func TestWhatsAppOnlyWithConsent(t *testing.T) {
 	for _, width := range []int{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
@@ -98,22 +101,46 @@ func TestWhatsAppOnlyWithConsent(t *testing.T) {
 			// Óscar withdraws on /perfil: the worklist drops his link live.
 			tb.nav("/inicio")
 			tb.until("Óscar's WhatsApp link again", `(s) => !!(`+waShown+`)(s)`, li(oscar))
-			withdrawMessaging(t, e, "60000002", width)
+			setMessaging(t, e, "60000002", width, false)
 			tb.until("Óscar's link gone live", `(s) => { const n = document.querySelector(s + " [data-testid=no-wa]");
 				return !(`+waShown+`)(s) && !!n && !n.closest("[hidden]") && n.innerText.startsWith("No autorizó mensajes"); }`, li(oscar))
 
-			// Pedro withdraws: Día D's next load has no link for him.
-			withdrawMessaging(t, e, "30000001", width)
+			// Pedro withdraws with Día D open: his link goes live, no reload;
+			// he gives it again: it comes back the same way.
 			tb.nav("/dia-d")
-			tb.until("the pendientes again", `(s) => !!document.querySelector(s)`, row(pedro))
-			tb.waitText(row(pedro)+" [data-testid=no-wa]", "No autorizó mensajes")
-			if got := mustEval(t, tb, waShown, row(pedro)).Str(); got != "" {
-				t.Errorf("Pedro withdrew, Día D still offers WhatsApp: %q", got)
+			tb.until("Pedro's Día D link", `(s) => !!(`+waShown+`)(s)`, row(pedro))
+			mustEval(t, tb, `() => { window.sameLoad = true; }`)
+			setMessaging(t, e, "30000001", width, false)
+			tb.until("Pedro's Día D link gone live", `(s) => { const n = document.querySelector(s + " [data-testid=no-wa]");
+				return !(`+waShown+`)(s) && !!n && n.innerText.startsWith("No autorizó mensajes"); }`, row(pedro))
+			if got := mustEval(t, tb, waShown, row(maria)).Str(); got != "" {
+				t.Errorf("María, never authorised, is offered WhatsApp on Día D: %q", got)
 			}
-			for _, id := range []string{oscar, pedro} {
-				if u, _ := e.app.FindRecordById("users", id); u == nil || u.GetBool("contact_consent") {
-					t.Errorf("%s's contact_consent still on", id)
-				}
+			tb.screenshot("consent-dia-d-withdrawn", width)
+			setMessaging(t, e, "30000001", width, true)
+			tb.until("Pedro's Día D link back live", `(s) => !!(`+waShown+`)(s) && !document.querySelector(s + " [data-testid=no-wa]")`, row(pedro))
+			tb.axe(fmt.Sprintf("Día D after a live consent change at %d px", width))
+
+			// María withdraws every authorisation (her account is deleted):
+			// her row leaves Día D live.
+			mt := open(t, e.srv.URL, "", width)
+			mt.login("30000002", apptest.Password, true)
+			mt.nav("/perfil")
+			mt.click(".habeas > button.danger")
+			mt.click("[data-testid=withdraw-confirm]")
+			mt.waitPath("/ingreso")
+			tb.until("María's row gone live", `(s) => !document.querySelector(s)`, row(maria))
+			if !mustEval(t, tb, `(s) => !!document.querySelector(s)`, row(pedro)).Bool() {
+				t.Error("Pedro's row left Día D with María's")
+			}
+			if !mustEval(t, tb, `() => window.sameLoad === true`).Bool() {
+				t.Error("Día D was reloaded: want it to follow the people live")
+			}
+			if u, _ := e.app.FindRecordById("users", oscar); u == nil || u.GetBool("contact_consent") {
+				t.Error("Óscar's contact_consent still on")
+			}
+			if u, _ := e.app.FindRecordById("users", pedro); u == nil || !u.GetBool("contact_consent") {
+				t.Error("Pedro's contact_consent off after he gave it again")
 			}
 			tb.checkClean()
 		})

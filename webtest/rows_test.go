@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/padron/padron/apptest"
 )
@@ -15,7 +16,7 @@ const rowLines = `() => [...document.querySelectorAll("[data-testid=referidos-ta
 	const boxes = [];
 	const walk = document.createTreeWalker(tr, NodeFilter.SHOW_TEXT);
 	for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-		if (!n.textContent.trim() || n.parentElement.closest(".visually-hidden")) continue;
+		if (!n.textContent.trim() || n.parentElement.closest(".visually-hidden") || n.parentElement.getBoundingClientRect().width <= 1) continue;
 		const r = document.createRange();
 		r.selectNodeContents(n);
 		for (const b of r.getClientRects()) if (b.width > 0 && b.height > 0) boxes.push(b);
@@ -30,7 +31,7 @@ const rowLines = `() => [...document.querySelectorAll("[data-testid=referidos-ta
 	const out = [...tr.children].filter((td) => td.getClientRects().length &&
 		(td.getBoundingClientRect().right > box.right + 0.5 || td.getBoundingClientRect().left < box.left - 0.5 || td.scrollWidth > td.clientWidth + 1 && getComputedStyle(td).overflowX !== "hidden"))
 		.map((td) => td.className);
-	return { name: tr.querySelector("td.name").textContent, lines: lines.length, height: Math.round(box.height), out };
+	return { name: tr.querySelector("td.name").textContent.trim(), lines: lines.length, height: Math.round(box.height), out };
 })`
 
 // checkRows fails when a row takes more than two lines or pokes out of
@@ -56,12 +57,30 @@ func checkRows(t *testing.T, tb *tab, view string) int {
 	return tallest
 }
 
+// recheckBadge reads a row's badge: whether its text fits (nothing cut by
+// the ellipsis), the words on screen, the words a screen reader gets (not
+// aria-hidden) and whether the place beside it still shows.
+const recheckBadge = `(s) => { const b = document.querySelector(s + " td.col-status .badge");
+	const place = document.querySelector(s + " td.col-place");
+	let seen = "", read = "";
+	const walk = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+	for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+		const el = n.parentElement;
+		if (el.getBoundingClientRect().width > 1 && getComputedStyle(el).display !== "none") seen += n.textContent;
+		if (!el.closest("[aria-hidden=true]")) read += n.textContent;
+	}
+	return { fits: b.scrollWidth <= b.clientWidth, bw: b.scrollWidth, cw: b.clientWidth, seen, read,
+		place: place.getBoundingClientRect().width > 0 && place.getClientRects().length > 0 };
+}`
+
 // TestReferidosPhoneRows: on a phone every row of /referidos is two lines
 // at most, in the direct referidos and in the whole network (with who
 // referred each person), with long Spanish names and long puestos: the
 // ellipsis ends them, the full text stays in the cell and in the row's
-// detail; nothing is wider than the screen. The laptop's columns keep
-// their room.
+// detail; nothing is wider than the screen. A re-check's badge is never
+// cut: a phone shows its short wording (the whole one kept for screen
+// readers and as its title) and the place yields. The laptop's columns
+// keep their room.
 func TestReferidosPhoneRows(t *testing.T) {
 	e := newEnv(t)
 	dozensCast(t, e)
@@ -73,6 +92,11 @@ func TestReferidosPhoneRows(t *testing.T) {
 	sub := e.addUser(t, "Yeimy Alexandra Quintero Núñez Ospina de Villamizar", "64000002", "member", id)
 	e.setInfo(t, sub, map[string]any{"status": "active", "departamento": "GUAVIARE", "municipio": "SAN JOSE DEL GUAVIARE",
 		"puesto": puesto, "mesa": "3"})
+	// Re-checked with a long puesto: "Habilitada · verificando de nuevo".
+	again := e.addUser(t, "Ramiro Reverificado", "64000003", "member", e.cast.LeaderA.ID)
+	e.setInfo(t, again, map[string]any{"status": "pending", "fetched_at": time.Now().Add(-5 * time.Hour).UTC(),
+		"departamento": "GUAVIARE", "municipio": "SAN JOSE DEL GUAVIARE", "puesto": puesto, "mesa": "7"})
+	againRow := `tr[data-id="` + again + `"]`
 
 	for _, width := range []int{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
@@ -89,11 +113,31 @@ func TestReferidosPhoneRows(t *testing.T) {
 					t.Error("the laptop lost its table layout")
 				}
 				t.Logf("row height at 1280 px: %.0f px (the 70-letter name)", mustEval(t, tb, `(s) => document.querySelector(s).getBoundingClientRect().height`, row).Num())
+				if b := mustEval(t, tb, recheckBadge, againRow); b.Get("seen").Str() != "Habilitada · verificando de nuevo" || !b.Get("fits").Bool() {
+					t.Errorf("the laptop's re-check badge shows %q (fits %v), want the whole wording", b.Get("seen").Str(), b.Get("fits").Bool())
+				}
 				tb.noOverflow("referidos at 1280 px")
 				tb.axe("referidos rows at 1280 px")
 				return
 			}
 			direct := checkRows(t, tb, "direct referidos at 390 px")
+			b := mustEval(t, tb, recheckBadge, againRow)
+			t.Logf("re-check badge at 390 px: %q, %d px of text in %d px", b.Get("seen").Str(), b.Get("bw").Int(), b.Get("cw").Int())
+			if !b.Get("fits").Bool() {
+				t.Errorf("the re-check badge %q is cut: %d px of text in %d px", b.Get("seen").Str(), b.Get("bw").Int(), b.Get("cw").Int())
+			}
+			if seen := b.Get("seen").Str(); seen != "Habilitada ↻" {
+				t.Errorf("the re-check badge shows %q, want the last answer and that it is being checked again", seen)
+			}
+			if read := b.Get("read").Str(); read != "Habilitada · verificando de nuevo" {
+				t.Errorf("a screen reader gets %q from the re-check badge, want the whole wording", read)
+			}
+			if !b.Get("place").Bool() {
+				t.Error("the re-checked person's place is gone from the row")
+			}
+			if got := mustEval(t, tb, `(s) => document.querySelector(s + " td.col-place").textContent`, againRow).Str(); !strings.Contains(got, "Institución") && !strings.Contains(strings.ToUpper(got), "INSTITUCION") {
+				t.Errorf("the re-checked person's place cell holds %q, want the whole puesto", got)
+			}
 			tb.screenshot("rows-direct", width)
 			tb.axe("referidos rows at 390 px")
 			// "Seleccionar" adds a checkbox beside both lines, not a line.

@@ -95,6 +95,9 @@ export function describe(info, { leader = false } = {}) {
   if (last) {
     const prev = describe({ ...info, status: last }, { leader });
     out.label = `${prev.label} · verificando de nuevo`;
+    // A phone's row has room for the answer and a refresh sign, not the
+    // sentence: the badge is never cut (ui.js badge keeps the whole one).
+    out.short = `${prev.label} ↻`;
     out.tone = prev.tone;
     out.text = `${prev.text} Estamos verificando de nuevo; esta respuesta sigue vigente hasta que llegue la nueva.`;
     out.rechecking = true;

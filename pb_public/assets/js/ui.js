@@ -147,7 +147,13 @@ export function copyButton(text, label = "Copiar enlace") {
 /** badge is a status pill with its Spanish label; d (census.describe's) gives the words that fit the record. */
 export function badge(status, d) {
   const info = d || statusInfo(status);
-  return h("span", { class: `badge ${info.tone}`, "data-status": status || "" }, info.label);
+  const attrs = { class: `badge ${info.tone}`, "data-status": status || "" };
+  if (!info.short) return h("span", attrs, info.label);
+  // Two wordings of one fact: where room is short (a phone's row, app.css)
+  // the short one shows and the whole one stays for screen readers and as
+  // the title; elsewhere the whole one shows.
+  return h("span", { ...attrs, class: `${attrs.class} has-short`, title: info.label },
+    h("span", { class: "badge-long" }, info.label), h("span", { class: "badge-short", "aria-hidden": "true" }, info.short));
 }
 
 /** facts is a definition list of [term, value] pairs; empty values are left out. */

@@ -1,8 +1,10 @@
 // Día D: the manager's election-day dashboard. Turnout (voted / expected,
 // expected = census says they can vote) by branch, municipio and puesto, a
 // chart of votes per hour, and the pendientes of each puesto with a call and
-// a WhatsApp link and a one-tap mark (undo for five minutes). Live through
-// the vote_marks subscription; marks made offline wait in the outbox.
+// a WhatsApp link (only while the person authorises messages) and a
+// one-tap mark (undo for five minutes). Live through the dia-d topic: marks,
+// and each person's messaging authorisation given or withdrawn (or their
+// account gone); marks made offline wait in the outbox.
 import { h, replace } from "../dom.js";
 import { title, toast, adminCard } from "../ui.js";
 import { pb, message, isSuperuser, isLeader } from "../session.js";
@@ -41,6 +43,15 @@ export async function download(path, name) {
   } catch (err) {
     toast(message(err, "No pudimos descargar el archivo."), "warn");
   }
+}
+
+/** applyPerson folds a dia-d person event (consent given or withdrawn, account gone) into people; returns the list. */
+export function applyPerson(people, ev) {
+  if (!ev.person?.id) return people;
+  if (ev.action === "delete") return people.filter((p) => p.id !== ev.person.id);
+  const p = people.find((x) => x.id === ev.person.id);
+  if (p && ev.action === "consent") p.contact_consent = !!ev.person.contact_consent;
+  return people;
 }
 
 /** markState tracks the live marks and the unsent ones, by user. */
@@ -158,6 +169,10 @@ export default async function diad(root) {
     return;
   }
   const st = markState();
+  // What the dia-d topic said about people (person id -> event) since the
+  // list's last fetch began: an event that overtakes the fetch is laid over
+  // its older answer instead of being undone by it.
+  const heard = new Map();
   let people = [];
   let sortBy = "nombre";
   const status = h("p", { class: "lead", "data-testid": "election-line" });
@@ -228,11 +243,38 @@ export default async function diad(root) {
     for (const m of marks) applyMark(st, m);
   }
 
+  /** fetchPeople reads the list and lays over it what was heard meanwhile. */
+  async function fetchPeople() {
+    heard.clear();
+    const loaded = await loadPeople();
+    let list = loaded.people;
+    for (const ev of heard.values()) list = applyPerson(list, ev);
+    return { ...loaded, people: list };
+  }
+
   const stops = [
-    // The dia-d topic: the server computes each mark's recipients once (a
-    // vote_marks/* subscription costs a rule query per dashboard per mark).
-    await subscribeTopic("dia-d", (e) => { if (e.record?.election === election.id) { applyMark(st, e.record); render(); } }),
-    await onReconnect(async () => { await loadMarks().catch(() => {}); flush(); render(); }),
+    // The dia-d topic: the server computes each event's recipients once (a
+    // vote_marks/* or users/* subscription costs a rule query per dashboard
+    // per save). A person event says who authorises WhatsApp now, or who left.
+    await subscribeTopic("dia-d", (e) => {
+      if (e.person?.id) {
+        heard.set(e.person.id, e);
+        people = applyPerson(people, e);
+        render();
+      } else if (e.record?.election === election.id) {
+        applyMark(st, e.record);
+        render();
+      }
+    }),
+    // Back after a loss: what was sent meanwhile is lost, so read both again.
+    await onReconnect(async () => {
+      await Promise.all([
+        loadMarks().catch(() => {}),
+        fetchPeople().then((r) => { if (!r.cached) people = r.people; }).catch(() => {}),
+      ]);
+      flush();
+      render();
+    }),
     onOutbox((items) => {
       st.queued.clear();
       for (const it of items) if (it.kind === "mark") st.queued.set(it.body.user, it);
@@ -242,7 +284,7 @@ export default async function diad(root) {
     onSent((item, rec) => { if (item.kind === "mark") { applyMark(st, rec); render(); } }),
   ];
   try {
-    const loaded = await loadPeople();
+    const loaded = await fetchPeople();
     people = loaded.people;
     if (loaded.cached) toast("Sin conexión: mostrando la lista guardada.", "warn");
     await loadMarks().catch(() => {});

@@ -332,3 +332,42 @@ func TestRedSubtreeNameOrder(t *testing.T) {
 		s.Test(t)
 	}
 }
+
+// TestRedSubtreeSearchFoldedNames: a search reads the names folded and
+// stored (schema.FoldedNamesTable): a new name is found at once and the
+// old one no longer; a person whose folded row is missing is still found
+// by their name.
+func TestRedSubtreeSearchFoldedNames(t *testing.T) {
+	t.Parallel()
+	const lider1, nieto = "redlider1000001", "rednieto1000001"
+	renamed := func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+		seedPyramid(t, app)
+		r, err := app.FindRecordById("users", nieto)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Set("name", "Ñusta Ámbar")
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unfolded := func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+		seedPyramid(t, app)
+		if _, err := app.DB().NewQuery("DELETE FROM users_folded WHERE user = {:id}").Bind(map[string]any{"id": nieto}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scenarios := []tests.ApiScenario{
+		{Name: "a new name, found without accents", URL: "/api/red/nodes/me/subtree?q=nusta+AMBAR", BeforeTestFunc: renamed,
+			ExpectedContent: []string{`"totalItems":1`}, AfterTestFunc: pageOrder([]string{nieto})},
+		{Name: "the old name, no longer", URL: "/api/red/nodes/me/subtree?q=nora", BeforeTestFunc: renamed,
+			ExpectedContent: []string{`"totalItems":0`}, AfterTestFunc: pageOrder([]string{})},
+		{Name: "a name missing from the folded table", URL: "/api/red/nodes/me/subtree?q=NIETA&sort=name", BeforeTestFunc: unfolded,
+			ExpectedContent: []string{`"totalItems":1`}, AfterTestFunc: pageOrder([]string{nieto})},
+	}
+	for _, s := range scenarios {
+		s.Method, s.Headers, s.ExpectedStatus = http.MethodGet, as(t, lider1), 200
+		s.TestAppFactory = func(t testing.TB) *tests.TestApp { return setup(t, nil) }
+		s.Test(t)
+	}
+}

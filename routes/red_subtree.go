@@ -72,8 +72,9 @@ const subtreeOffsetMax = 10_000_000
 
 // subtreeOffset is how many rows the page skips: offset when given (a
 // client holding rows asks for the next ones from how many it holds, so a
-// person deleted or moved out meanwhile does not make it skip one, as the
-// page after its last would), else the rows of the pages before page.
+// person deleted meanwhile, whose row it dropped, does not make it skip
+// one, as the page after its last would), else the rows of the pages
+// before page.
 func subtreeOffset(e *core.RequestEvent, page, perPage int) (int, error) {
 	v := e.Request.URL.Query().Get("offset")
 	if v == "" {

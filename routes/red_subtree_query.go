@@ -93,7 +93,7 @@ func (sq subtreeQuery) newestFirst() bool {
 // it only then).
 func foldedName(id string) string {
 	return "coalesce((SELECT folded FROM " + schema.FoldedNamesTable + " WHERE user = " + id + "), " +
-		"(SELECT " + schema.FoldNameSQL("name") + " FROM " + schema.UsersCollection + " WHERE id = " + id + "))"
+		"(SELECT " + schema.FoldNameSQL("unfolded.name") + " FROM " + schema.UsersCollection + " unfolded WHERE unfolded.id = " + id + "))"
 }
 
 // foldText is text as foldedName compares it: no combining marks, lower case.

@@ -364,6 +364,20 @@ func TestRedSubtreeSearchFoldedNames(t *testing.T) {
 			ExpectedContent: []string{`"totalItems":0`}, AfterTestFunc: pageOrder([]string{})},
 		{Name: "a name missing from the folded table", URL: "/api/red/nodes/me/subtree?q=NIETA&sort=name", BeforeTestFunc: unfolded,
 			ExpectedContent: []string{`"totalItems":1`}, AfterTestFunc: pageOrder([]string{nieto})},
+		{Name: "a name missing from the folded table, under rules rewritten in the DB", URL: "/api/red/nodes/me/subtree?q=NIETA",
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+				unfolded(t, app, e)
+				c, err := app.FindCollectionByNameOrId("cedula_info")
+				if err != nil {
+					t.Fatal(err)
+				}
+				rule := `user.name != "nadie"` // not the shipped rule: the rules decide, row by row
+				c.ListRule, c.ViewRule = types.Pointer(rule), types.Pointer(rule)
+				if err := app.Save(c); err != nil {
+					t.Fatal(err)
+				}
+			},
+			ExpectedContent: []string{`"totalItems":1`}, AfterTestFunc: pageOrder([]string{nieto})},
 	}
 	for _, s := range scenarios {
 		s.Method, s.Headers, s.ExpectedStatus = http.MethodGet, as(t, lider1), 200

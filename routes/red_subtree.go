@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
@@ -36,12 +37,17 @@ func (r redAPI) bindSubtree(se *core.ServeEvent) {
 			return err
 		}
 		page, perPage := pageParams(e)
+		offset, err := subtreeOffset(e, page, perPage)
+		if err != nil {
+			return err
+		}
+		page = offset/perPage + 1
 		var ids []string
 		var total int
 		if sq.newestFirst() {
-			ids, total, err = subtreePage(e.App, who, rec.Id, page, perPage)
+			ids, total, err = subtreePage(e.App, who, rec.Id, offset, perPage)
 		} else {
-			ids, total, err = queriedSubtreePage(e.App, who, rec.Id, sq, (page-1)*perPage, perPage)
+			ids, total, err = queriedSubtreePage(e.App, who, rec.Id, sq, offset, perPage)
 		}
 		if err != nil {
 			return e.InternalServerError("No pudimos cargar la red.", err)
@@ -60,15 +66,35 @@ func (r redAPI) bindSubtree(se *core.ServeEvent) {
 	}).Bind(apis.BodyLimit(readBodyLimit))
 }
 
-// subtreePage is page (1-based) of the ids below top that the users list
+// subtreeOffsetMax bounds offset: far beyond any subtree, short of
+// overflowing offset+perPage.
+const subtreeOffsetMax = 10_000_000
+
+// subtreeOffset is how many rows the page skips: offset when given (a
+// client holding rows asks for the next ones from how many it holds, so a
+// person deleted meanwhile, whose row it dropped, does not make it skip
+// one, as the page after its last would), else the rows of the pages
+// before page.
+func subtreeOffset(e *core.RequestEvent, page, perPage int) (int, error) {
+	v := e.Request.URL.Query().Get("offset")
+	if v == "" {
+		return (page - 1) * perPage, nil
+	}
+	offset, err := strconv.Atoi(v)
+	if err != nil || offset < 0 || offset > subtreeOffsetMax {
+		return 0, apiError(http.StatusBadRequest, "invalid_query", "«offset» es un número entero desde 0.", nil)
+	}
+	return offset, nil
+}
+
+// subtreePage is perPage ids below top from offset on that the users list
 // rule shows who, newest first (created, then id, both descending), and
 // how many there are in all.
-func subtreePage(app core.App, who caller, top string, page, perPage int) ([]string, int, error) {
+func subtreePage(app core.App, who caller, top string, offset, perPage int) ([]string, int, error) {
 	counted, err := countersAnswer(app, who)
 	if err != nil {
 		return nil, 0, err
 	}
-	offset := (page - 1) * perPage
 	if !counted {
 		return subtreePageByRule(app, who, top, offset, perPage)
 	}

@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/padron/padron/census"
@@ -83,19 +86,15 @@ func (sq subtreeQuery) newestFirst() bool {
 	return sq.text == "" && len(sq.statuses) == 0 && !sq.able && sq.sort == "created" && sq.desc
 }
 
-// foldedName is users.name in lower case without Spanish accents, as the
-// list's search reads it (JavaScript's NFD fold).
-var foldedName = func() string {
-	expr := "[[users.name]]"
-	for _, p := range [][2]string{
-		{"á", "a"}, {"é", "e"}, {"í", "i"}, {"ó", "o"}, {"ú", "u"}, {"ü", "u"}, {"ñ", "n"},
-		{"Á", "a"}, {"É", "e"}, {"Í", "i"}, {"Ó", "o"}, {"Ú", "u"}, {"Ü", "u"}, {"Ñ", "n"},
-		{"à", "a"}, {"è", "e"}, {"ì", "i"}, {"ò", "o"}, {"ù", "u"},
-	} {
-		expr = "replace(" + expr + ", '" + p[0] + "', '" + p[1] + "')"
-	}
-	return "lower(" + expr + ")"
-}()
+// foldedName is the name of the user whose id is the SQL expression id in
+// lower case without Spanish accents, as the list's search reads it:
+// stored by triggers (schema.FoldedNamesTable), so a search compares
+// stored text; folded here for a row the table misses (coalesce evaluates
+// it only then).
+func foldedName(id string) string {
+	return "coalesce((SELECT folded FROM " + schema.FoldedNamesTable + " WHERE user = " + id + "), " +
+		"(SELECT " + schema.FoldNameSQL("unfolded.name") + " FROM " + schema.UsersCollection + " unfolded WHERE unfolded.id = " + id + "))"
+}
 
 // foldText is text as foldedName compares it: no combining marks, lower case.
 func foldText(text string) string {
@@ -112,10 +111,12 @@ func foldText(text string) string {
 var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace
 
 // narrow adds sq's search and filters to q, a query over users joined with
-// cedula_info under their own names.
-func (sq subtreeQuery) narrow(q *dbx.SelectQuery) {
+// cedula_info under their own names; id is the users id's column the
+// search's name looks up (the closure table's descendant lets SQLite skip
+// the users row of a name that does not match).
+func (sq subtreeQuery) narrow(q *dbx.SelectQuery, id string) {
 	if sq.text != "" {
-		name := dbx.NewExp(foldedName+" LIKE {:qname} ESCAPE '\\'", dbx.Params{"qname": "%" + likeEscape(foldText(sq.text)) + "%"})
+		name := dbx.NewExp(foldedName(id)+" LIKE {:qname} ESCAPE '\\'", dbx.Params{"qname": "%" + likeEscape(foldText(sq.text)) + "%"})
 		digits := strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
 				return r
@@ -209,50 +210,51 @@ func queriedSubtreePage(app core.App, who caller, top string, sq subtreeQuery, o
 				Join("CROSS JOIN", schema.UsersCollection, dbx.NewExp("[["+schema.UsersCollection+".id]] = [[n.descendant]]")).
 				Join("CROSS JOIN", schema.CedulaInfoCollection, dbx.NewExp("[["+schema.CedulaInfoCollection+".user]] = [["+schema.UsersCollection+".id]]")).
 				Where(dbx.NewExp("[[n.ancestor]] = {:top} AND [[n.depth]] > 0", dbx.Params{"top": top}))
+			sq.narrow(q, "[[n.descendant]]")
 		} else {
 			if q, err = who.referidos(app); err != nil {
 				return nil, err
 			}
 			inSubtree(q, top, false)
+			sq.narrow(q, "[[users.id]]")
 		}
-		sq.narrow(q)
 		return q, nil
 	}
 	q, err := base()
 	if err != nil {
 		return nil, 0, err
 	}
-	var total int
-	if counted && sq.text == "" && len(sq.statuses) == 0 && !sq.able {
-		// Only the order differs from the plain page: the counters know how many.
-		if total, err = subtreeSize(app, top); err != nil {
+	// Only the order differs from the plain page: the counters know how
+	// many. Else the matches are read once, in order, and counted here: a
+	// count first and the page after read a search's subtree twice.
+	countersTotal := counted && sq.text == "" && len(sq.statuses) == 0 && !sq.able
+	if sq.sort == "name" || sq.sort == "status" {
+		ids, matched, err := sortedByName(q, sq, offset, perPage)
+		if err != nil {
+			return nil, 0, fmt.Errorf("subtree page of %s: %w", top, err)
+		}
+		if countersTotal {
+			matched, err = subtreeSize(app, top)
+		}
+		return ids, matched, err
+	}
+	q.Select("users.id").OrderBy(sq.order()...)
+	if countersTotal {
+		total, err := subtreeSize(app, top)
+		if err != nil {
 			return nil, 0, err
 		}
-	} else {
-		count := "count(*)"
-		if q.Info().Distinct {
-			count = "count(DISTINCT [[users.id]])" // a rule's join may repeat a person
-		}
-		if err := q.Select(count).Row(&total); err != nil {
-			return nil, 0, fmt.Errorf("count the subtree of %s: %w", top, err)
-		}
-	}
-	if q, err = base(); err != nil {
-		return nil, 0, err
-	}
-	if sq.sort == "name" || sq.sort == "status" {
-		ids, err := sortedByName(q, sq, offset, perPage)
-		if err != nil {
+		var ids []string
+		if err := q.Offset(int64(offset)).Limit(int64(perPage)).Column(&ids); err != nil {
 			return nil, 0, fmt.Errorf("subtree page of %s: %w", top, err)
 		}
 		return ids, total, nil
 	}
-	var ids []string
-	err = q.Select("users.id").OrderBy(sq.order()...).Offset(int64(offset)).Limit(int64(perPage)).Column(&ids)
-	if err != nil {
+	var all []string // DISTINCT when a rule's join may repeat a person
+	if err := q.Column(&all); err != nil {
 		return nil, 0, fmt.Errorf("subtree page of %s: %w", top, err)
 	}
-	return ids, total, nil
+	return all[min(offset, len(all)):min(offset+perPage, len(all))], len(all), nil
 }
 
 // nameRow is a person as sortedByName orders them.
@@ -260,27 +262,39 @@ type nameRow struct {
 	ID      string `db:"id"`
 	Name    string `db:"name"`
 	Urgency int    `db:"urgency"`
-	key     string // Name folded (foldText)
+	key     []byte // Name's Spanish sort key (nameCollator)
+}
+
+// nameCollator orders names as the list's Intl.Collator("es", {numeric:
+// true}) does with the names lowered: accents count only between names
+// that are otherwise equal (Óscar between Natalia and Pablo), Ñ is a letter
+// of its own after N (Núñez < Nuño < Ñañez < Ortiz), and digits compare as
+// numbers (Ana 9 before Ana 10). A Collator is not safe for concurrent use:
+// one per request.
+func nameCollator() *collate.Collator {
+	return collate.New(language.Spanish, collate.Numeric)
 }
 
 // sortedByName is the page of q in sq's order by name (status: by urgency,
-// then name), sorted here: SQLite folding every name in the subtree for
+// then name) and how many q holds, sorted here: SQLite folding every name in the subtree for
 // its ORDER BY (foldedName) cost 5 to 10 times reading the names and
-// folding them in Go.
-func sortedByName(q *dbx.SelectQuery, sq subtreeQuery, offset, perPage int) ([]string, error) {
+// folding them in Go, and SQLite has no Spanish order (ñ after n).
+func sortedByName(q *dbx.SelectQuery, sq subtreeQuery, offset, perPage int) ([]string, int, error) {
 	var rows []nameRow
 	urgency := "abs(0)" // an expression: dbx would quote a bare 0 as a column
 	if sq.sort == "status" {
 		urgency = urgencySQL
 	}
 	if err := q.Select("users.id AS id", "users.name AS name", urgency+" AS urgency").All(&rows); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	coll, buf := nameCollator(), &collate.Buffer{}
 	for i := range rows {
-		rows[i].key = foldText(rows[i].Name)
+		// The keys point into buf, which only grows until the sort is done.
+		rows[i].key = coll.KeyFromString(buf, strings.ToLower(rows[i].Name))
 	}
 	slices.SortFunc(rows, func(a, b nameRow) int {
-		c := cmp.Or(cmp.Compare(a.Urgency, b.Urgency), strings.Compare(a.key, b.key), strings.Compare(a.ID, b.ID))
+		c := cmp.Or(cmp.Compare(a.Urgency, b.Urgency), bytes.Compare(a.key, b.key), strings.Compare(a.ID, b.ID))
 		if sq.desc {
 			return -c
 		}
@@ -290,5 +304,5 @@ func sortedByName(q *dbx.SelectQuery, sq subtreeQuery, offset, perPage int) ([]s
 	for _, r := range rows[min(offset, len(rows)):min(offset+perPage, len(rows))] {
 		ids = append(ids, r.ID)
 	}
-	return ids, nil
+	return ids, len(rows), nil
 }

@@ -3,6 +3,8 @@ package webtest_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -296,4 +298,84 @@ func checkCompactLeaves(t *testing.T, tb *tab, want int) {
 		}
 	}
 	t.Logf("%d leaf cards, the highest %.0f px", len(leaves), highest)
+}
+
+// TestRedWholeNetworkDeletedLive: "Toda la red" shows the first 100 of a
+// coordinator's 149 people; a superuser deletes one of them meanwhile
+// (the row leaves live); "Mostrar más" then shows every remaining person of
+// the subtree exactly once: the next rows are asked from how many the list
+// holds, not by page number (page 2 of the shifted list skipped a row).
+func TestRedWholeNetworkDeletedLive(t *testing.T) {
+	e := newEnv(t)
+	camp, err := demo.Generate(demo.Options{People: 150})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(e.app, camp); err != nil {
+		t.Fatal(err)
+	}
+	root := camp.People[camp.Coordinator]
+	const rowIDs = `() => JSON.stringify([...document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]")].map((tr) => tr.dataset.id))`
+	c := open(t, e.srv.URL, "", 1280)
+	c.login(root.Cedula, demo.Password, true)
+	c.nav("/referidos")
+	c.until("the direct referidos", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length > 0`)
+	c.click("[data-testid=whole-network]")
+	c.waitText("[data-testid=ref-count]", "149 personas en toda tu red")
+	c.until("the first page", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 100`)
+	var first []string
+	if err := json.Unmarshal([]byte(mustEval(t, c, rowIDs).Str()), &first); err != nil {
+		t.Fatal(err)
+	}
+	gone := first[50]
+
+	req, err := http.NewRequest(http.MethodDelete, e.srv.URL+"/api/collections/users/records/"+gone, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", e.cast.Superuser.Token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNoContent {
+		t.Fatalf("superuser delete of %s: %d", gone, res.StatusCode)
+	}
+	c.until("the deleted row to leave", `(id) => !document.querySelector('[data-testid=referidos-table] tbody tr[data-id="' + id + '"]') &&
+		document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 99`, gone)
+	c.waitText("[data-testid=more]", "Mostrar más (49 restantes)")
+	c.click("[data-testid=more]")
+	c.until("the next rows", `() => !document.querySelector("[data-testid=more]") ||
+		document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length > 99`)
+
+	var shown []string
+	if err := json.Unmarshal([]byte(mustEval(t, c, rowIDs).Str()), &shown); err != nil {
+		t.Fatal(err)
+	}
+	var below []string
+	err = e.app.DB().NewQuery("SELECT descendant FROM network WHERE ancestor = {:root} AND depth > 0").
+		Bind(map[string]any{"root": root.ID}).Column(&below)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(below) != 148 || slices.Contains(below, gone) {
+		t.Fatalf("the subtree after the deletion: %d people (deleted one among them: %v), want 148", len(below), slices.Contains(below, gone))
+	}
+	times := map[string]int{}
+	for _, id := range shown {
+		times[id]++
+	}
+	for _, id := range below {
+		if times[id] != 1 {
+			t.Errorf("%s shown %d times, want once", id, times[id])
+		}
+	}
+	if len(shown) != len(below) {
+		t.Errorf("%d rows shown, want the %d people below", len(shown), len(below))
+	}
+	if times[gone] != 0 {
+		t.Errorf("the deleted person still shown")
+	}
+	c.checkClean()
 }

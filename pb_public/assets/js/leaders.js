@@ -55,7 +55,6 @@ function newNet() {
     users: new Map(), // user id -> users record
     infos: new Map(), // user id -> cedula_info record
     total: 0, // how many match the search and filter
-    page: 0, // the last page loaded
     stats: null, // GET /api/red/nodes/me/stats: by_status, by_municipio, by_puesto
     loading: false,
     loaded: false,
@@ -147,10 +146,14 @@ export const change = {
     st.net = on ? newNet() : null;
     if (on) { st.directSort = st.sort; st.sort = { key: "created", dir: -1 }; } else if (st.directSort) st.sort = st.directSort;
   },
-  /** netLoaded takes a page of the whole network (the first replaces the rows) and, with it, the subtree's stats. */
-  netLoaded(st, res, stats) {
+  /**
+   * netLoaded takes a page of the whole network (the first replaces the
+   * rows; a next one may repeat a row a live registration pushed down: it
+   * is kept once) and, with the first, the subtree's stats.
+   */
+  netLoaded(st, res, stats, first) {
     const n = st.net;
-    if (res.page === 1) { n.ids = []; n.users.clear(); }
+    if (first) { n.ids = []; n.users.clear(); }
     for (const u of res.items) {
       const ci = u.expand?.cedula_info_via_user;
       const info = Array.isArray(ci) ? ci[0] : ci;
@@ -159,7 +162,6 @@ export const change = {
       n.users.set(u.id, u);
     }
     n.total = res.totalItems;
-    n.page = res.page;
     if (stats) n.stats = stats;
     n.loaded = true;
     prune(st);
@@ -222,10 +224,15 @@ function prune(st) {
   for (const id of st.selected) if (!st.users.has(id) && !st.net?.users.has(id)) st.selected.delete(id);
 }
 
-/** netQuery is the whole network's page as the server is asked for it: the list's search, filter and order. */
-function netQuery(st, page) {
+/**
+ * netQuery is the whole network's rows from offset on as the server is
+ * asked for them: the list's search, filter and order. The next rows are
+ * asked from how many are held, not by page number: a person deleted live
+ * shifts the server's pages by one, and the page after would skip a row.
+ */
+function netQuery(st, offset) {
   const g = FILTERS.find((x) => x.id === st.group) || FILTERS[0];
-  const q = { page, perPage: PAGE, sort: `${st.sort.dir < 0 ? "-" : ""}${st.sort.key}`, expand: "referred_by,cedula_info_via_user" };
+  const q = { offset, perPage: PAGE, sort: `${st.sort.dir < 0 ? "-" : ""}${st.sort.key}`, expand: "referred_by,cedula_info_via_user" };
   if (st.query.trim()) q.q = st.query.trim();
   if (g.id === "votan") q.able = true;
   else if (g.statuses) q.status = g.statuses.join(",");
@@ -272,11 +279,11 @@ export async function watchNetwork(onChange) {
     n.loading = true;
     try {
       const [res, stats] = await Promise.all([
-        pb.send("/api/red/nodes/me/subtree", { query: netQuery(st, more ? n.page + 1 : 1) }),
+        pb.send("/api/red/nodes/me/subtree", { query: netQuery(st, more ? n.ids.length : 0) }),
         more ? null : pb.send("/api/red/nodes/me/stats", {}),
       ]);
       if (my !== netLoads || st.net !== n) return; // the search or the switch changed meanwhile
-      change.netLoaded(st, res, stats);
+      change.netLoaded(st, res, stats, !more);
     } catch (err) {
       if (my === netLoads) toast(message(err), "warn");
     } finally {

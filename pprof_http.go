@@ -7,15 +7,17 @@ import (
 	"net/http"
 	_ "net/http/pprof" // the profiles, on http.DefaultServeMux
 	"os"
+	"slices"
 )
 
 // With `go build -tags pprof`, PPROF_HTTP=127.0.0.1:PORT serves
 // net/http/pprof (heap, goroutines, allocations) for the life of the
-// process; the first process of a `padron bench` run to bind the address
-// (its first server) gets it. Normal builds have no profiler.
+// process, in `serve` processes only (so under `padron bench`, its servers
+// one at a time, not the bench or its agents). Normal builds have no
+// profiler.
 func init() {
 	addr := os.Getenv("PPROF_HTTP")
-	if addr == "" {
+	if addr == "" || !slices.Contains(os.Args[1:], "serve") {
 		return
 	}
 	go func() {

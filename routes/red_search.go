@@ -65,7 +65,7 @@ func (r redAPI) bindSearch(se *core.ServeEvent) {
 
 // searchNetwork finds people in who's subtree (everyone for a superuser), as the
 // users list rule shows them: by cédula prefix when text is digits, else by
-// a part of the name. With exclude (the person the move form moves), it
+// a part of the name, accents and case aside. With exclude (the person the move form moves), it
 // leaves out who cannot be their new referrer: the person, their whole
 // branch and their current referrer.
 func searchNetwork(app core.App, who caller, text string, exclude *core.Record) ([]SearchHit, error) {
@@ -77,7 +77,9 @@ func searchNetwork(app core.App, who caller, text string, exclude *core.Record) 
 	if strings.IndexFunc(text, func(c rune) bool { return !unicode.IsDigit(c) }) < 0 {
 		q.AndWhere(dbx.Like("users.cedula", text).Match(false, true))
 	} else {
-		q.AndWhere(dbx.Like("users.name", text))
+		// As "Toda la red" searches: accents, ñ and case aside.
+		q.AndWhere(dbx.NewExp(foldedName("[[users.id]]")+" LIKE {:qname} ESCAPE '\\'",
+			dbx.Params{"qname": "%" + likeEscape(foldText(text)) + "%"}))
 	}
 	if !who.superuser {
 		inSubtree(q, who.id, true)

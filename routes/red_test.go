@@ -203,6 +203,7 @@ func TestRedReadBoundaries(t *testing.T) {
 		get("search by name inside the subtree", "/api/red/search?q=nora", as(t, lider1), 200, []string{
 			`"id":"` + nieto + `"`, `"path":["` + lider1 + `","` + sub + `","` + m1 + `","` + nieto + `"]`}),
 		get("search by cédula prefix", "/api/red/search?q=4000000", as(t, lider1), 200, []string{`"id":"` + m2 + `"`}, `"`+m3+`"`, coord, "Ciro"),
+		get("search by name without its accent", "/api/red/search?q=SUBLIDER", as(t, lider1), 200, []string{`"name":"Sara Sublíder"`}),
 		get("search never finds siblings", "/api/red/search?q=Mateo", as(t, lider1), 200, []string{`"items":[]`}),
 		get("search: too short", "/api/red/search?q=a", as(t, lider1), 400, []string{`"code":"invalid_search"`}),
 		get("search for a new referrer leaves out the moved branch and its referrer", "/api/red/search?q=4000000&exclude="+sub, as(t, coord), 200,

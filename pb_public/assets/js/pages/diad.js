@@ -224,7 +224,7 @@ export default async function diad(root) {
         h("h3", {}, `${k}: ${formatNumber(list.filter((p) => !st.live.has(p.id) && !st.queued.has(p.id)).length)} pendientes`),
         h("ul", { class: "plain-list" }, list.sort(cmp).map((p) => h("li", { class: "pend-row", "data-person": p.id },
           h("span", { class: "name" }, p.name), " ",
-          h("span", { class: "muted" }, `Mesa ${p.mesa || "—"} · C.C. ${formatCedula(p.cedula)}`), " ",
+          h("span", { class: "muted pend-where" }, `Mesa ${p.mesa || "—"} · C.C. ${formatCedula(p.cedula)}`), " ",
           h("a", { href: `tel:+57${p.phone}`, "aria-label": `Llamar a ${p.name}` }, "Llamar"), " ",
           // WhatsApp only for people who authorised messages (habeas data); a call for everyone.
           p.contact_consent

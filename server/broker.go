@@ -38,9 +38,13 @@ func BrokerConfig(c *Server, log *slog.Logger) broker.Config {
 // check; the broker starts before it and closes after it.
 func (s *Server) buildBrokerWorker(app core.App, log *slog.Logger) error {
 	remote := broker.NewRemote(app, BrokerConfig(s, log))
+	lean := !s.Config.LooksUp()
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := remote.Start(context.Background()); err != nil {
 			return fmt.Errorf("census broker: %w", err)
+		}
+		if lean {
+			leanGC(log)
 		}
 		return se.Next()
 	})

@@ -5,12 +5,6 @@ import (
 	"io"
 	"net/http"
 	"testing"
-	"time"
-
-	"github.com/padron/padron/apptest"
-	"github.com/padron/padron/config"
-	"github.com/padron/padron/demo"
-	"github.com/padron/padron/server"
 )
 
 // BenchmarkSubtreeSearch measures a search of "Toda la red" (GET
@@ -21,30 +15,7 @@ import (
 //
 //	go test ./routes -run '^$' -bench SubtreeSearch -benchtime 10x
 func BenchmarkSubtreeSearch(b *testing.B) {
-	camp, err := demo.Generate(demo.Options{People: wholeNetPeople})
-	if err != nil {
-		b.Fatal(err)
-	}
-	app := apptest.NewBareApp(b)
-	b.Cleanup(app.Cleanup)
-	if _, err := server.Build(app, config.Default(), server.WithoutWorker()); err != nil {
-		b.Fatal(err)
-	}
-	app.Settings().RateLimits.Enabled = false
-	start := time.Now()
-	if err := demo.Seed(app, camp); err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("seeded %d people in %s", len(camp.People), time.Since(start).Round(time.Millisecond))
-	rec, err := app.FindRecordById("users", camp.People[camp.Coordinator].ID)
-	if err != nil {
-		b.Fatal(err)
-	}
-	token, err := rec.NewAuthToken()
-	if err != nil {
-		b.Fatal(err)
-	}
-	base := apptest.Serve(b, app).URL
+	base, _, token := demoRootServer(b)
 	for _, c := range []struct{ name, query string }{
 		{"no search (the plain page)", "sort=-created"},
 		{"no search, by name", "sort=name"},

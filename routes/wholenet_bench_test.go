@@ -31,31 +31,7 @@ const wholeNetPeople = 20_000
 //
 //	go test ./routes -run '^$' -bench WholeNetwork -benchtime 1x
 func BenchmarkWholeNetwork(b *testing.B) {
-	camp, err := demo.Generate(demo.Options{People: wholeNetPeople})
-	if err != nil {
-		b.Fatal(err)
-	}
-	app := apptest.NewBareApp(b)
-	b.Cleanup(app.Cleanup)
-	if _, err := server.Build(app, config.Default(), server.WithoutWorker()); err != nil {
-		b.Fatal(err)
-	}
-	app.Settings().RateLimits.Enabled = false
-	start := time.Now()
-	if err := demo.Seed(app, camp); err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("seeded %d people in %s", len(camp.People), time.Since(start).Round(time.Millisecond))
-	root := camp.People[camp.Coordinator].ID
-	rec, err := app.FindRecordById("users", root)
-	if err != nil {
-		b.Fatal(err)
-	}
-	token, err := rec.NewAuthToken()
-	if err != nil {
-		b.Fatal(err)
-	}
-	base := apptest.Serve(b, app).URL
+	base, root, token := demoRootServer(b)
 
 	get := func(path string) (int, []byte) {
 		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
@@ -111,7 +87,7 @@ func BenchmarkWholeNetwork(b *testing.B) {
 	}})
 	const samples = 3
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "\nroot coordinator, %d people below\tp50\tmax\tbytes\trows\n", len(camp.People)-1)
+	fmt.Fprintf(tw, "\nroot coordinator, %d people below\tp50\tmax\tbytes\trows\n", wholeNetPeople-1)
 	for _, w := range ways {
 		var durs []time.Duration
 		var bytes, rows int
@@ -132,4 +108,36 @@ func countItems(b *testing.B, body []byte) int {
 		b.Fatalf("page: %v", err)
 	}
 	return len(page.Items)
+}
+
+// demoRootServer serves a 20,000-person demo campaign (wholeNetPeople) on
+// loopback HTTP with the server's wiring and no worker, and gives its URL,
+// the root coordinator's id and their token, for the "Toda la red"
+// benchmarks.
+func demoRootServer(b *testing.B) (base, root, token string) {
+	b.Helper()
+	camp, err := demo.Generate(demo.Options{People: wholeNetPeople})
+	if err != nil {
+		b.Fatal(err)
+	}
+	app := apptest.NewBareApp(b)
+	b.Cleanup(app.Cleanup)
+	if _, err := server.Build(app, config.Default(), server.WithoutWorker()); err != nil {
+		b.Fatal(err)
+	}
+	app.Settings().RateLimits.Enabled = false
+	start := time.Now()
+	if err := demo.Seed(app, camp); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d people in %s", len(camp.People), time.Since(start).Round(time.Millisecond))
+	root = camp.People[camp.Coordinator].ID
+	rec, err := app.FindRecordById("users", root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if token, err = rec.NewAuthToken(); err != nil {
+		b.Fatal(err)
+	}
+	return apptest.Serve(b, app).URL, root, token
 }

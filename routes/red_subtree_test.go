@@ -95,14 +95,7 @@ func TestRedSubtreeQuery(t *testing.T) {
 			}
 		}
 	}
-	get := func(name, url string, who map[string]string, status int, content []string, order []string, not ...string) tests.ApiScenario {
-		s := tests.ApiScenario{Name: name, Method: http.MethodGet, URL: url, Headers: who,
-			ExpectedStatus: status, ExpectedContent: content, NotExpectedContent: not, BeforeTestFunc: varied}
-		if order != nil {
-			s.AfterTestFunc = pageOrder(order)
-		}
-		return s
-	}
+	get := subtreeGets(varied)
 	scenarios := []tests.ApiScenario{
 		get("search by name without accents or case", "/api/red/nodes/me/subtree?q=SUBLIDER", as(t, lider1), 200,
 			[]string{`"totalItems":1`}, []string{sub}),
@@ -160,6 +153,19 @@ func TestRedSubtreeQuery(t *testing.T) {
 	}
 }
 
+// subtreeGets builds a subtree test's GET scenarios, each set up by
+// before and, given an order, checking the page's ids in it.
+func subtreeGets(before func(testing.TB, *tests.TestApp, *core.ServeEvent)) func(name, url string, who map[string]string, status int, content, order []string, not ...string) tests.ApiScenario {
+	return func(name, url string, who map[string]string, status int, content, order []string, not ...string) tests.ApiScenario {
+		s := tests.ApiScenario{Name: name, Method: http.MethodGet, URL: url, Headers: who,
+			ExpectedStatus: status, ExpectedContent: content, NotExpectedContent: not, BeforeTestFunc: before}
+		if order != nil {
+			s.AfterTestFunc = pageOrder(order)
+		}
+		return s
+	}
+}
+
 // pageOrder checks a subtree page's people, in order.
 func pageOrder(want []string) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, _ *tests.TestApp, res *http.Response) {
@@ -208,14 +214,7 @@ func TestRedSubtreeOffset(t *testing.T) {
 		}
 		next = order[2:]
 	}
-	get := func(name, url string, who map[string]string, status int, content []string, order []string, not ...string) tests.ApiScenario {
-		s := tests.ApiScenario{Name: name, Method: http.MethodGet, URL: url, Headers: who,
-			ExpectedStatus: status, ExpectedContent: content, NotExpectedContent: not, BeforeTestFunc: withPyramid}
-		if order != nil {
-			s.AfterTestFunc = pageOrder(order)
-		}
-		return s
-	}
+	get := subtreeGets(withPyramid)
 	scenarios := []tests.ApiScenario{
 		{Name: "after a deletion, the rows after those held: none skipped", Method: http.MethodGet,
 			URL: "/api/red/nodes/me/subtree?perPage=2&offset=1", Headers: as(t, lider1), ExpectedStatus: 200,

@@ -88,8 +88,8 @@ func sendDiaD(app core.App, ev DiaDEvent) {
 }
 
 // managersAbove is the set of leaders and coordinators above user (from
-// the closure table, with their roles as they are now): with user itself,
-// whom the users rule (schema.SeesUserRule) lets read user.
+// the closure table, with their roles as they are now): besides user
+// themself, who the users rule (schema.SeesUserRule) lets read user.
 func managersAbove(app core.App, user string) (map[string]bool, error) {
 	var managers []string
 	err := app.DB().Select("n.ancestor").From(schema.NetworkCollection+" n").

@@ -152,7 +152,7 @@ export function badge(status, d) {
   // Two wordings of one fact: where room is short (a phone's row, app.css)
   // the short one shows and the whole one stays for screen readers and as
   // the title; elsewhere the whole one shows.
-  return h("span", { ...attrs, class: `${attrs.class} has-short`, title: info.label },
+  return h("span", { ...attrs, title: info.label },
     h("span", { class: "badge-long" }, info.label), h("span", { class: "badge-short", "aria-hidden": "true" }, info.short));
 }
 

@@ -3,6 +3,7 @@ package metrics_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/metrics"
@@ -33,12 +34,26 @@ func TestRealtimeTraceStages(t *testing.T) {
 	if got := next(); !strings.Contains(got, info.Id) {
 		t.Fatalf("the client got %s", got)
 	}
-	after, _ := scrape(t, srv.URL)
+	// The written stage is observed after the flush that the client just
+	// read, so the scrape waits (with a deadline) for the stages to land.
 	const name = "padron_realtime_census_stage_seconds"
-	for stage, want := range map[string]float64{metrics.StageExecuted: 1, metrics.StageCommitted: 1, metrics.StageDequeued: 1, metrics.StageWritten: 1} {
-		l := map[string]string{"stage": stage}
-		if got := value(after, name, l) - max(0, value(before, name, l)); got != want {
-			t.Errorf("stage %s: %v observations for one save to one client, want %v", stage, got, want)
+	stages := []string{metrics.StageExecuted, metrics.StageCommitted, metrics.StageDequeued, metrics.StageWritten}
+	counts := func() map[string]float64 {
+		after, _ := scrape(t, srv.URL)
+		got := map[string]float64{}
+		for _, stage := range stages {
+			l := map[string]string{"stage": stage}
+			got[stage] = value(after, name, l) - max(0, value(before, name, l))
+		}
+		return got
+	}
+	got := counts()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && got[metrics.StageWritten] < 1; got = counts() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, stage := range stages {
+		if got[stage] != 1 {
+			t.Errorf("stage %s: %v observations for one save to one client, want 1", stage, got[stage])
 		}
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/padron/padron/metrics"
 	_ "github.com/padron/padron/migrations" // registers the data model
 	"github.com/padron/padron/pacing"
+	"github.com/padron/padron/realtimeclient"
 	"github.com/padron/padron/realtimeguard"
 	"github.com/padron/padron/routes"
 	"github.com/padron/padron/scraper"
@@ -106,6 +107,7 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	treerules.Bind(app)
+	realtimeclient.Bind(app)
 	apierrors.Bind(app, log)
 	if err := routes.Register(app, deps); err != nil {
 		return nil, err

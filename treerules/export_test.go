@@ -5,6 +5,12 @@ import "github.com/pocketbase/pocketbase/core"
 // Checker is the app as the after-success hooks see it, for the tests.
 func Checker(app core.App) core.App { return &checker{App: app} }
 
+// EventChecker is the app as one event's hooks see it: it remembers who
+// sees each person it was asked about.
+func EventChecker(app core.App) core.App {
+	return &checker{App: app, seers: map[string]map[string]bool{}}
+}
+
 // IsChecker reports whether app is a Checker.
 func IsChecker(app core.App) bool { _, ok := app.(*checker); return ok }
 

@@ -40,16 +40,27 @@ func wrap(e *core.ModelEvent) error {
 		return e.Next()
 	}
 	app := e.App
-	e.App = &checker{App: app}
-	defer func() { e.App = app }()
+	c := &checker{App: app, seers: map[string]map[string]bool{}}
+	e.App = c
+	defer func() {
+		c.mu.Lock()
+		c.seers = nil // past its event, every answer is read afresh
+		c.mu.Unlock()
+		e.App = app
+	}()
 	return e.Next()
 }
 
 // checker is the app with CanAccessRecord answered by the closure table
-// for the shipped tree rule. It holds no state, so a hook that keeps it
-// past its event still gets current answers.
+// for the shipped tree rule. While its event's hooks run, it remembers who
+// may see each person it was asked about, so a broadcast to many
+// subscribers reads the network once per record, not once per subscriber;
+// a hook that keeps it past its event gets answers read afresh.
 type checker struct {
 	core.App
+
+	mu    sync.Mutex
+	seers map[string]map[string]bool // person → viewers; nil: no memory
 }
 
 // CanAccessRecord gives PocketBase's answer: for the rule SeesUserRule(f)
@@ -75,7 +86,27 @@ func (c *checker) CanAccessRecord(record *core.Record, info *core.RequestInfo, r
 	if viewer == "" || person == "" {
 		return false, nil // no closure row has an empty end
 	}
-	return sees(c.App, viewer, person)
+	return c.sees(viewer, person)
+}
+
+// sees answers from the event's memory of person's viewers, loading them
+// once; without memory (a test's checker, or past the event) it asks the
+// database for this one pair.
+func (c *checker) sees(viewer, person string) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seers == nil {
+		return sees(c.App, viewer, person)
+	}
+	viewers, ok := c.seers[person]
+	if !ok {
+		var err error
+		if viewers, err = seersOf(c.App, person); err != nil {
+			return false, err
+		}
+		c.seers[person] = viewers
+	}
+	return viewers[viewer], nil
 }
 
 // fieldOf caches, per collection id and rule text, the field a rule is
@@ -113,6 +144,28 @@ func treeFieldOf(app core.App, col *core.Collection, rule string) string {
 		}
 	}
 	return ""
+}
+
+// seersOf lists who may see person under the shipped tree rule: person
+// themself and the leaders and coordinators above them (at most one row
+// per level of the tree).
+func seersOf(app core.App, person string) (map[string]bool, error) {
+	var ids []string
+	err := app.ConcurrentDB().NewQuery(
+		"SELECT n.[[ancestor]] FROM {{" + schema.NetworkCollection + "}} n WHERE n.[[descendant]] = {:person}" +
+			" AND (n.[[depth]] = 0 OR EXISTS (SELECT 1 FROM {{" + schema.UsersCollection + "}} u" +
+			" WHERE u.[[id]] = n.[[ancestor]] AND u.[[role]] IN ({:leader}, {:coordinator})))",
+	).Bind(dbx.Params{
+		"person": person, "leader": schema.RoleLeader, "coordinator": schema.RoleCoordinator,
+	}).Column(&ids)
+	if err != nil {
+		return nil, fmt.Errorf("treerules: who sees %s: %w", person, err)
+	}
+	viewers := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		viewers[id] = true
+	}
+	return viewers, nil
 }
 
 // sees reports whether viewer may see person under the shipped tree rule:

@@ -69,6 +69,7 @@ func compare(t *testing.T, app core.App, collection string) (yes, no int) {
 	}
 	viewers = append(viewers, nil)
 	fast := treerules.Checker(app)
+	remembering := treerules.EventChecker(app) // one memory across every pair
 	for _, v := range viewers {
 		info := &core.RequestInfo{Context: core.RequestInfoContextRealtime, Method: "GET", Auth: v}
 		for _, rec := range records {
@@ -80,6 +81,13 @@ func compare(t *testing.T, app core.App, collection string) (yes, no int) {
 				got, err := fast.CanAccessRecord(rec, info, rule)
 				if err != nil {
 					t.Fatal(err)
+				}
+				remembered, err := remembering.CanAccessRecord(rec, info, rule)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if remembered != got {
+					t.Fatalf("%s: %s: the event's memory says %v, a fresh read %v", collection, rec.Id, remembered, got)
 				}
 				if got != want {
 					name := "nobody"

@@ -1,8 +1,12 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/padron/padron/metrics"
@@ -116,7 +120,7 @@ func (r *runner) pipelineServer(ctx context.Context) (pipeline, realtime, memory
 	realtime.add("events delivered", float64(rt.delivered), "", "each change to its member and their leader")
 	realtime.addMs("delivery latency p50", rt.p50, "record's updated stamp → client read")
 	realtime.addMs("delivery latency p99", rt.p99, "target < 100 ms")
-	realtime.add("slow deliveries late for every client", float64(rt.slowEverywhere), "", fmt.Sprintf("of the %d at p99 or slower: every client of the state got it after half the p99 (the save or its broadcast was late, not one stream)", rt.slow))
+	realtime.add("slow deliveries late for every client", float64(rt.slowEverywhere), "", fmt.Sprintf("of the %d at p99 or slower: every client of the state got it after half the p99 (the save or its broadcast was late, not one stream); by status: %s", rt.slow, countsOf(rt.slowStates)))
 	// Where the time went, as the server measured it (bucket bounds: "≤").
 	for _, st := range []struct{ stage, what string }{
 		{metrics.StageExecuted, "its UPDATE ran"},
@@ -194,4 +198,18 @@ func (r *runner) pacedServer(ctx context.Context, pipeline *Section) (err error)
 	pipeline.addMs(label+": register→final p95", slow.p95, "")
 	pipeline.addCPU("during the paced pass", slowCPU)
 	return nil
+}
+
+// countsOf prints counts by name, largest first: "queued 10, checking 4".
+func countsOf(n map[string]int) string {
+	names := slices.Collect(maps.Keys(n))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(n[b]-n[a], strings.Compare(a, b)) })
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = fmt.Sprintf("%s %d", name, n[name])
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }

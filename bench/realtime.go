@@ -47,6 +47,7 @@ type realtimeResult struct {
 	// late for every client of their state (the save or the broadcast was
 	// late) rather than for one stream while another got it in time.
 	slow, slowEverywhere int
+	slowStates           map[string]int // the slow deliveries by the status they carried
 }
 
 // runRealtime connects every seeded leader (to cedula_info/*) and member
@@ -171,8 +172,8 @@ func runRealtime(ctx context.Context, c *client, seed seeded, perLeader int, not
 
 	var lat []time.Duration
 	type delivery struct {
-		key string
-		lat time.Duration
+		key, status string
+		lat         time.Duration
 	}
 	var deliveries []delivery
 	changes := map[string]bool{}
@@ -194,7 +195,7 @@ func runRealtime(ctx context.Context, c *client, seed seeded, perLeader int, not
 				continue
 			}
 			lat = append(lat, ev.At.Sub(ev.Stamp))
-			deliveries = append(deliveries, delivery{ev.key(), ev.At.Sub(ev.Stamp)})
+			deliveries = append(deliveries, delivery{ev.key(), ev.Status, ev.At.Sub(ev.Stamp)})
 		}
 	}
 	for _, ml := range quiet {
@@ -208,9 +209,11 @@ func runRealtime(ctx context.Context, c *client, seed seeded, perLeader int, not
 			first[d.key] = d.lat
 		}
 	}
+	res.slowStates = map[string]int{}
 	for _, d := range deliveries {
 		if d.lat >= res.p99 && res.p99 > 0 {
 			res.slow++
+			res.slowStates[d.status]++
 			if first[d.key] >= res.p99/2 {
 				res.slowEverywhere++
 			}

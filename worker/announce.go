@@ -1,38 +1,56 @@
 package worker
 
 import (
+	"sync/atomic"
+
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/schema"
 )
 
+// announceLanes is how many of one batch's records are announced at once:
+// a broadcast waits on its own fan-out goroutines, so under CPU contention
+// one at a time made the batch's last record wait out every earlier
+// record's turn in the scheduler.
+const announceLanes = 4
+
 // Announce pushes the current state of cedula_info records to realtime
 // subscribers without writing them again. Bulk enqueues save with hooks off
 // (a realtime broadcast costs one rule query per subscriber per record,
 // which does not belong inside a request) and announce here instead, in the
-// background, stopping when the worker stops.
+// background, stopping when the worker stops. Each record is read just
+// before its announcement, so a newer state saved meanwhile is the one sent.
 func (w *Worker) Announce(infoIDs []string) {
 	if len(infoIDs) == 0 {
 		return
 	}
-	w.running.Add(1)
-	go func() {
-		defer w.running.Done()
-		for _, id := range infoIDs {
-			if w.runCtx.Err() != nil {
-				return
+	var next atomic.Int64
+	for range min(len(infoIDs), announceLanes) {
+		w.running.Add(1)
+		go func() {
+			defer w.running.Done()
+			for i := next.Add(1) - 1; i < int64(len(infoIDs)); i = next.Add(1) - 1 {
+				if w.runCtx.Err() != nil {
+					return
+				}
+				w.announce(infoIDs[i])
 			}
-			info, err := w.app.FindRecordById(schema.CedulaInfoCollection, id)
-			if err != nil {
-				continue // deleted since: nothing to announce
-			}
-			ev := &core.ModelEvent{App: w.app, Context: w.runCtx, Type: core.ModelEventTypeUpdate}
-			ev.Model = info
-			if err := w.app.OnModelAfterUpdateSuccess().Trigger(ev); err != nil {
-				w.log.Debug("announce cedula_info", "id", id, "error", err)
-				continue
-			}
-			w.announced.Add(1)
-		}
-	}()
+		}()
+	}
+}
+
+// announce fires the after-update hooks of one cedula_info record as it is
+// now; a record deleted since has nothing to announce.
+func (w *Worker) announce(id string) {
+	info, err := w.app.FindRecordById(schema.CedulaInfoCollection, id)
+	if err != nil {
+		return
+	}
+	ev := &core.ModelEvent{App: w.app, Context: w.runCtx, Type: core.ModelEventTypeUpdate}
+	ev.Model = info
+	if err := w.app.OnModelAfterUpdateSuccess().Trigger(ev); err != nil {
+		w.log.Debug("announce cedula_info", "id", id, "error", err)
+		return
+	}
+	w.announced.Add(1)
 }

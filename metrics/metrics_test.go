@@ -1,9 +1,6 @@
 package metrics_test
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -329,45 +326,10 @@ func TestContainsWhole(t *testing.T) {
 	}
 }
 
-// subscribeOne opens a realtime connection that holds topic with token's
-// auth (closed when the test ends) and returns a reader of its next event's
-// data.
+// subscribeOne opens a realtime stream subscribed to topic as token's
+// holder; next returns the data of each event in turn.
 func subscribeOne(t *testing.T, base, token, topic string) (next func() string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/realtime", nil)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { res.Body.Close() })
-	lines := bufio.NewScanner(res.Body)
-	lines.Buffer(make([]byte, 1<<16), 1<<20)
-	next = func() string {
-		for lines.Scan() {
-			if data, ok := strings.CutPrefix(lines.Text(), "data:"); ok {
-				return data
-			}
-		}
-		t.Fatalf("the stream ended: %v", lines.Err())
-		return ""
-	}
-	var connect struct{ ClientID string }
-	if err := json.Unmarshal([]byte(next()), &connect); err != nil || connect.ClientID == "" {
-		t.Fatalf("realtime: no client id: %v", err)
-	}
-	sub, _ := http.NewRequest(http.MethodPost, base+"/api/realtime",
-		strings.NewReader(`{"clientId":"`+connect.ClientID+`","subscriptions":["`+topic+`"]}`))
-	sub.Header.Set("Content-Type", "application/json")
-	sub.Header.Set("Authorization", token)
-	sres, err := http.DefaultClient.Do(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sres.Body.Close()
-	if sres.StatusCode != http.StatusNoContent {
-		t.Fatalf("realtime: subscribe %s: %d", topic, sres.StatusCode)
-	}
+	_, next = apptest.Subscribe(t, base, token, topic)
 	return next
 }

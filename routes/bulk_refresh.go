@@ -165,10 +165,11 @@ func bulkBodyError(err error) error {
 
 // refreshMany decides and queues every id in one transaction (the batch is
 // one commit). With a worker, records are saved with hooks off and the
-// worker announces them to realtime in the background: a broadcast costs a
-// rule query per subscriber per record, which would make a 500-id request
-// take seconds with many subscribers. Without a worker, saves broadcast
-// inline. Then the worker is woken once.
+// worker announces them to realtime (a small batch before the answer, a
+// large one in the background): a broadcast costs a rule check per
+// subscriber per record, which would make a 500-id request take seconds
+// with many subscribers. Without a worker, saves broadcast inline. Then the
+// worker is woken once.
 func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool) (BulkRefreshResult, error) {
 	ids = dedupe(ids)
 	res := BulkRefreshResult{Results: make([]BulkItem, 0, len(ids))}
@@ -224,10 +225,12 @@ func (r *refresher) refreshMany(app core.App, who caller, ids []string, all bool
 		return BulkRefreshResult{}, err
 	}
 	if res.Queued > 0 {
-		r.wake()
+		// Announced first: a small batch's states go out before the woken
+		// worker starts claiming them.
 		if r.queue != nil {
 			r.queue.Announce(queued)
 		}
+		r.wake()
 	}
 	return res, nil
 }

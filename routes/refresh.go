@@ -13,8 +13,8 @@ import (
 )
 
 // Waker is the part of the census worker a refresh request needs: a nudge
-// after the queued records committed, and a background realtime announce of
-// records a bulk refresh queued with hooks off.
+// after the queued records committed, and a realtime announce of records a
+// bulk refresh queued with hooks off (a small batch before it returns).
 type Waker interface {
 	Wake()
 	Announce(infoIDs []string)

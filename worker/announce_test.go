@@ -9,7 +9,8 @@ import (
 )
 
 // Announce re-emits the after-update event realtime broadcasts from, once per id
-// asked (several lanes at once), without writing the records.
+// asked, without writing the records: a small batch before it returns, a
+// large one in background lanes.
 func TestAnnounceFiresAfterUpdateWithoutWriting(t *testing.T) {
 	t.Parallel()
 	e := setup(t, nil)
@@ -23,19 +24,29 @@ func TestAnnounceFiresAfterUpdateWithoutWriting(t *testing.T) {
 		return ev.Next()
 	})
 	before := e.info(t, e.cast.MemberA.ID).GetString("updated")
-	ids := []string{e.info(t, e.cast.MemberA.ID).Id, e.info(t, e.cast.MemberB.ID).Id, "no-such-id"}
-	// Repeated ids are announced as often as asked: more than one lane runs.
-	ids = append(ids, ids...)
-	e.w.Announce(ids)
-	waitFor(t, "four announcements", func() bool { return seen.Load() == 4 })
+	a, b := e.info(t, e.cast.MemberA.ID).Id, e.info(t, e.cast.MemberB.ID).Id
+
+	// Small: done when Announce returns.
+	e.w.Announce([]string{a, b, "no-such-id"})
+	if n := seen.Load(); n != 2 {
+		t.Fatalf("%d announcements when Announce returned, want 2", n)
+	}
+
+	// Large: repeated ids are announced as often as asked, by several lanes.
+	var large []string
+	for range 6 {
+		large = append(large, a, b, "no-such-id")
+	}
+	e.w.Announce(large)
+	waitFor(t, "14 announcements", func() bool { return seen.Load() == 14 })
 	if err := e.w.Stop(context.Background()); err != nil { // waits for every lane
 		t.Fatal(err)
 	}
-	if n := seen.Load(); n != 4 {
-		t.Fatalf("%d announcements for 4 existing records asked", n)
+	if n := seen.Load(); n != 14 {
+		t.Fatalf("%d announcements for 14 existing records asked", n)
 	}
-	if pendingSeen.Load() != 4 {
-		t.Fatalf("announced state: %d pending of 4", pendingSeen.Load())
+	if pendingSeen.Load() != 14 {
+		t.Fatalf("announced state: %d pending of 14", pendingSeen.Load())
 	}
 	if after := e.info(t, e.cast.MemberA.ID).GetString("updated"); after != before {
 		t.Fatalf("announce wrote the record: updated %s → %s", before, after)

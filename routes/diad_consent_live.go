@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/schema"
+	"github.com/padron/padron/tree"
 )
 
 // Día D's pendientes offer WhatsApp only while a person's messaging
@@ -50,7 +51,7 @@ func bindDiaDConsentLive(app core.App) {
 			return struct{}{}, changed && hasDiaDSubscribers(e.App)
 		},
 		func(e *core.RecordEvent, _ struct{}) {
-			to, err := managersAbove(e.App, e.Record.Id)
+			to, err := tree.ManagersAbove(e.App, e.Record.Id)
 			if err != nil {
 				e.App.Logger().Error("dia-d realtime: consent", "error", err)
 				return
@@ -64,7 +65,7 @@ func bindDiaDConsentLive(app core.App) {
 			if !hasDiaDSubscribers(e.App) {
 				return nil, false
 			}
-			to, err := managersAbove(e.App, e.Record.Id)
+			to, err := tree.ManagersAbove(e.App, e.Record.Id)
 			if err != nil {
 				e.App.Logger().Error("dia-d realtime: leaving", "error", err)
 				return nil, false

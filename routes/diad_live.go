@@ -2,16 +2,15 @@ package routes
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
 	"github.com/padron/padron/schema"
+	"github.com/padron/padron/tree"
 )
 
 // DiaDTopic is the custom realtime topic of election-day marks: a
@@ -74,7 +73,7 @@ func hasDiaDSubscribers(app core.App) bool {
 // waiting on slow clients.
 func sendDiaD(app core.App, ev DiaDEvent) {
 	user := ev.Record.GetString("user")
-	to, err := managersAbove(app, user)
+	to, err := tree.ManagersAbove(app, user)
 	if err != nil {
 		app.Logger().Error("dia-d realtime: managers above", "user", user, "error", err)
 		return
@@ -85,26 +84,6 @@ func sendDiaD(app core.App, ev DiaDEvent) {
 		return
 	}
 	sendDiaDTo(app, to, data)
-}
-
-// managersAbove is the set of leaders and coordinators above user (from
-// the closure table, with their roles as they are now): besides user
-// themself, who the users rule (schema.SeesUserRule) lets read user.
-func managersAbove(app core.App, user string) (map[string]bool, error) {
-	var managers []string
-	err := app.DB().Select("n.ancestor").From(schema.NetworkCollection+" n").
-		InnerJoin(schema.UsersCollection+" u", dbx.NewExp("u.id = n.ancestor")).
-		Where(dbx.NewExp("n.descendant = {:user} AND n.depth > 0", dbx.Params{"user": user})).
-		AndWhere(dbx.In("u.role", schema.RoleLeader, schema.RoleCoordinator)).
-		Column(&managers)
-	if err != nil {
-		return nil, fmt.Errorf("managers above %s: %w", user, err)
-	}
-	to := make(map[string]bool, len(managers)+2)
-	for _, id := range managers {
-		to[id] = true
-	}
-	return to, nil
 }
 
 // sendDiaDTo sends data on the DiaDTopic subscriptions of the users in to

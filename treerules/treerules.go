@@ -17,6 +17,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/padron/padron/schema"
+	"github.com/padron/padron/tree"
 )
 
 // Hook ids, so a test or a tool can unbind the shortcut and compare.
@@ -146,24 +147,11 @@ func treeFieldOf(app core.App, col *core.Collection, rule string) string {
 	return ""
 }
 
-// seersOf lists who may see person under the shipped tree rule: person
-// themself and the leaders and coordinators above them (at most one row
-// per level of the tree).
+// seersOf lists who may see person under the shipped tree rule.
 func seersOf(app core.App, person string) (map[string]bool, error) {
-	var ids []string
-	err := app.ConcurrentDB().NewQuery(
-		"SELECT n.[[ancestor]] FROM {{" + schema.NetworkCollection + "}} n WHERE n.[[descendant]] = {:person}" +
-			" AND (n.[[depth]] = 0 OR EXISTS (SELECT 1 FROM {{" + schema.UsersCollection + "}} u" +
-			" WHERE u.[[id]] = n.[[ancestor]] AND u.[[role]] IN ({:leader}, {:coordinator})))",
-	).Bind(dbx.Params{
-		"person": person, "leader": schema.RoleLeader, "coordinator": schema.RoleCoordinator,
-	}).Column(&ids)
+	viewers, err := tree.Seers(app, person)
 	if err != nil {
-		return nil, fmt.Errorf("treerules: who sees %s: %w", person, err)
-	}
-	viewers := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		viewers[id] = true
+		return nil, fmt.Errorf("treerules: %w", err)
 	}
 	return viewers, nil
 }

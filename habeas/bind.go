@@ -27,7 +27,8 @@ func errBadFormat() *router.ApiError {
 // Bind binds the policy texts, a person's consents, export and withdrawal
 // endpoints, the policy-acceptance header, the consents' append-only
 // guard, the withdrawal a self-deletion records, and the scheduled
-// deletions' cron job (every minute).
+// deletions' cron job (every minute), which the app's termination waits
+// for.
 func Bind(app core.App, cfg Config) {
 	now := cfg.Now
 	if now == nil {
@@ -35,10 +36,19 @@ func Bind(app core.App, cfg Config) {
 	}
 	bindAppendOnly(app)
 	bindSelfDeletion(app)
+	gate := new(runGate)
 	app.Cron().MustAdd(PurgeJobID, "* * * * *", func() {
+		if !gate.enter() {
+			return
+		}
+		defer gate.leave()
 		if err := RunDuePurges(app, now()); err != nil {
 			app.Logger().Error("scheduled data purge", "error", err)
 		}
+	})
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		gate.close()
+		return e.Next()
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(policyHeader())

@@ -556,3 +556,23 @@ func TestUnlinkNetworkKeepsTheTreeTrue(t *testing.T) {
 		t.Errorf("network rows after unlinking: %d, want each person's own (5)", n)
 	}
 }
+
+// TestPurgeJobAfterTheAppCloses: the cron ticker can fire the purge job
+// as the app terminates; a run that starts after termination leaves the
+// closed database alone instead of crashing on it.
+func TestPurgeJobAfterTheAppCloses(t *testing.T) {
+	t.Parallel()
+	app := apptest.NewApp(t)
+	var job func()
+	for _, j := range app.Cron().Jobs() {
+		if j.Id() == habeas.PurgeJobID {
+			job = j.Run
+		}
+	}
+	if job == nil {
+		t.Fatal("no purge cron job")
+	}
+	job() // open: runs (nothing is due)
+	app.Cleanup()
+	job()
+}

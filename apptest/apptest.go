@@ -12,6 +12,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/padron/padron/backups"
 	"github.com/padron/padron/config"
@@ -62,6 +63,7 @@ func NewBareApp(t testing.TB) *tests.TestApp {
 	if err != nil {
 		t.Fatalf("apptest: new app: %v", err)
 	}
+	holdCron(app)
 	return app
 }
 
@@ -183,4 +185,19 @@ func mustCollection(app core.App, name string) *core.Collection {
 		panic(fmt.Sprintf("apptest: collection %s: %v", name, err))
 	}
 	return col
+}
+
+// holdCron keeps the app's cron ticker stopped after serve starts it: a
+// test runs a cron job by calling it, so no outcome depends on the wall
+// clock and no tick lands on a test's cleanup (which closes the databases
+// a job reads).
+func holdCron(app core.App) {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id:       "apptestHoldCron",
+		Priority: 1000, // after PocketBase's __pbCronStart__ (999)
+		Func: func(e *core.ServeEvent) error {
+			app.Cron().Stop()
+			return e.Next()
+		},
+	})
 }

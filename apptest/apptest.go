@@ -6,6 +6,7 @@ package apptest
 
 import (
 	"fmt"
+	"github.com/pocketbase/dbx"
 	"os"
 	"sync"
 	"testing"
@@ -200,4 +201,28 @@ func holdCron(app core.App) {
 			return e.Next()
 		},
 	})
+}
+
+// CloneApp is a second app holding a copy of app's data, wired as NewApp:
+// PocketBase binds one router per app, so two servers of the same data
+// (one of them with a hook unbound, say) need two apps.
+func CloneApp(t testing.TB, app *tests.TestApp) *tests.TestApp {
+	t.Helper()
+	for _, db := range []dbx.Builder{app.DB(), app.AuxDB()} {
+		if _, err := db.NewQuery("PRAGMA wal_checkpoint(TRUNCATE)").Execute(); err != nil {
+			t.Fatalf("apptest: checkpoint: %v", err)
+		}
+	}
+	clone, err := tests.NewTestApp(app.DataDir())
+	if err != nil {
+		t.Fatalf("apptest: clone app: %v", err)
+	}
+	holdCron(clone)
+	cfg := config.Default()
+	cfg.Worker = false
+	if _, err := server.Build(clone, cfg); err != nil {
+		clone.Cleanup()
+		t.Fatalf("apptest: build server: %v", err)
+	}
+	return clone
 }

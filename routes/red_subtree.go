@@ -100,7 +100,7 @@ func subtreePage(app core.App, who caller, top string, offset, perPage int) ([]s
 	}
 	// Under the shipped rules who sees everyone below a node they see: the
 	// counters hold how many (a row per level, not a row per person).
-	total, err := subtreeSize(app, top)
+	total, err := tree.CountBelow(app, top)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -109,7 +109,7 @@ func subtreePage(app core.App, who caller, top string, offset, perPage int) ([]s
 	// the whole subtree off the closure table and sort it. The first costs
 	// the users registered since that day, the second the subtree: the
 	// counters' days say which is fewer.
-	since, err := subtreeSince(app, top, offset+perPage)
+	since, err := tree.DayHolding(app, top, offset+perPage)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -137,38 +137,6 @@ func subtreePage(app core.App, who caller, top string, offset, perPage int) ([]s
 		return nil, 0, fmt.Errorf("subtree page of %s: %w", top, err)
 	}
 	return ids, total, nil
-}
-
-// subtreeSize is how many people are below top, by the counters.
-func subtreeSize(app core.App, top string) (int, error) {
-	var total int
-	err := app.DB().NewQuery("SELECT coalesce(sum(total), 0) FROM " + tree.CountsTable + " WHERE node = {:top}").
-		Bind(dbx.Params{"top": top}).Row(&total)
-	if err != nil {
-		return 0, fmt.Errorf("subtree size of %s: %w", top, err)
-	}
-	return total, nil
-}
-
-// subtreeSince is the latest UTC day ("2006-01-02") from which top's
-// subtree holds at least want people, by the counters' days; "" when the
-// whole subtree holds fewer.
-func subtreeSince(app core.App, top string, want int) (string, error) {
-	var days []struct {
-		Day string `db:"day"`
-		N   int    `db:"n"`
-	}
-	err := app.DB().NewQuery("SELECT day, n FROM " + tree.DaysTable + " WHERE node = {:top} ORDER BY day DESC").
-		Bind(dbx.Params{"top": top}).All(&days)
-	if err != nil {
-		return "", fmt.Errorf("days below %s: %w", top, err)
-	}
-	for _, d := range days {
-		if want -= d.N; want <= 0 {
-			return d.Day, nil
-		}
-	}
-	return "", nil
 }
 
 // usersCreatedIndex orders users by (created, id): a page of the newest

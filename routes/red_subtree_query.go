@@ -17,6 +17,7 @@ import (
 
 	"github.com/padron/padron/census"
 	"github.com/padron/padron/schema"
+	"github.com/padron/padron/tree"
 )
 
 // The /referidos list's "Toda la red" reads the subtree page by page, so
@@ -234,13 +235,13 @@ func queriedSubtreePage(app core.App, who caller, top string, sq subtreeQuery, o
 			return nil, 0, fmt.Errorf("subtree page of %s: %w", top, err)
 		}
 		if countersTotal {
-			matched, err = subtreeSize(app, top)
+			matched, err = tree.CountBelow(app, top)
 		}
 		return ids, matched, err
 	}
 	q.Select("users.id").OrderBy(sq.order()...)
 	if countersTotal {
-		total, err := subtreeSize(app, top)
+		total, err := tree.CountBelow(app, top)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -107,6 +107,7 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	treerules.Bind(app)
+	treerules.BindList(app)
 	realtimeclient.Bind(app)
 	apierrors.Bind(app, log)
 	if err := routes.Register(app, deps); err != nil {

@@ -1,0 +1,42 @@
+package tree
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// CountBelow is how many people are below top by the counters (a row per
+// level, not a row per person): a page planner's size of the subtree.
+func CountBelow(app core.App, top string) (int, error) {
+	var total int
+	err := app.DB().NewQuery("SELECT coalesce(sum(total), 0) FROM " + CountsTable + " WHERE node = {:top}").
+		Bind(dbx.Params{"top": top}).Row(&total)
+	if err != nil {
+		return 0, fmt.Errorf("subtree size of %s: %w", top, err)
+	}
+	return total, nil
+}
+
+// DayHolding is the latest UTC day ("2006-01-02") from which top's
+// subtree holds at least want people, by the counters' days; "" when the
+// whole subtree holds fewer. A newest-first page that needs want rows
+// finds them all among the people registered since that day.
+func DayHolding(app core.App, top string, want int) (string, error) {
+	var days []struct {
+		Day string `db:"day"`
+		N   int    `db:"n"`
+	}
+	err := app.DB().NewQuery("SELECT day, n FROM " + DaysTable + " WHERE node = {:top} ORDER BY day DESC").
+		Bind(dbx.Params{"top": top}).All(&days)
+	if err != nil {
+		return "", fmt.Errorf("days below %s: %w", top, err)
+	}
+	for _, d := range days {
+		if want -= d.N; want <= 0 {
+			return d.Day, nil
+		}
+	}
+	return "", nil
+}

@@ -25,7 +25,9 @@ import (
 // that SQLite can plan by the subtree: walk users newest first and probe
 // the closure table (it stops at the page's end), or read the subtree off
 // the closure table. The request's filter, sort and page are PocketBase's,
-// resolved by its own resolver against the caller's request info.
+// resolved by its own resolver against the caller's request info. Rows
+// whose sort keys tie may come in another order than PocketBase's plan
+// gives them (an order SQL leaves open either way).
 
 // Ids of the list shortcut's middleware and hook, so a test or a tool can
 // unbind them and compare with PocketBase's engine.

@@ -3,7 +3,8 @@
 // save's after-success hooks run: there PocketBase's realtime broadcast
 // checks a rule once per matching subscription, and its rule engine costs
 // about eight times the query (parsing, field resolution and a joined,
-// DISTINCT statement per check).
+// DISTINCT statement per check); and PocketBase's list API on it with a
+// query SQLite plans by the subtree (list.go).
 package treerules
 
 import (

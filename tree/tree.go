@@ -40,14 +40,17 @@ func Insert(app core.App, userID, parentID string) error {
 // in one statement per kind of closure row whatever the branch's size, in
 // the caller's transaction: the rows to ancestors the old and new chains
 // share only change depth (not at all when the branch stays at its level),
-// the rows to ancestors only above the old place go, and the rows to each
-// ancestor only above the new place come in one INSERT … SELECT of the
-// branch's own rows. The counters move the same way (moveCounters). It
+// the rows to each ancestor only above the old place become, in one
+// UPDATE, the rows to one only above the new place (reattach), and the
+// rows left over go (a DELETE) or come (one INSERT … SELECT of the branch's
+// own rows per ancestor, attach). The counters move the same way
+// (moveCounters). It
 // refuses a parent inside the branch (ErrCycle). Call it in the
 // transaction that changes users.referred_by.
 //
 // No statement here calls an SQL function or may abort half-way (the
-// closure writes say OR IGNORE, and the inserts check their row count),
+// closure writes say OR IGNORE, and the rewrites and inserts check their
+// row count),
 // so SQLite keeps no statement journal for them: with the pure-Go driver
 // that journal, a page copy per page touched, was most of a move's CPU.
 func Move(app core.App, userID, newParentID string) error {
@@ -104,19 +107,39 @@ func Move(app core.App, userID, newParentID string) error {
 			return fmt.Errorf("shift branch of %s: %w", userID, err)
 		}
 	}
-	_, err = app.DB().NewQuery("DELETE FROM " + net + " WHERE " + branch +
-		" AND ancestor IN (" + above + " AND ancestor NOT IN (" + newChain + "))").Bind(p).Execute()
-	if err != nil {
-		return fmt.Errorf("detach branch of %s: %w", userID, err)
+	// The ancestors only above the old place, nearest first: their rows
+	// become those of the fresh ancestors, pair by pair, rewritten where
+	// they lie (a branch's rows are scattered over the table and its id
+	// index; an UPDATE of ancestor and depth leaves the id index alone,
+	// where a DELETE and an INSERT would each touch a page per person).
+	var leaving []struct {
+		Ancestor string `db:"ancestor"`
+		Depth    int    `db:"depth"`
 	}
-	if len(fresh) == 0 {
-		return nil // a root, or a move under an ancestor it already had
+	err = app.DB().NewQuery("SELECT ancestor, depth FROM " + net + " WHERE descendant = {:id} AND depth > 0" +
+		" AND ancestor NOT IN (" + newChain + ") ORDER BY depth").Bind(p).All(&leaving)
+	if err != nil {
+		return fmt.Errorf("old ancestors of %s: %w", userID, err)
 	}
 	size, err := SubtreeSize(app, userID)
 	if err != nil {
 		return err
 	}
-	for _, a := range fresh {
+	paired := min(len(leaving), len(fresh))
+	for i := range paired {
+		if err := reattach(app, userID, leaving[i].Ancestor, fresh[i].Ancestor, fresh[i].Depth+1-leaving[i].Depth, size+1); err != nil {
+			return err
+		}
+	}
+	if len(leaving) > paired {
+		// The paired ones are above the branch no more.
+		_, err = app.DB().NewQuery("DELETE FROM " + net + " WHERE " + branch +
+			" AND ancestor IN (" + above + " AND ancestor NOT IN (" + newChain + "))").Bind(p).Execute()
+		if err != nil {
+			return fmt.Errorf("detach branch of %s: %w", userID, err)
+		}
+	}
+	for _, a := range fresh[paired:] {
 		if err := attach(app, userID, a.Ancestor, a.Depth+1, size+1); err != nil {
 			return err
 		}
@@ -216,6 +239,30 @@ func attach(app core.App, userID, ancestor string, dist, want int) error {
 		missing = " AND NOT EXISTS (SELECT 1 FROM " + net + " x WHERE x.descendant = d.descendant AND x.ancestor = {:a})"
 	}
 	return fmt.Errorf("attach branch of %s under %s: %d rows not written", userID, ancestor, want)
+}
+
+// reattach turns the closure rows from ancestor from to each of the want
+// people of userID's branch into rows from ancestor to, shift levels
+// further down (up when negative), where they lie: one UPDATE without an
+// SQL function, OR IGNORE (no constraint can fail: ancestor to has no row
+// to anyone in the branch), so SQLite journals nothing, and the count says
+// every row was rewritten.
+func reattach(app core.App, userID, from, to string, shift, want int) error {
+	net := "{{" + schema.NetworkCollection + "}}"
+	res, err := app.DB().NewQuery("UPDATE OR IGNORE " + net + " SET ancestor = {:to}, depth = depth + {:shift}" +
+		" WHERE ancestor = {:from} AND descendant IN (SELECT descendant FROM " + net + " WHERE ancestor = {:id})").
+		Bind(dbx.Params{"id": userID, "from": from, "to": to, "shift": shift}).Execute()
+	if err != nil {
+		return fmt.Errorf("reattach branch of %s from %s to %s: %w", userID, from, to, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("reattach branch of %s from %s to %s: %w", userID, from, to, err)
+	}
+	if int(n) != want {
+		return fmt.Errorf("reattach branch of %s from %s to %s: %d rows rewritten, want %d", userID, from, to, n, want)
+	}
+	return nil
 }
 
 // newIDPrefix draws attach's id prefixes (a variable so a test can make

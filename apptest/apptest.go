@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/pocketbase/dbx"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -225,4 +226,21 @@ func CloneApp(t testing.TB, app *tests.TestApp) *tests.TestApp {
 		t.Fatalf("apptest: build server: %v", err)
 	}
 	return clone
+}
+
+// QueryPlan is SQLite's plan for query (as the query log gives it), one
+// step a line, for tests that pin how a statement runs.
+func QueryPlan(t testing.TB, app core.App, query string) string {
+	t.Helper()
+	var plan []struct {
+		Detail string `db:"detail"`
+	}
+	if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + query).All(&plan); err != nil {
+		t.Fatalf("apptest: plan of %s: %v", query, err)
+	}
+	steps := make([]string, 0, len(plan))
+	for _, p := range plan {
+		steps = append(steps, p.Detail)
+	}
+	return strings.Join(steps, "\n")
 }

@@ -438,15 +438,7 @@ func TestScheduledPurge(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var job func()
-	for _, j := range app.Cron().Jobs() {
-		if j.Id() == habeas.PurgeJobID {
-			job = j.Run
-		}
-	}
-	if job == nil {
-		t.Fatal("no purge cron job")
-	}
+	job := purgeJob(t, app)
 	count := func(col string) int {
 		n, err := app.CountRecords(col)
 		if err != nil {
@@ -563,16 +555,21 @@ func TestUnlinkNetworkKeepsTheTreeTrue(t *testing.T) {
 func TestPurgeJobAfterTheAppCloses(t *testing.T) {
 	t.Parallel()
 	app := apptest.NewApp(t)
-	var job func()
-	for _, j := range app.Cron().Jobs() {
-		if j.Id() == habeas.PurgeJobID {
-			job = j.Run
-		}
-	}
-	if job == nil {
-		t.Fatal("no purge cron job")
-	}
+	job := purgeJob(t, app)
 	job() // open: runs (nothing is due)
 	app.Cleanup()
 	job()
+}
+
+// purgeJob is the app's scheduled-deletions cron job, for a test to run it
+// when it wants.
+func purgeJob(t *testing.T, app core.App) func() {
+	t.Helper()
+	for _, j := range app.Cron().Jobs() {
+		if j.Id() == habeas.PurgeJobID {
+			return j.Run
+		}
+	}
+	t.Fatal("no purge cron job")
+	return nil
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tests"
+
+	"github.com/padron/padron/apptest"
 )
 
 // appLoggingQueries is a TestAppFactory whose reads containing match are
@@ -27,16 +29,5 @@ func appLoggingQueries(match string, queries *[]string) func(testing.TB) *tests.
 
 // queryPlan is SQLite's plan for query, one step a line.
 func queryPlan(t testing.TB, app *tests.TestApp, query string) string {
-	t.Helper()
-	var plan []struct {
-		Detail string `db:"detail"`
-	}
-	if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + query).All(&plan); err != nil {
-		t.Fatal(err)
-	}
-	steps := make([]string, 0, len(plan))
-	for _, p := range plan {
-		steps = append(steps, p.Detail)
-	}
-	return strings.Join(steps, "\n")
+	return apptest.QueryPlan(t, app, query)
 }

@@ -203,7 +203,7 @@ func TestListSameAsTheRuleEngine(t *testing.T) {
 			kind = "decoy"
 		}
 		if _, ok := plans[kind]; kind != "" && !ok {
-			plans[kind] = queryPlan(t, app, q)
+			plans[kind] = apptest.QueryPlan(t, app, q)
 			t.Logf("%s: %s\n%s", kind, q, plans[kind])
 		}
 	}
@@ -221,20 +221,4 @@ func TestListSameAsTheRuleEngine(t *testing.T) {
 		}
 	}
 	t.Logf("%d walks, %d subtree reads, %d answers with records", walks, reads, nonEmpty)
-}
-
-// queryPlan is SQLite's plan for query, one step a line.
-func queryPlan(t *testing.T, app core.App, query string) string {
-	t.Helper()
-	var plan []struct {
-		Detail string `db:"detail"`
-	}
-	if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + query).All(&plan); err != nil {
-		t.Fatal(err)
-	}
-	steps := make([]string, 0, len(plan))
-	for _, p := range plan {
-		steps = append(steps, p.Detail)
-	}
-	return strings.Join(steps, "\n")
 }

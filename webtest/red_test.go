@@ -379,3 +379,143 @@ func TestRedWholeNetworkDeletedLive(t *testing.T) {
 	}
 	c.checkClean()
 }
+
+// TestRedWholeNetworkMovedOutLive: "Toda la red" shows the first 100 of a
+// coordinator's 149 people; a superuser moves one of them, with their
+// branch, out of the coordinator's network meanwhile. No users event tells
+// the coordinator about people they can no longer see, but the move's red
+// event does: the branch's rows leave, the list holds 100 rows again, and
+// "Mostrar más" then shows every remaining person exactly once (the stale
+// rows made the next rows skip as many).
+func TestRedWholeNetworkMovedOutLive(t *testing.T) {
+	e := newEnv(t)
+	camp, err := demo.Generate(demo.Options{People: 150})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(e.app, camp); err != nil {
+		t.Fatal(err)
+	}
+	root := camp.People[camp.Coordinator]
+	const rowIDs = `() => JSON.stringify([...document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]")].map((tr) => tr.dataset.id))`
+	c := open(t, e.srv.URL, "", 1280)
+	c.login(root.Cedula, demo.Password, true)
+	c.nav("/referidos")
+	c.until("the direct referidos", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length > 0`)
+	c.click("[data-testid=whole-network]")
+	c.waitText("[data-testid=ref-count]", "149 personas en toda tu red")
+	c.until("the first page", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 100`)
+	var first []string
+	if err := json.Unmarshal([]byte(mustEval(t, c, rowIDs).Str()), &first); err != nil {
+		t.Fatal(err)
+	}
+	// The person shown with the biggest branch of at most 30, and that branch.
+	var mover string
+	var branch []string
+	for _, id := range first {
+		var below []string
+		err := e.app.DB().NewQuery("SELECT descendant FROM network WHERE ancestor = {:id}").Bind(map[string]any{"id": id}).Column(&below)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(below) <= 30 && len(below) > len(branch) {
+			mover, branch = id, below
+		}
+	}
+	held := 0
+	for _, id := range first {
+		if slices.Contains(branch, id) {
+			held++
+		}
+	}
+	if len(branch) < 2 || held < 1 {
+		t.Fatalf("no branch to move among the first rows: %d people, %d shown", len(branch), held)
+	}
+	t.Logf("moving %s with %d people (%d of them shown) out of the network", mover, len(branch), held)
+
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/red/nodes/"+mover+"/move", strings.NewReader(`{"parent":""}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", e.cast.Superuser.Token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("superuser move of %s out: %d", mover, res.StatusCode)
+	}
+	branchJSON, _ := json.Marshal(branch)
+	c.until("the branch's rows to leave and the list to hold 100 rows again", `(ids) => {
+		const shown = [...document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]")].map((tr) => tr.dataset.id);
+		return shown.length === 100 && !JSON.parse(ids).some((id) => shown.includes(id));
+	}`, string(branchJSON))
+	for i := 0; ; i++ {
+		if i > 5 {
+			t.Fatal("\"Mostrar más\" never ran out")
+		}
+		more := mustEval(t, c, `() => !!document.querySelector("[data-testid=more]")`).Bool()
+		if !more {
+			break
+		}
+		n := mustEval(t, c, `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length`).Int()
+		c.click("[data-testid=more]")
+		c.until("the next rows", `(n) => !document.querySelector("[data-testid=more]") ||
+			document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length > n`, n)
+	}
+
+	var shown, below []string
+	if err := json.Unmarshal([]byte(mustEval(t, c, rowIDs).Str()), &shown); err != nil {
+		t.Fatal(err)
+	}
+	err = e.app.DB().NewQuery("SELECT descendant FROM network WHERE ancestor = {:root} AND depth > 0").
+		Bind(map[string]any{"root": root.ID}).Column(&below)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(below) != 149-len(branch) {
+		t.Fatalf("the network after the move: %d people, want %d", len(below), 149-len(branch))
+	}
+	times := map[string]int{}
+	for _, id := range shown {
+		times[id]++
+	}
+	for _, id := range below {
+		if times[id] != 1 {
+			t.Errorf("%s shown %d times, want once", id, times[id])
+		}
+	}
+	if len(shown) != len(below) {
+		t.Errorf("%d rows shown, want the %d people left in the network", len(shown), len(below))
+	}
+	c.checkClean()
+}
+
+// TestRedWholeNetworkTabFollowsCensus: on "Toda la red" under the tab
+// "Con lugar de votación", a person whose census answer changes to one the
+// tab does not hold leaves the list live (the rows held are asked again),
+// so the server's rows and the list's stay the same ones.
+func TestRedWholeNetworkTabFollowsCensus(t *testing.T) {
+	e := newEnv(t)
+	coord := e.addUser(t, "Carmen Coordinadora", "50000001", "coordinator", "")
+	lead := e.addUser(t, "Luis Líder", "50000002", "leader", coord)
+	var people []string
+	for i, name := range []string{"Ana Activa", "Berta Activa", "Cata Activa"} {
+		id := e.addUser(t, name, fmt.Sprint(50000010+i), "member", lead)
+		e.setInfo(t, id, map[string]any{"status": "active", "departamento": "HUILA", "municipio": "NEIVA", "puesto": "COLEGIO", "mesa": fmt.Sprint(i + 1)})
+		people = append(people, id)
+	}
+	c := open(t, e.srv.URL, "", 1280)
+	c.login("50000001", apptest.Password, true)
+	c.nav("/referidos")
+	c.until("the direct referidos", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length > 0`)
+	c.click("[data-testid=whole-network]")
+	c.click(`.tabs [data-group="lugar"]`)
+	c.until("the three with a place", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 3`)
+	e.setInfo(t, people[1], map[string]any{"status": "not_found"})
+	c.until("Berta to leave the tab", `(id) => !document.querySelector('[data-testid=referidos-table] tbody tr[data-id="' + id + '"]') &&
+		document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 2`, people[1])
+	c.checkClean()
+}

@@ -6,7 +6,7 @@
 import { h, replace, debounce } from "./dom.js";
 import { title, toast, badge, busy, facts } from "./ui.js";
 import { pb, me, message } from "./session.js";
-import { onReconnect, subscribe, newer } from "./live.js";
+import { onReconnect, subscribe, subscribeTopic, newer } from "./live.js";
 import {
   GROUPS, ACTION, describe, showsPlace, placeLine, placeShort, placeName, mapLink, failureDetail, cancelled, inFlight, failed,
 } from "./census.js";
@@ -16,6 +16,9 @@ import { homeView, queueWords } from "./worklist.js";
 
 /** PAGE is how many rows show at first, and how many "Mostrar más" adds. */
 const PAGE = 100;
+
+/** NET_MAX is the most rows the subtree endpoint gives per request. */
+const NET_MAX = 200;
 
 /** FILTERS are the tabs plus the home's tiles that are not tabs: who can vote (a re-check keeps the last answer) and who needs action. */
 export const FILTERS = [...GROUPS,
@@ -291,6 +294,37 @@ export async function watchNetwork(onChange) {
     }
     if (my === netLoads && st.net === n) onChange(st, "load");
   }
+  // Rows can leave the whole network's view, or move in its order, with no
+  // event of their own for this list: a branch moved out of the network, a
+  // census answer or a rename under a filter, search or order that reads
+  // them. The server's rows then shift under "Mostrar más", which would
+  // skip one; so the rows held are asked for again, a second after the
+  // last such change.
+  async function refreshNet() {
+    const n = st.net;
+    if (!n || !n.loaded || n.loading) return;
+    const my = ++netLoads;
+    const want = Math.max(n.ids.length, PAGE);
+    n.loading = true;
+    try {
+      const items = [];
+      let res;
+      do {
+        res = await pb.send("/api/red/nodes/me/subtree", { query: { ...netQuery(st, items.length), perPage: Math.min(NET_MAX, want - items.length) } });
+        items.push(...res.items);
+      } while (res.items.length > 0 && items.length < want && items.length < res.totalItems);
+      if (my !== netLoads || st.net !== n) return;
+      change.netLoaded(st, { ...res, items }, null, true);
+    } catch (err) {
+      if (my === netLoads) toast(message(err), "warn");
+    } finally {
+      if (my === netLoads) n.loading = false;
+    }
+    if (my === netLoads && st.net === n) onChange(st, "live");
+  }
+  const refreshNetLater = debounce(refreshNet, 1000);
+  const readsCensus = () => st.group !== "todos" || st.sort.key === "status" || st.sort.key === "place";
+  const readsName = () => st.query.trim() !== "" || st.sort.key === "name";
   // The tabs' counts follow live events, at most once a second.
   const statsLater = debounce(async () => {
     const n = st.net;
@@ -304,19 +338,28 @@ export async function watchNetwork(onChange) {
     try { st.queue = await pb.send("/api/census/queue", {}); onChange(st, "live"); } catch { /* keep the last */ }
   }, 1000);
   const offs = [
-    await subscribe("users", "*", (e) => { const n = change.userEvent(st, e, meId); onChange(st, "live", n); if (st.net) statsLater(); }),
+    await subscribe("users", "*", (e) => {
+      const held = st.net?.users.has(e.record.id);
+      const n = change.userEvent(st, e, meId);
+      onChange(st, "live", n);
+      if (st.net) statsLater();
+      if (held && e.action === "update" && readsName()) refreshNetLater();
+    }),
     await subscribe("cedula_info", "*", (e) => {
       change.infoEvent(st, e, meId);
       onChange(st, "live");
       if (st.net) statsLater();
+      if (st.net?.users.has(e.record.user) && readsCensus()) refreshNetLater();
       if (Date.now() - lastQueue > 15000) queueLater();
     }),
+    // A move's event reaches the old chain above the branch too.
+    await subscribeTopic("red", (e) => { if (st.net?.loaded && e.action === "move") refreshNetLater(); }),
     await onReconnect(() => { load(); loadNet(); }),
   ];
   await load();
   return {
     st, reload: load, reloadNet: () => loadNet(), moreNet: () => loadNet(true),
-    stop: () => { queueLater.cancel(); statsLater.cancel(); offs.forEach((o) => o()); },
+    stop: () => { queueLater.cancel(); statsLater.cancel(); refreshNetLater.cancel(); offs.forEach((o) => o()); },
   };
 }
 

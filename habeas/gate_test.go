@@ -1,28 +1,34 @@
 package habeas
 
 import (
-	"sync/atomic"
 	"testing"
+	"time"
 )
 
-// TestGateCloseWaitsForTheRunInFlight: close returns only after a run that
-// entered before it has left, and no run enters after it.
+// TestGateCloseWaitsForTheRunInFlight: close does not return while a run
+// that entered before it is in flight, returns once it leaves, and no run
+// enters after it.
 func TestGateCloseWaitsForTheRunInFlight(t *testing.T) {
 	t.Parallel()
 	var g runGate
 	if !g.enter() {
 		t.Fatal("an open gate refused a run")
 	}
-	var finished atomic.Bool
-	closed := make(chan bool)
+	done := make(chan struct{})
 	go func() {
 		g.close()
-		closed <- finished.Load()
+		close(done)
 	}()
-	finished.Store(true)
+	select {
+	case <-done:
+		t.Fatal("close returned while a run was in flight")
+	case <-time.After(100 * time.Millisecond):
+	}
 	g.leave()
-	if !<-closed {
-		t.Error("close returned while a run was in flight")
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("close did not return after the run left")
 	}
 	if g.enter() {
 		t.Error("a closed gate let a run in")

@@ -1,6 +1,7 @@
 package treerules
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -151,7 +152,10 @@ func listPage(app core.App, col *core.Collection, field string, info *core.Reque
 	}
 	below := dbx.NewExp(person+" IN (SELECT [[descendant]] FROM "+network+" WHERE [[ancestor]] = {:viewer})", p)
 	since, perPage, err := walkFrom(app, col, field, viewer, rawQuery)
-	if err != nil || since == "" {
+	if err != nil {
+		return nil, nil, fmt.Errorf("treerules: plan a list page for %s: %w", viewer, err)
+	}
+	if since == "" {
 		return run(below)
 	}
 	p["since"] = since

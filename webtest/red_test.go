@@ -300,13 +300,24 @@ func checkCompactLeaves(t *testing.T, tb *tab, want int) {
 	t.Logf("%d leaf cards, the highest %.0f px", len(leaves), highest)
 }
 
-// TestRedWholeNetworkDeletedLive: "Toda la red" shows the first 100 of a
-// coordinator's 149 people; a superuser deletes one of them meanwhile
-// (the row leaves live); "Mostrar más" then shows every remaining person of
-// the subtree exactly once: the next rows are asked from how many the list
-// holds, not by page number (page 2 of the shifted list skipped a row).
-func TestRedWholeNetworkDeletedLive(t *testing.T) {
-	e := newEnv(t)
+// rowIDsJS is the ids of the referidos table's rows, in order, as JSON.
+const rowIDsJS = `() => JSON.stringify([...document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]")].map((tr) => tr.dataset.id))`
+
+// rowIDs is the ids of the referidos table's rows, in order.
+func rowIDs(t *testing.T, c *tab) []string {
+	t.Helper()
+	var ids []string
+	if err := json.Unmarshal([]byte(mustEval(t, c, rowIDsJS).Str()), &ids); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// wholeNetwork seeds a 150-person demo campaign, signs its root
+// coordinator in and switches /referidos to "Toda la red": the first 100
+// of the 149 below show. It returns the tab, the root's id and those rows.
+func wholeNetwork(t *testing.T, e *env) (*tab, string, []string) {
+	t.Helper()
 	camp, err := demo.Generate(demo.Options{People: 150})
 	if err != nil {
 		t.Fatal(err)
@@ -315,7 +326,6 @@ func TestRedWholeNetworkDeletedLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := camp.People[camp.Coordinator]
-	const rowIDs = `() => JSON.stringify([...document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]")].map((tr) => tr.dataset.id))`
 	c := open(t, e.srv.URL, "", 1280)
 	c.login(root.Cedula, demo.Password, true)
 	c.nav("/referidos")
@@ -323,44 +333,51 @@ func TestRedWholeNetworkDeletedLive(t *testing.T) {
 	c.click("[data-testid=whole-network]")
 	c.waitText("[data-testid=ref-count]", "149 personas en toda tu red")
 	c.until("the first page", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 100`)
-	var first []string
-	if err := json.Unmarshal([]byte(mustEval(t, c, rowIDs).Str()), &first); err != nil {
-		t.Fatal(err)
-	}
-	gone := first[50]
+	return c, root.ID, rowIDs(t, c)
+}
 
-	req, err := http.NewRequest(http.MethodDelete, e.srv.URL+"/api/collections/users/records/"+gone, nil)
+// superuserCall sends a superuser's request to the test server and
+// fails unless it answers want.
+func superuserCall(t *testing.T, e *env, method, path, body string, want int) {
+	t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", e.cast.Superuser.Token)
+	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusNoContent {
-		t.Fatalf("superuser delete of %s: %d", gone, res.StatusCode)
+	if res.StatusCode != want {
+		t.Fatalf("superuser %s %s: %d, want %d", method, path, res.StatusCode, want)
 	}
-	c.until("the deleted row to leave", `(id) => !document.querySelector('[data-testid=referidos-table] tbody tr[data-id="' + id + '"]') &&
-		document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 99`, gone)
-	c.waitText("[data-testid=more]", "Mostrar más (49 restantes)")
-	c.click("[data-testid=more]")
-	c.until("the next rows", `() => !document.querySelector("[data-testid=more]") ||
-		document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length > 99`)
+}
 
-	var shown []string
-	if err := json.Unmarshal([]byte(mustEval(t, c, rowIDs).Str()), &shown); err != nil {
-		t.Fatal(err)
+// showAllOnce clicks "Mostrar más" until it goes, then checks that the
+// table shows each of the want people below rootID exactly once.
+func showAllOnce(t *testing.T, e *env, c *tab, rootID string, want int) {
+	t.Helper()
+	for i := 0; mustEval(t, c, `() => !!document.querySelector("[data-testid=more]")`).Bool(); i++ {
+		if i > 5 {
+			t.Fatal(`"Mostrar más" never ran out`)
+		}
+		n := mustEval(t, c, `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length`).Int()
+		c.click("[data-testid=more]")
+		c.until("the next rows", `(n) => !document.querySelector("[data-testid=more]") ||
+			document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length > n`, n)
 	}
+	shown := rowIDs(t, c)
 	var below []string
-	err = e.app.DB().NewQuery("SELECT descendant FROM network WHERE ancestor = {:root} AND depth > 0").
-		Bind(map[string]any{"root": root.ID}).Column(&below)
+	err := e.app.DB().NewQuery("SELECT descendant FROM network WHERE ancestor = {:root} AND depth > 0").
+		Bind(map[string]any{"root": rootID}).Column(&below)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(below) != 148 || slices.Contains(below, gone) {
-		t.Fatalf("the subtree after the deletion: %d people (deleted one among them: %v), want 148", len(below), slices.Contains(below, gone))
+	if len(below) != want {
+		t.Fatalf("the network: %d people below, want %d", len(below), want)
 	}
 	times := map[string]int{}
 	for _, id := range shown {
@@ -374,7 +391,23 @@ func TestRedWholeNetworkDeletedLive(t *testing.T) {
 	if len(shown) != len(below) {
 		t.Errorf("%d rows shown, want the %d people below", len(shown), len(below))
 	}
-	if times[gone] != 0 {
+}
+
+// TestRedWholeNetworkDeletedLive: "Toda la red" shows the first 100 of a
+// coordinator's 149 people; a superuser deletes one of them meanwhile
+// (the row leaves live); "Mostrar más" then shows every remaining person of
+// the subtree exactly once: the next rows are asked from how many the list
+// holds, not by page number (page 2 of the shifted list skipped a row).
+func TestRedWholeNetworkDeletedLive(t *testing.T) {
+	e := newEnv(t)
+	c, root, first := wholeNetwork(t, e)
+	gone := first[50]
+	superuserCall(t, e, http.MethodDelete, "/api/collections/users/records/"+gone, "", http.StatusNoContent)
+	c.until("the deleted row to leave", `(id) => !document.querySelector('[data-testid=referidos-table] tbody tr[data-id="' + id + '"]') &&
+		document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 99`, gone)
+	c.waitText("[data-testid=more]", "Mostrar más (49 restantes)")
+	showAllOnce(t, e, c, root, 148)
+	if slices.Contains(rowIDs(t, c), gone) {
 		t.Errorf("the deleted person still shown")
 	}
 	c.checkClean()
@@ -389,26 +422,7 @@ func TestRedWholeNetworkDeletedLive(t *testing.T) {
 // rows made the next rows skip as many).
 func TestRedWholeNetworkMovedOutLive(t *testing.T) {
 	e := newEnv(t)
-	camp, err := demo.Generate(demo.Options{People: 150})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Seed(e.app, camp); err != nil {
-		t.Fatal(err)
-	}
-	root := camp.People[camp.Coordinator]
-	const rowIDs = `() => JSON.stringify([...document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]")].map((tr) => tr.dataset.id))`
-	c := open(t, e.srv.URL, "", 1280)
-	c.login(root.Cedula, demo.Password, true)
-	c.nav("/referidos")
-	c.until("the direct referidos", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length > 0`)
-	c.click("[data-testid=whole-network]")
-	c.waitText("[data-testid=ref-count]", "149 personas en toda tu red")
-	c.until("the first page", `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length === 100`)
-	var first []string
-	if err := json.Unmarshal([]byte(mustEval(t, c, rowIDs).Str()), &first); err != nil {
-		t.Fatal(err)
-	}
+	c, root, first := wholeNetwork(t, e)
 	// The person shown with the biggest branch of at most 30, and that branch.
 	var mover string
 	var branch []string
@@ -432,64 +446,13 @@ func TestRedWholeNetworkMovedOutLive(t *testing.T) {
 		t.Fatalf("no branch to move among the first rows: %d people, %d shown", len(branch), held)
 	}
 	t.Logf("moving %s with %d people (%d of them shown) out of the network", mover, len(branch), held)
-
-	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/red/nodes/"+mover+"/move", strings.NewReader(`{"parent":""}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", e.cast.Superuser.Token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("superuser move of %s out: %d", mover, res.StatusCode)
-	}
+	superuserCall(t, e, http.MethodPost, "/api/red/nodes/"+mover+"/move", `{"parent":""}`, http.StatusOK)
 	branchJSON, _ := json.Marshal(branch)
 	c.until("the branch's rows to leave and the list to hold 100 rows again", `(ids) => {
 		const shown = [...document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]")].map((tr) => tr.dataset.id);
 		return shown.length === 100 && !JSON.parse(ids).some((id) => shown.includes(id));
 	}`, string(branchJSON))
-	for i := 0; ; i++ {
-		if i > 5 {
-			t.Fatal("\"Mostrar más\" never ran out")
-		}
-		more := mustEval(t, c, `() => !!document.querySelector("[data-testid=more]")`).Bool()
-		if !more {
-			break
-		}
-		n := mustEval(t, c, `() => document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length`).Int()
-		c.click("[data-testid=more]")
-		c.until("the next rows", `(n) => !document.querySelector("[data-testid=more]") ||
-			document.querySelectorAll("[data-testid=referidos-table] tbody tr[data-id]").length > n`, n)
-	}
-
-	var shown, below []string
-	if err := json.Unmarshal([]byte(mustEval(t, c, rowIDs).Str()), &shown); err != nil {
-		t.Fatal(err)
-	}
-	err = e.app.DB().NewQuery("SELECT descendant FROM network WHERE ancestor = {:root} AND depth > 0").
-		Bind(map[string]any{"root": root.ID}).Column(&below)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(below) != 149-len(branch) {
-		t.Fatalf("the network after the move: %d people, want %d", len(below), 149-len(branch))
-	}
-	times := map[string]int{}
-	for _, id := range shown {
-		times[id]++
-	}
-	for _, id := range below {
-		if times[id] != 1 {
-			t.Errorf("%s shown %d times, want once", id, times[id])
-		}
-	}
-	if len(shown) != len(below) {
-		t.Errorf("%d rows shown, want the %d people left in the network", len(shown), len(below))
-	}
+	showAllOnce(t, e, c, root, 149-len(branch))
 	c.checkClean()
 }
 

@@ -6,12 +6,12 @@ package apptest
 
 import (
 	"fmt"
-	"github.com/pocketbase/dbx"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/hook"
@@ -214,18 +214,25 @@ func CloneApp(t testing.TB, app *tests.TestApp) *tests.TestApp {
 			t.Fatalf("apptest: checkpoint: %v", err)
 		}
 	}
-	clone, err := tests.NewTestApp(app.DataDir())
+	return OpenApp(t, app.DataDir())
+}
+
+// OpenApp is a test app on a copy of the data directory dir (a cached
+// seed, another app's data), wired as NewApp.
+func OpenApp(t testing.TB, dir string) *tests.TestApp {
+	t.Helper()
+	app, err := tests.NewTestApp(dir)
 	if err != nil {
-		t.Fatalf("apptest: clone app: %v", err)
+		t.Fatalf("apptest: open %s: %v", dir, err)
 	}
-	holdCron(clone)
+	holdCron(app)
 	cfg := config.Default()
 	cfg.Worker = false
-	if _, err := server.Build(clone, cfg); err != nil {
-		clone.Cleanup()
+	if _, err := server.Build(app, cfg); err != nil {
+		app.Cleanup()
 		t.Fatalf("apptest: build server: %v", err)
 	}
-	return clone
+	return app
 }
 
 // QueryPlan is SQLite's plan for query (as the query log gives it), one

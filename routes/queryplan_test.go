@@ -9,8 +9,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tests"
-
-	"github.com/padron/padron/apptest"
 )
 
 // appLoggingQueries is a TestAppFactory whose reads containing match are
@@ -25,9 +23,4 @@ func appLoggingQueries(match string, queries *[]string) func(testing.TB) *tests.
 		}
 		return app
 	}
-}
-
-// queryPlan is SQLite's plan for query, one step a line.
-func queryPlan(t testing.TB, app *tests.TestApp, query string) string {
-	return apptest.QueryPlan(t, app, query)
 }

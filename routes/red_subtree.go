@@ -104,12 +104,10 @@ func subtreePage(app core.App, who caller, top string, offset, perPage int) ([]s
 	if err != nil {
 		return nil, 0, err
 	}
-	// Two plans: walk users newest first from the day the page begins and
-	// probe each in the closure table (it stops at the page's end), or read
-	// the whole subtree off the closure table and sort it. The first costs
-	// the users registered since that day, the second the subtree: the
-	// counters' days say which is fewer.
-	since, err := tree.DayHolding(app, top, offset+perPage)
+	// Two plans (tree.WalkSince picks): walk users newest first from the
+	// day the page begins and probe each in the closure table, or read the
+	// whole subtree off the closure table and sort it.
+	since, err := tree.WalkSince(app, top, offset+perPage, total)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -119,17 +117,9 @@ func subtreePage(app core.App, who caller, top string, offset, perPage int) ([]s
 		"CROSS JOIN {{" + schema.UsersCollection + "}} u ON u.id = n.descendant " +
 		"WHERE n.ancestor = {:top} AND n.depth > 0 ORDER BY u.created DESC, u.id DESC LIMIT {:limit} OFFSET {:offset}"
 	if since != "" {
-		var walk int
-		err := app.DB().NewQuery("SELECT count(*) FROM (SELECT 1 FROM {{" + schema.UsersCollection + "}} INDEXED BY " + usersCreatedIndex +
-			" WHERE created >= {:since} LIMIT {:total})").Bind(dbx.Params{"since": since, "total": total}).Row(&walk)
-		if err != nil {
-			return nil, 0, fmt.Errorf("users since %s: %w", since, err)
-		}
-		if walk < total {
-			sql = "SELECT u.id FROM {{" + schema.UsersCollection + "}} u INDEXED BY " + usersCreatedIndex + " " +
-				"CROSS JOIN {{" + schema.NetworkCollection + "}} n INDEXED BY idx_network_up ON n.descendant = u.id " +
-				"WHERE u.created >= {:since} AND n.ancestor = {:top} AND n.depth > 0 ORDER BY u.created DESC, u.id DESC LIMIT {:limit} OFFSET {:offset}"
-		}
+		sql = "SELECT u.id FROM {{" + schema.UsersCollection + "}} u INDEXED BY " + schema.UsersCreatedIndex + " " +
+			"CROSS JOIN {{" + schema.NetworkCollection + "}} n INDEXED BY idx_network_up ON n.descendant = u.id " +
+			"WHERE u.created >= {:since} AND n.ancestor = {:top} AND n.depth > 0 ORDER BY u.created DESC, u.id DESC LIMIT {:limit} OFFSET {:offset}"
 	}
 	var ids []string
 	err = app.DB().NewQuery(sql).Bind(params).Column(&ids)
@@ -138,10 +128,6 @@ func subtreePage(app core.App, who caller, top string, offset, perPage int) ([]s
 	}
 	return ids, total, nil
 }
-
-// usersCreatedIndex orders users by (created, id): a page of the newest
-// needs no sort.
-const usersCreatedIndex = "idx_users_created_id"
 
 // subtreePageByRule is subtreePage under rules rewritten in the DB: the
 // users list rule, built by PocketBase's engine, narrows the subtree.

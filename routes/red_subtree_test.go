@@ -42,7 +42,7 @@ func TestRedSubtreePagePlans(t *testing.T) {
 				if len(queries) != 1 {
 					t.Fatalf("want one page query, got %d: %q", len(queries), queries)
 				}
-				got := queryPlan(t, app, queries[0])
+				got := apptest.QueryPlan(t, app, queries[0])
 				if !strings.HasPrefix(got, c.first) || strings.Contains(got, "DISTINCT") ||
 					strings.Contains(got, "TEMP B-TREE") != c.sorts || strings.Count(got, "COVERING INDEX") != 1+btoi(!c.sorts) {
 					t.Errorf("plan of %s:\n%s", queries[0], got)

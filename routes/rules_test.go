@@ -204,7 +204,7 @@ func TestReferidosQueriesUseTheReferredByIndex(t *testing.T) {
 				if len(queries) != 1 {
 					t.Fatalf("want one referidos query, got %d: %q", len(queries), queries)
 				}
-				got := queryPlan(t, app, queries[0])
+				got := apptest.QueryPlan(t, app, queries[0])
 				if !strings.HasPrefix(got, "SEARCH users_network_via_descendant USING COVERING INDEX idx_network_down (ancestor=?)") ||
 					strings.Contains(got, "SCAN") || strings.Contains(got, "DISTINCT") {
 					t.Errorf("plan of %s:\n%s", queries[0], got)

@@ -64,3 +64,7 @@ const (
 	// SessionDays is how long an unused "Recordarme" session lasts: the users' auth token duration.
 	SessionDays = 14
 )
+
+// UsersCreatedIndex orders users by (created, id) (migration
+// 1764600100_users_created_id): a page of the newest needs no sort.
+const UsersCreatedIndex = "idx_users_created_id"

@@ -5,6 +5,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/padron/padron/schema"
 )
 
 // CountBelow is how many people are below top by the counters (a row per
@@ -39,4 +41,28 @@ func DayHolding(app core.App, top string, want int) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// WalkSince chooses between the two plans of a newest-first page of the
+// people below top that ends want rows in: walk users newest first on
+// their (created, id) index from the returned day and probe each in the
+// closure table (it stops at the page's end), or, when it returns "",
+// read the subtree (total people, CountBelow) off the closure table and
+// sort it. The walk costs everyone registered since the day the counters
+// say the page begins, the other plan the subtree: the fewer wins.
+func WalkSince(app core.App, top string, want, total int) (string, error) {
+	since, err := DayHolding(app, top, want)
+	if err != nil || since == "" {
+		return "", err
+	}
+	var walk int
+	err = app.DB().NewQuery("SELECT count(*) FROM (SELECT 1 FROM {{" + schema.UsersCollection + "}} INDEXED BY " + schema.UsersCreatedIndex +
+		" WHERE [[created]] >= {:since} LIMIT {:total})").Bind(dbx.Params{"since": since, "total": total}).Row(&walk)
+	if err != nil {
+		return "", fmt.Errorf("users since %s: %w", since, err)
+	}
+	if walk >= total {
+		return "", nil
+	}
+	return since, nil
 }

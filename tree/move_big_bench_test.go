@@ -13,8 +13,6 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/padron/padron/apptest"
-	"github.com/padron/padron/config"
-	"github.com/padron/padron/server"
 	"github.com/padron/padron/tree"
 )
 
@@ -43,17 +41,7 @@ func bigMoveApp(b *testing.B) *tests.TestApp {
 		}
 		app.Cleanup()
 	}
-	app, err := tests.NewTestApp(dir)
-	if err != nil {
-		b.Fatalf("open the seed %s: %v", dir, err)
-	}
-	cfg := config.Default()
-	cfg.Worker = false
-	if _, err := server.Build(app, cfg); err != nil {
-		app.Cleanup()
-		b.Fatalf("build server: %v", err)
-	}
-	return app
+	return apptest.OpenApp(b, dir)
 }
 
 // saveSeed copies app's databases, checkpointed, to dir (through a

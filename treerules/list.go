@@ -170,10 +170,8 @@ func listPage(app core.App, col *core.Collection, field string, info *core.Reque
 
 // walkFrom is the day from which a newest-first page of users is sought
 // by walking users newest first ("" when reading the subtree off the
-// closure table costs less, or the order is another), and the page size.
-// The counters give the day from which the subtree holds the rows up to
-// the page's end; the walk pays for everyone registered since, the other
-// plan for the whole subtree.
+// closure table costs less, tree.WalkSince, or the order is another), and
+// the page size.
 func walkFrom(app core.App, col *core.Collection, field, viewer, rawQuery string) (string, int, error) {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
@@ -194,19 +192,12 @@ func walkFrom(app core.App, col *core.Collection, field, viewer, rawQuery string
 		sort[0].Name != "created" || sort[0].Direction != search.SortDesc {
 		return "", perPage, nil
 	}
-	want := page * perPage
-	since, err := tree.DayHolding(app, viewer, want)
-	if err != nil || since == "" {
-		return "", perPage, err
-	}
 	total, err := tree.CountBelow(app, viewer)
 	if err != nil {
 		return "", perPage, err
 	}
-	var walk int
-	err = app.DB().NewQuery("SELECT count(*) FROM (SELECT 1 FROM {{" + schema.UsersCollection + "}} WHERE [[created]] >= {:since} LIMIT {:total})").
-		Bind(dbx.Params{"since": since, "total": total}).Row(&walk)
-	if err != nil || walk >= total {
+	since, err := tree.WalkSince(app, viewer, page*perPage, total)
+	if err != nil {
 		return "", perPage, err
 	}
 	return since, perPage, nil

@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/padron/padron/checkpoint"
 	"github.com/padron/padron/schema"
 	"github.com/padron/padron/tree"
 )
@@ -30,6 +31,12 @@ func bindNetwork(app core.App) {
 			return e.Next()
 		}
 		return inTransaction(e, func(txApp core.App) error {
+			// A branch's move rewrites rows all over the table: the copy
+			// of so many pages into the database file waits for the
+			// commit to have answered.
+			if err := checkpoint.Defer(txApp); err != nil {
+				return err
+			}
 			return tree.Move(txApp, e.Record.Id, parent)
 		})
 	})

@@ -18,6 +18,7 @@ import (
 	"github.com/padron/padron/apierrors"
 	"github.com/padron/padron/broker"
 	"github.com/padron/padron/campaign"
+	"github.com/padron/padron/checkpoint"
 	"github.com/padron/padron/config"
 	"github.com/padron/padron/diad"
 	"github.com/padron/padron/habeas"
@@ -106,6 +107,7 @@ func Build(app core.App, cfg config.Config, opts ...Option) (*Server, error) {
 	}); err != nil {
 		return nil, err
 	}
+	checkpoint.Bind(app)
 	treerules.Bind(app)
 	treerules.BindList(app)
 	realtimeclient.Bind(app)

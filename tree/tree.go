@@ -7,6 +7,7 @@ package tree
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -37,20 +38,19 @@ func Insert(app core.App, userID, parentID string) error {
 }
 
 // Move puts userID's whole branch under newParentID ("" makes it a root),
-// in one statement per kind of closure row whatever the branch's size, in
-// the caller's transaction: the rows to ancestors the old and new chains
-// share only change depth (not at all when the branch stays at its level),
-// the rows to each ancestor only above the old place become, in one
-// UPDATE, the rows to one only above the new place (reattach), and the
-// rows left over go (a DELETE) or come (one INSERT … SELECT of the branch's
-// own rows per ancestor, attach). The counters move the same way
-// (moveCounters). It
+// in a few statements whatever the branch's size, in the caller's
+// transaction. The old and new chains above the branch are read first:
+// the rows to the ancestors they share only change depth (not at all when
+// the branch stays at its level); the rows to each ancestor only above
+// the old place become, where they lie, the rows to one only above the
+// new place; those rewrites are one UPDATE (rewrite). Rows left over go
+// (a DELETE) or come (one INSERT … SELECT of the branch's own rows per
+// ancestor, attach). The counters move the same way (moveCounters). It
 // refuses a parent inside the branch (ErrCycle). Call it in the
 // transaction that changes users.referred_by.
 //
 // No statement here calls an SQL function or may abort half-way (the
-// closure writes say OR IGNORE, and the rewrites and inserts check their
-// row count),
+// closure writes say OR IGNORE, and every write checks its row count),
 // so SQLite keeps no statement journal for them: with the pure-Go driver
 // that journal, a page copy per page touched, was most of a move's CPU.
 func Move(app core.App, userID, newParentID string) error {
@@ -67,82 +67,156 @@ func Move(app core.App, userID, newParentID string) error {
 		return err
 	}
 	defer narrowCache(app)
-	from, err := Depth(app, userID)
+	// Both chains, nearest first, as distances from the branch's head
+	// {:id}: read before anything changes.
+	oldChain, err := chainAbove(app, userID, 0)
 	if err != nil {
 		return err
 	}
-	to := 0
+	var newChain []link
 	if newParentID != "" {
-		if to, err = Depth(app, newParentID); err != nil {
+		if newChain, err = chainAbove(app, newParentID, 1); err != nil {
 			return err
 		}
-		to++
 	}
-	net := "{{" + schema.NetworkCollection + "}}"
-	p := dbx.Params{"id": userID, "parent": newParentID, "delta": to - from}
-	// The new chain's ancestors that are not above the branch now, with
-	// their distance from the new parent, read before anything changes.
-	var fresh []struct {
-		Ancestor string `db:"ancestor"`
-		Depth    int    `db:"depth"`
+	// Chains to a root share their top: the ancestors both hold.
+	shared := 0
+	for shared < min(len(oldChain), len(newChain)) &&
+		oldChain[len(oldChain)-1-shared].Ancestor == newChain[len(newChain)-1-shared].Ancestor {
+		shared++
 	}
-	if newParentID != "" {
-		err = app.DB().NewQuery("SELECT ancestor, depth FROM " + net + " WHERE descendant = {:parent}" +
-			" AND ancestor NOT IN (SELECT ancestor FROM " + net + " WHERE descendant = {:id}) ORDER BY depth").Bind(p).All(&fresh)
-		if err != nil {
-			return fmt.Errorf("new ancestors of %s: %w", userID, err)
-		}
-	}
+	leaving, fresh := oldChain[:len(oldChain)-shared], newChain[:len(newChain)-shared]
+	delta := len(newChain) - len(oldChain)
+
+	p := dbx.Params{"id": userID, "parent": newParentID, "delta": delta}
 	if err := moveCounters(app, p); err != nil {
 		return err
-	}
-	branch := "descendant IN (SELECT descendant FROM " + net + " WHERE ancestor = {:id})"
-	above := "SELECT ancestor FROM " + net + " WHERE descendant = {:id} AND depth > 0"
-	newChain := "SELECT ancestor FROM " + net + " WHERE descendant = {:parent}"
-	if to != from {
-		// OR IGNORE: no NOT NULL can fail here, and it spares the journal.
-		_, err = app.DB().NewQuery("UPDATE OR IGNORE " + net + " SET depth = depth + {:delta} WHERE " + branch +
-			" AND ancestor IN (" + above + " AND ancestor IN (" + newChain + "))").Bind(p).Execute()
-		if err != nil {
-			return fmt.Errorf("shift branch of %s: %w", userID, err)
-		}
-	}
-	// The ancestors only above the old place, nearest first: their rows
-	// become those of the fresh ancestors, pair by pair, rewritten where
-	// they lie (a branch's rows are scattered over the table and its id
-	// index; an UPDATE of ancestor and depth leaves the id index alone,
-	// where a DELETE and an INSERT would each touch a page per person).
-	var leaving []struct {
-		Ancestor string `db:"ancestor"`
-		Depth    int    `db:"depth"`
-	}
-	err = app.DB().NewQuery("SELECT ancestor, depth FROM " + net + " WHERE descendant = {:id} AND depth > 0" +
-		" AND ancestor NOT IN (" + newChain + ") ORDER BY depth").Bind(p).All(&leaving)
-	if err != nil {
-		return fmt.Errorf("old ancestors of %s: %w", userID, err)
 	}
 	size, err := SubtreeSize(app, userID)
 	if err != nil {
 		return err
 	}
 	paired := min(len(leaving), len(fresh))
-	for i := range paired {
-		if err := reattach(app, userID, leaving[i].Ancestor, fresh[i].Ancestor, fresh[i].Depth+1-leaving[i].Depth, size+1); err != nil {
-			return err
-		}
+	var kept []link
+	if delta != 0 {
+		kept = oldChain[len(leaving):]
 	}
-	if len(leaving) > paired {
-		// The paired ones are above the branch no more.
-		_, err = app.DB().NewQuery("DELETE FROM " + net + " WHERE " + branch +
-			" AND ancestor IN (" + above + " AND ancestor NOT IN (" + newChain + "))").Bind(p).Execute()
-		if err != nil {
-			return fmt.Errorf("detach branch of %s: %w", userID, err)
-		}
+	if err := rewrite(app, userID, leaving[:paired], fresh[:paired], kept, delta, size+1); err != nil {
+		return err
+	}
+	if err := detach(app, userID, leaving[paired:], size+1); err != nil {
+		return err
 	}
 	for _, a := range fresh[paired:] {
-		if err := attach(app, userID, a.Ancestor, a.Depth+1, size+1); err != nil {
+		if err := attach(app, userID, a.Ancestor, a.Depth, size+1); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// link is one ancestor of a branch's head and how many levels above it.
+type link struct {
+	Ancestor string `db:"ancestor"`
+	Depth    int    `db:"depth"`
+}
+
+// chainAbove is everyone above userID (userID too when from is 1: the
+// chain of a new parent), nearest first, each with their distance from
+// userID plus from.
+func chainAbove(app core.App, userID string, from int) ([]link, error) {
+	var chain []link
+	err := app.DB().NewQuery("SELECT ancestor, depth + {:from} AS depth FROM {{" + schema.NetworkCollection + "}}" +
+		" WHERE descendant = {:id} AND depth + {:from} > 0 ORDER BY depth").
+		Bind(dbx.Params{"id": userID, "from": from}).All(&chain)
+	if err != nil {
+		return nil, fmt.Errorf("chain above %s: %w", userID, err)
+	}
+	return chain, nil
+}
+
+// branchRowsPlan pins the plan of the statements over the rows from some
+// ancestors to the people of a branch: for each person (off the down
+// index), their few rows on the up index, never an ancestor's whole
+// subtree (the root's is everyone).
+const branchRowsPlan = " INDEXED BY idx_network_up"
+
+// inBranch selects the rows to the people of {:id}'s branch.
+func inBranch(net string) string {
+	return "descendant IN (SELECT descendant FROM " + net + " WHERE ancestor = {:id})"
+}
+
+// ancestorsIn binds the ids of links as parameters named prefix0, prefix1
+// … and answers the SQL list of them.
+func ancestorsIn(p dbx.Params, prefix string, links []link) string {
+	names := make([]string, len(links))
+	for i, l := range links {
+		n := fmt.Sprintf("%s%d", prefix, i)
+		p[n] = l.Ancestor
+		names[i] = "{:" + n + "}"
+	}
+	return "(" + strings.Join(names, ", ") + ")"
+}
+
+// rewrite turns, in one UPDATE where the rows lie, the closure rows from
+// each ancestor from[i] to the want people of userID's branch (userID
+// included) into rows from to[i], and shifts the depth of the rows to
+// the kept ancestors by delta. Rewriting ancestor and depth leaves the id
+// index alone (a DELETE and an INSERT would each touch a page per
+// person), and each person's rows change on the pages that already hold
+// them, once. OR IGNORE: no constraint can fail (no to[i] has a row to
+// anyone in the branch), and it spares the journal (CASE calls no
+// function); the count says every row was rewritten.
+func rewrite(app core.App, userID string, from, to, kept []link, delta, want int) error {
+	if len(from)+len(kept) == 0 {
+		return nil
+	}
+	net := "{{" + schema.NetworkCollection + "}}"
+	p := dbx.Params{"id": userID, "delta": delta}
+	set := "depth = depth + {:delta}"
+	if len(from) > 0 {
+		var anc, dep strings.Builder
+		for i := range from {
+			t, s := fmt.Sprintf("to%d", i), fmt.Sprintf("shift%d", i)
+			p[t], p[s] = to[i].Ancestor, to[i].Depth-from[i].Depth
+			fmt.Fprintf(&anc, " WHEN {:from%d} THEN {:%s}", i, t)
+			fmt.Fprintf(&dep, " WHEN {:from%d} THEN {:%s}", i, s)
+		}
+		set = "ancestor = CASE ancestor" + anc.String() + " ELSE ancestor END," +
+			" depth = depth + CASE ancestor" + dep.String() + " ELSE {:delta} END"
+	}
+	targets := append(append([]link(nil), from...), kept...)
+	list := ancestorsIn(p, "from", targets)
+	return execCount(app.DB().NewQuery("UPDATE OR IGNORE "+net+branchRowsPlan+" SET "+set+
+		" WHERE "+inBranch(net)+" AND ancestor IN "+list).Bind(p),
+		want*len(targets), "rewrite the rows of "+userID+"'s branch")
+}
+
+// detach drops the closure rows from the ancestors gone to the want
+// people of userID's branch, checked by count.
+func detach(app core.App, userID string, gone []link, want int) error {
+	if len(gone) == 0 {
+		return nil
+	}
+	net := "{{" + schema.NetworkCollection + "}}"
+	p := dbx.Params{"id": userID}
+	list := ancestorsIn(p, "gone", gone)
+	return execCount(app.DB().NewQuery("DELETE FROM "+net+branchRowsPlan+" WHERE "+inBranch(net)+" AND ancestor IN "+list).Bind(p),
+		want*len(gone), "detach "+userID+"'s branch")
+}
+
+// execCount runs q and fails unless it wrote want rows.
+func execCount(q *dbx.Query, want int, what string) error {
+	res, err := q.Execute()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if int(n) != want {
+		return fmt.Errorf("%s: %d rows written, want %d", what, n, want)
 	}
 	return nil
 }
@@ -239,30 +313,6 @@ func attach(app core.App, userID, ancestor string, dist, want int) error {
 		missing = " AND NOT EXISTS (SELECT 1 FROM " + net + " x WHERE x.descendant = d.descendant AND x.ancestor = {:a})"
 	}
 	return fmt.Errorf("attach branch of %s under %s: %d rows not written", userID, ancestor, want)
-}
-
-// reattach turns the closure rows from ancestor from to each of the want
-// people of userID's branch into rows from ancestor to, shift levels
-// further down (up when negative), where they lie: one UPDATE without an
-// SQL function, OR IGNORE (no constraint can fail: ancestor to has no row
-// to anyone in the branch), so SQLite journals nothing, and the count says
-// every row was rewritten.
-func reattach(app core.App, userID, from, to string, shift, want int) error {
-	net := "{{" + schema.NetworkCollection + "}}"
-	res, err := app.DB().NewQuery("UPDATE OR IGNORE " + net + " SET ancestor = {:to}, depth = depth + {:shift}" +
-		" WHERE ancestor = {:from} AND descendant IN (SELECT descendant FROM " + net + " WHERE ancestor = {:id})").
-		Bind(dbx.Params{"id": userID, "from": from, "to": to, "shift": shift}).Execute()
-	if err != nil {
-		return fmt.Errorf("reattach branch of %s from %s to %s: %w", userID, from, to, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("reattach branch of %s from %s to %s: %w", userID, from, to, err)
-	}
-	if int(n) != want {
-		return fmt.Errorf("reattach branch of %s from %s to %s: %d rows rewritten, want %d", userID, from, to, n, want)
-	}
-	return nil
 }
 
 // newIDPrefix draws attach's id prefixes (a variable so a test can make

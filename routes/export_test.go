@@ -19,3 +19,9 @@ var IsShipped = isShipped
 func plain(m mayReceive) func(*core.Record) bool {
 	return func(auth *core.Record) bool { return m(auth, subscriptions.SubscriptionOptions{}) }
 }
+
+// RankBestFirst is rankBestFirst; RankedSQL its values as SQL.
+var (
+	RankBestFirst = rankBestFirst
+	RankedSQL     = rankedSQL
+)

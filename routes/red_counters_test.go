@@ -137,6 +137,8 @@ func TestRedCountersAnswerAsTheRules(t *testing.T) {
 		for page := 1; page <= 2; page++ {
 			urls = append(urls, fmt.Sprintf("/api/red/nodes/%s/ranking?by=%s&perPage=6&page=%d", counterID(0), by, page))
 		}
+		// A subtree smaller than the campaign's leaders: counted whole.
+		urls = append(urls, fmt.Sprintf("/api/red/nodes/%s/ranking?by=%s&perPage=3", counterID(2), by))
 	}
 	rewrite := func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
 		seedCounterPyramid(t, app)

@@ -172,16 +172,25 @@ func (r redAPI) rankingCounted(app core.App, who caller, top, by string, value f
 			Where(dbx.HashExp{"n.ancestor": top}).AndWhere(dbx.NewExp("n.depth > 0")).
 			AndWhere(dbx.In("u.role", schema.RoleLeader, schema.RoleCoordinator))
 	}
-	var total int
-	if err := from().Select("count(*)").Row(&total); err != nil {
-		return nil, fmt.Errorf("count leaders below %s: %w", top, err)
-	}
-	var ids []string
-	err := from().Select("u.id", rankedSQL[by]+" AS value").
-		OrderBy("value DESC", "u.name", "u.id").Offset(int64((page - 1) * perPage)).Limit(int64(perPage)).
-		Bind(dbx.Params{"since": tree.SinceDay(r.now())}).Column(&ids)
+	total, err := countLeadersBelow(app, top, from)
 	if err != nil {
-		return nil, fmt.Errorf("rank leaders below %s: %w", top, err)
+		return nil, err
+	}
+	since, offset := tree.SinceDay(r.now()), (page-1)*perPage
+	ids, best := []string(nil), false
+	if rankDownward[by] {
+		if ids, best, err = rankBestFirst(app, top, by, since, offset+perPage, rankBudget); err != nil {
+			return nil, err
+		}
+		ids = ids[min(offset, len(ids)):]
+	}
+	if !best {
+		err = from().Select("u.id", rankedSQL[by]+" AS value").
+			OrderBy("value DESC", "u.name", "u.id").Offset(int64(offset)).Limit(int64(perPage)).
+			Bind(dbx.Params{"since": since}).Column(&ids)
+		if err != nil {
+			return nil, fmt.Errorf("rank leaders below %s: %w", top, err)
+		}
 	}
 	nodes, err := tree.Nodes(app, ids, r.now())
 	if err != nil {
@@ -194,4 +203,35 @@ func (r redAPI) rankingCounted(app core.App, who caller, top, by string, value f
 		}
 	}
 	return out, withPaths(app, who, out.Items)
+}
+
+// countLeadersBelow is how many leaders and coordinators are below top, by
+// the cheaper of two plans: top's subtree (inSubtree, the ranking's own
+// rows) with each person's row read for the role, or the campaign's
+// leaders off the role index with each probed in the closure table (a
+// row per level above them). The root's subtree is everyone, its leaders
+// a fraction; a small subtree is cheaper read whole.
+func countLeadersBelow(app core.App, top string, inSubtree func() *dbx.SelectQuery) (int, error) {
+	size, err := tree.CountBelow(app, top)
+	if err != nil {
+		return 0, err
+	}
+	var leaders, total int
+	roles := "role IN ({:leader}, {:coordinator})"
+	p := dbx.Params{"top": top, "leader": schema.RoleLeader, "coordinator": schema.RoleCoordinator}
+	err = app.DB().NewQuery("SELECT count(*) FROM {{" + schema.UsersCollection + "}} WHERE " + roles).Bind(p).Row(&leaders)
+	if err != nil {
+		return 0, fmt.Errorf("count the campaign's leaders: %w", err)
+	}
+	if leaders < size {
+		err = app.DB().NewQuery("SELECT count(*) FROM {{" + schema.UsersCollection + "}} u WHERE u." + roles +
+			" AND EXISTS (SELECT 1 FROM {{" + schema.NetworkCollection + "}} n INDEXED BY idx_network_up" +
+			" WHERE n.descendant = u.id AND n.depth > 0 AND n.ancestor = {:top})").Bind(p).Row(&total)
+	} else {
+		err = inSubtree().Select("count(*)").Row(&total)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("count leaders below %s: %w", top, err)
+	}
+	return total, nil
 }

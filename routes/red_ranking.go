@@ -163,8 +163,10 @@ var rankedSQL = map[string]string{
 }
 
 // rankingCounted is ranking when the counters answer for the rules
-// (countersAnswer): the leaders below top are ordered in SQL by their
-// counters, and only the page's nodes are built.
+// (countersAnswer): the leaders below top are ordered by their counters,
+// best first from the top down for the rankings that allow it
+// (rankBestFirst) or else in SQL over the subtree, and only the page's
+// nodes are built.
 func (r redAPI) rankingCounted(app core.App, who caller, top, by string, value func(*tree.Node) float64, page, perPage int) (*redPage[RankedNode], error) {
 	from := func() *dbx.SelectQuery {
 		return app.DB().Select().From(schema.NetworkCollection+" n").
@@ -172,14 +174,18 @@ func (r redAPI) rankingCounted(app core.App, who caller, top, by string, value f
 			Where(dbx.HashExp{"n.ancestor": top}).AndWhere(dbx.NewExp("n.depth > 0")).
 			AndWhere(dbx.In("u.role", schema.RoleLeader, schema.RoleCoordinator))
 	}
-	total, err := countLeadersBelow(app, top, from)
+	size, err := tree.CountBelow(app, top)
+	if err != nil {
+		return nil, err
+	}
+	total, err := countLeadersBelow(app, top, size, from)
 	if err != nil {
 		return nil, err
 	}
 	since, offset := tree.SinceDay(r.now()), (page-1)*perPage
 	ids, best := []string(nil), false
 	if rankDownward[by] {
-		if ids, best, err = rankBestFirst(app, top, by, since, offset+perPage, rankBudget); err != nil {
+		if ids, best, err = rankBestFirst(app, top, by, since, offset+perPage, size/rankBudgetShare); err != nil {
 			return nil, err
 		}
 		ids = ids[min(offset, len(ids)):]
@@ -205,21 +211,18 @@ func (r redAPI) rankingCounted(app core.App, who caller, top, by string, value f
 	return out, withPaths(app, who, out.Items)
 }
 
-// countLeadersBelow is how many leaders and coordinators are below top, by
+// countLeadersBelow is how many leaders and coordinators are below top
+// (size people in all, by the counters), by
 // the cheaper of two plans: top's subtree (inSubtree, the ranking's own
 // rows) with each person's row read for the role, or the campaign's
 // leaders off the role index with each probed in the closure table (a
 // row per level above them). The root's subtree is everyone, its leaders
 // a fraction; a small subtree is cheaper read whole.
-func countLeadersBelow(app core.App, top string, inSubtree func() *dbx.SelectQuery) (int, error) {
-	size, err := tree.CountBelow(app, top)
-	if err != nil {
-		return 0, err
-	}
+func countLeadersBelow(app core.App, top string, size int, inSubtree func() *dbx.SelectQuery) (int, error) {
 	var leaders, total int
 	roles := "role IN ({:leader}, {:coordinator})"
 	p := dbx.Params{"top": top, "leader": schema.RoleLeader, "coordinator": schema.RoleCoordinator}
-	err = app.DB().NewQuery("SELECT count(*) FROM {{" + schema.UsersCollection + "}} WHERE " + roles).Bind(p).Row(&leaders)
+	err := app.DB().NewQuery("SELECT count(*) FROM {{" + schema.UsersCollection + "}} WHERE " + roles).Bind(p).Row(&leaders)
 	if err != nil {
 		return 0, fmt.Errorf("count the campaign's leaders: %w", err)
 	}

@@ -178,7 +178,7 @@ func (r redAPI) rankingCounted(app core.App, who caller, top, by string, value f
 	if err != nil {
 		return nil, err
 	}
-	total, err := countLeadersBelow(app, top, size, from)
+	total, err := tree.LeadersBelow(app, top)
 	if err != nil {
 		return nil, err
 	}
@@ -209,32 +209,4 @@ func (r redAPI) rankingCounted(app core.App, who caller, top, by string, value f
 		}
 	}
 	return out, withPaths(app, who, out.Items)
-}
-
-// countLeadersBelow is how many leaders and coordinators are below top
-// (size people in all, by the counters), by
-// the cheaper of two plans: top's subtree (inSubtree, the ranking's own
-// rows) with each person's row read for the role, or the campaign's
-// leaders off the role index with each probed in the closure table (a
-// row per level above them). The root's subtree is everyone, its leaders
-// a fraction; a small subtree is cheaper read whole.
-func countLeadersBelow(app core.App, top string, size int, inSubtree func() *dbx.SelectQuery) (int, error) {
-	var leaders, total int
-	roles := "role IN ({:leader}, {:coordinator})"
-	p := dbx.Params{"top": top, "leader": schema.RoleLeader, "coordinator": schema.RoleCoordinator}
-	err := app.DB().NewQuery("SELECT count(*) FROM {{" + schema.UsersCollection + "}} WHERE " + roles).Bind(p).Row(&leaders)
-	if err != nil {
-		return 0, fmt.Errorf("count the campaign's leaders: %w", err)
-	}
-	if leaders < size {
-		err = app.DB().NewQuery("SELECT count(*) FROM {{" + schema.UsersCollection + "}} u WHERE u." + roles +
-			" AND EXISTS (SELECT 1 FROM {{" + schema.NetworkCollection + "}} n INDEXED BY idx_network_up" +
-			" WHERE n.descendant = u.id AND n.depth > 0 AND n.ancestor = {:top})").Bind(p).Row(&total)
-	} else {
-		err = inSubtree().Select("count(*)").Row(&total)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("count leaders below %s: %w", top, err)
-	}
-	return total, nil
 }

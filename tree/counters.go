@@ -43,7 +43,7 @@ func shiftBranchAt(app core.App, p dbx.Params, sign int, anc string, which count
 	}
 	from := "(" + anc + ") a"
 	b := bucketSQL("ci.status")
-	cols := append([]string{"total"}, censusColumns[:]...)
+	cols := append(append([]string{"total"}, censusColumns[:]...), "leaders")
 	sel := make([]string, len(cols))
 	set := make([]string, len(cols))
 	for i, c := range cols {
@@ -55,7 +55,7 @@ func shiftBranchAt(app core.App, p dbx.Params, sign int, anc string, which count
 		stmts = append(stmts, "INSERT INTO "+CountsTable+" (node, depth, "+strings.Join(cols, ", ")+")"+
 			" SELECT a.ancestor, a.depth + b.depth, "+strings.Join(sel, ", ")+" FROM "+from+","+
 			" (SELECT depth, "+strings.Join(cols, ", ")+" FROM "+CountsTable+" WHERE node = {:id}"+
-			" UNION ALL SELECT 0, 1, "+strings.Join(b[:], ", ")+" FROM users u LEFT JOIN cedula_info ci ON ci.user = u.id WHERE u.id = {:id}) b"+
+			" UNION ALL SELECT 0, 1, "+strings.Join(b[:], ", ")+", "+leaderSQL("u")+" FROM users u LEFT JOIN cedula_info ci ON ci.user = u.id WHERE u.id = {:id}) b"+
 			" WHERE true ON CONFLICT (node, depth) DO UPDATE SET "+strings.Join(set, ", "))
 	}
 	if which&placeCounters != 0 {

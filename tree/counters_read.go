@@ -21,6 +21,18 @@ func CountBelow(app core.App, top string) (int, error) {
 	return total, nil
 }
 
+// LeadersBelow is how many leaders and coordinators are below top by the
+// counters (a row per level): the ranking's total.
+func LeadersBelow(app core.App, top string) (int, error) {
+	var n int
+	err := app.DB().NewQuery("SELECT coalesce(sum(leaders), 0) FROM " + CountsTable + " WHERE node = {:top}").
+		Bind(dbx.Params{"top": top}).Row(&n)
+	if err != nil {
+		return 0, fmt.Errorf("leaders below %s: %w", top, err)
+	}
+	return n, nil
+}
+
 // DayHolding is the latest UTC day ("2006-01-02") from which top's
 // subtree holds at least want people, by the counters' days; "" when the
 // whole subtree holds fewer. A newest-first page that needs want rows

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 )
 
 // The counter tables keep, per node, what its subtree holds, so the red
@@ -47,6 +48,12 @@ func bucketSQL(status string) [4]string {
 // censusColumns are the counts table's census columns, in bucketSQL order.
 var censusColumns = [4]string{"habilitados", "novedad", "pendientes", "problemas"}
 
+// leaderSQL is the SQL test "the users row u is a leader or a coordinator"
+// (the counts table's leaders column: the rankings count them).
+func leaderSQL(u string) string {
+	return "coalesce(" + u + ".role IN ('" + schema.RoleLeader + "', '" + schema.RoleCoordinator + "'), 0)"
+}
+
 // CreateCounters makes the counter tables and the cedula_info triggers
 // that keep them (the migration; idempotent). Fill them with Recount.
 func CreateCounters(app core.App) error {
@@ -57,6 +64,7 @@ func CreateCounters(app core.App) error {
 		`CREATE TABLE IF NOT EXISTS ` + CountsTable + ` (node TEXT NOT NULL, depth INTEGER NOT NULL,
 			total INTEGER NOT NULL DEFAULT 0, habilitados INTEGER NOT NULL DEFAULT 0, novedad INTEGER NOT NULL DEFAULT 0,
 			pendientes INTEGER NOT NULL DEFAULT 0, problemas INTEGER NOT NULL DEFAULT 0,
+			leaders INTEGER NOT NULL DEFAULT 0,
 			PRIMARY KEY (node, depth)) WITHOUT ROWID`,
 		`CREATE TABLE IF NOT EXISTS ` + PlacesTable + ` (node TEXT NOT NULL, status TEXT NOT NULL,
 			departamento TEXT NOT NULL, municipio TEXT NOT NULL, puesto TEXT NOT NULL, n INTEGER NOT NULL,
@@ -73,11 +81,32 @@ func CreateCounters(app core.App) error {
 	return nil
 }
 
+// AddLeaderCounts brings counter tables made before the leaders column
+// to CreateCounters' shape (the column and the users trigger that keeps
+// it; nothing on tables that have them) and recounts them (the
+// migration).
+func AddLeaderCounts(app core.App) error {
+	var has int
+	err := app.DB().NewQuery("SELECT count(*) FROM pragma_table_info('" + CountsTable + "') WHERE name = 'leaders'").Row(&has)
+	if err != nil {
+		return fmt.Errorf("tree: look for the leaders column: %w", err)
+	}
+	if has == 0 {
+		if _, err := app.DB().NewQuery("ALTER TABLE " + CountsTable + " ADD COLUMN leaders INTEGER NOT NULL DEFAULT 0").Execute(); err != nil {
+			return fmt.Errorf("tree: add the leaders column: %w", err)
+		}
+	}
+	if err := CreateCounters(app); err != nil {
+		return err
+	}
+	return Recount(app)
+}
+
 // DropCounters undoes CreateCounters.
 func DropCounters(app core.App) error {
 	for _, s := range []string{
 		"DROP TRIGGER IF EXISTS network_census_insert", "DROP TRIGGER IF EXISTS network_census_update",
-		"DROP TRIGGER IF EXISTS network_census_delete",
+		"DROP TRIGGER IF EXISTS network_census_delete", "DROP TRIGGER IF EXISTS network_role_update",
 		"DROP TABLE IF EXISTS " + CountsTable, "DROP TABLE IF EXISTS " + PlacesTable, "DROP TABLE IF EXISTS " + DaysTable,
 	} {
 		if _, err := app.DB().NewQuery(s).Execute(); err != nil {
@@ -88,7 +117,8 @@ func DropCounters(app core.App) error {
 }
 
 // triggers move a person between census groups and places for every
-// ancestor when their cedula_info row comes, changes or goes. A row of a
+// ancestor when their cedula_info row comes, changes or goes, and in or
+// out of the leaders when their role changes. A row of a
 // person not yet in the network changes nothing: Insert counts the
 // person's census record, whenever it was made.
 func triggers() []string {
@@ -124,6 +154,12 @@ func triggers() []string {
 		changed = append(changed, "old."+c+" IS NOT new."+c)
 	}
 	return []string{
+		// A person who becomes a leader or coordinator, or stops being
+		// one, counts for the leaders of every level above them.
+		"CREATE TRIGGER IF NOT EXISTS network_role_update AFTER UPDATE OF role ON users WHEN " +
+			leaderSQL("old") + " IS NOT " + leaderSQL("new") + " BEGIN UPDATE " + CountsTable +
+			" SET leaders = leaders + " + leaderSQL("new") + " - " + leaderSQL("old") +
+			" WHERE (node, depth) IN (SELECT ancestor, depth FROM network WHERE descendant = new.id AND depth > 0); END",
 		"CREATE TRIGGER IF NOT EXISTS network_census_insert AFTER INSERT ON cedula_info BEGIN " + add("new") + " END",
 		"CREATE TRIGGER IF NOT EXISTS network_census_delete AFTER DELETE ON cedula_info BEGIN " + sub("old") + " END",
 		"CREATE TRIGGER IF NOT EXISTS network_census_update AFTER UPDATE OF user, status, departamento, municipio, puesto ON cedula_info WHEN " +

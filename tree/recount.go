@@ -19,7 +19,9 @@ func recountSelects() map[string]string {
 	}
 	return map[string]string{
 		CountsTable: "SELECT n.ancestor AS node, n.depth AS depth, count(*) AS total, " + strings.Join(sums, ", ") +
-			" FROM network n LEFT JOIN cedula_info ci ON ci.user = n.descendant WHERE n.depth > 0 GROUP BY n.ancestor, n.depth",
+			", sum(" + leaderSQL("u") + ")" +
+			" FROM network n LEFT JOIN cedula_info ci ON ci.user = n.descendant LEFT JOIN users u ON u.id = n.descendant" +
+			" WHERE n.depth > 0 GROUP BY n.ancestor, n.depth",
 		PlacesTable: "SELECT n.ancestor, ci.status, ci.departamento, ci.municipio, ci.puesto, count(*)" +
 			" FROM network n JOIN cedula_info ci ON ci.user = n.descendant WHERE n.depth > 0" +
 			" GROUP BY n.ancestor, ci.status, ci.departamento, ci.municipio, ci.puesto",

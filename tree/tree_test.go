@@ -10,6 +10,7 @@ import (
 
 	"github.com/padron/padron/apptest"
 	"github.com/padron/padron/census"
+	"github.com/padron/padron/schema"
 	"github.com/padron/padron/tree"
 )
 
@@ -109,8 +110,9 @@ func TestDeletionInTheMiddle(t *testing.T) {
 }
 
 // TestClosureEqualsTheTree is the property: after random registrations,
-// moves (including refused cycles) and deletions, the closure table is
-// exactly the tree referred_by draws.
+// moves (including refused cycles), deletions, census answers and role
+// changes, the closure table is exactly the tree referred_by draws and
+// the counters a recount of it.
 func TestClosureEqualsTheTree(t *testing.T) {
 	t.Parallel()
 	for seed := range uint64(3) {
@@ -124,8 +126,17 @@ func TestClosureEqualsTheTree(t *testing.T) {
 			pick := func() string { return alive[rng.IntN(len(alive))] }
 			for step := range 300 {
 				switch r := rng.IntN(12); {
-				case r >= 10 && len(alive) > 0:
+				case r == 10 && len(alive) > 0:
 					setCensus(t, app, pick(), census.Statuses[rng.IntN(len(census.Statuses))], fmt.Sprint("Municipio ", rng.IntN(3)))
+				case r == 11 && len(alive) > 0:
+					rec, err := app.FindRecordById("users", pick())
+					if err != nil {
+						t.Fatal(err)
+					}
+					rec.Set("role", []string{schema.RoleMember, schema.RoleLeader, schema.RoleCoordinator}[rng.IntN(3)])
+					if err := app.SaveNoValidate(rec); err != nil {
+						t.Fatalf("step %d: role: %v", step, err)
+					}
 				case r < 5 || len(alive) < 3:
 					parent := ""
 					if len(alive) > 0 && rng.IntN(8) > 0 {

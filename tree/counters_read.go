@@ -11,24 +11,19 @@ import (
 
 // CountBelow is how many people are below top by the counters (a row per
 // level, not a row per person): a page planner's size of the subtree.
-func CountBelow(app core.App, top string) (int, error) {
-	var total int
-	err := app.DB().NewQuery("SELECT coalesce(sum(total), 0) FROM " + CountsTable + " WHERE node = {:top}").
-		Bind(dbx.Params{"top": top}).Row(&total)
-	if err != nil {
-		return 0, fmt.Errorf("subtree size of %s: %w", top, err)
-	}
-	return total, nil
-}
+func CountBelow(app core.App, top string) (int, error) { return sumBelow(app, top, "total") }
 
 // LeadersBelow is how many leaders and coordinators are below top by the
 // counters (a row per level): the ranking's total.
-func LeadersBelow(app core.App, top string) (int, error) {
+func LeadersBelow(app core.App, top string) (int, error) { return sumBelow(app, top, "leaders") }
+
+// sumBelow adds up a column of top's counts over the levels below top.
+func sumBelow(app core.App, top, column string) (int, error) {
 	var n int
-	err := app.DB().NewQuery("SELECT coalesce(sum(leaders), 0) FROM " + CountsTable + " WHERE node = {:top}").
+	err := app.DB().NewQuery("SELECT coalesce(sum(" + column + "), 0) FROM " + CountsTable + " WHERE node = {:top}").
 		Bind(dbx.Params{"top": top}).Row(&n)
 	if err != nil {
-		return 0, fmt.Errorf("leaders below %s: %w", top, err)
+		return 0, fmt.Errorf("%s below %s: %w", column, top, err)
 	}
 	return n, nil
 }

@@ -76,7 +76,7 @@ func TestCommitLeavesTheCheckpointToTheRunner(t *testing.T) {
 	t.Run("deferred", func(t *testing.T) {
 		t.Parallel()
 		app := setup(t)
-		release := checkpoint.HoldRuns(app)
+		_, release, _ := checkpoint.HoldRuns(app)
 		before := dbSize(t, app)
 		if err := write(t, app, true, nil); err != nil {
 			t.Fatal(err)
@@ -150,17 +150,21 @@ func TestTerminateWaitsForTheRunInFlight(t *testing.T) {
 	t.Parallel()
 	app := apptest.NewBareApp(t)
 	checkpoint.Bind(app)
-	release := checkpoint.HoldRuns(app)
+	held, release, runs := checkpoint.HoldRuns(app)
 	var ran atomic.Bool
-	err := app.RunInTransaction(func(tx core.App) error {
-		if err := checkpoint.Defer(tx); err != nil {
-			return err
+	deferred := func() {
+		t.Helper()
+		if err := app.RunInTransaction(checkpoint.Defer); err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
+	deferred()
+	select {
+	case <-held:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the deferred checkpoint never started")
+	}
+	deferred() // due while the first runs: the termination must drop it
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
 		ran.Store(true) // after the runner's handler: it waited
 		return e.Next()
@@ -184,5 +188,8 @@ func TestTerminateWaitsForTheRunInFlight(t *testing.T) {
 	<-done
 	if !ran.Load() {
 		t.Fatal("the termination did not finish")
+	}
+	if n := runs(); n != 1 {
+		t.Fatalf("%d checkpoint runs started, want 1 (none after the termination)", n)
 	}
 }

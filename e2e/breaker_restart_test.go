@@ -8,8 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/tools/types"
+
 	"github.com/padron/padron/chromiumtest"
 	"github.com/padron/padron/fakeregistrar"
+	"github.com/padron/padron/schema"
+	"github.com/padron/padron/worker"
 )
 
 // TestBreakerSurvivesKill9 opens the block breaker on the server binary,
@@ -55,11 +59,23 @@ func TestBreakerSurvivesKill9(t *testing.T) {
 		return st.Worker.Breaker.State == "open"
 	})
 	open := st.Worker.Breaker
+	// The worker saves the breaker right after it opens, not with it: the
+	// claim is about what a restart finds, so kill once the row says open.
+	waitFor(t, 10*time.Second, "breaker saved open", func() bool {
+		var row struct {
+			State     string `json:"state"`
+			OpenUntil string `json:"open_until"`
+		}
+		s.get(token, "/api/collections/"+schema.BreakerCollection+"/records/"+worker.BreakerRowID, &row)
+		until, err := types.ParseDateTime(row.OpenUntil)
+		return row.State == "open" && err == nil && until.Time().Sub(open.OpenUntil).Abs() < time.Millisecond
+	})
 	s.kill9()
 	killedAt := time.Now()
 
 	s.start()
 	token = s.superToken()
+	st.Worker.Breaker = breaker{} // absent fields must not keep the old values
 	s.get(token, "/api/census/worker", &st)
 	// Stored to the millisecond, as PocketBase stores dates.
 	if b := st.Worker.Breaker; b.State != "open" || b.OpenUntil.Sub(open.OpenUntil).Abs() >= time.Millisecond || b.Trips != open.Trips || !b.Restored {

@@ -10,13 +10,13 @@ import (
 	"github.com/padron/padron/schema"
 )
 
-// breakerRowID is the one row of schema.BreakerCollection.
-const breakerRowID = "censusbreaker00"
+// BreakerRowID is the id of schema.BreakerCollection's one row, which a restart reads back.
+const BreakerRowID = "censusbreaker00"
 
 // restoreBreaker loads the breaker a previous process left, so a restart
 // during a block keeps cooling off.
 func (w *Worker) restoreBreaker() error {
-	rec, err := w.app.FindRecordById(schema.BreakerCollection, breakerRowID)
+	rec, err := w.app.FindRecordById(schema.BreakerCollection, BreakerRowID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -45,12 +45,12 @@ func (w *Worker) saveBreaker(st BreakerStatus) {
 	if !st.Newer(w.breakerSaved) {
 		return
 	}
-	rec, err := w.app.FindRecordById(schema.BreakerCollection, breakerRowID)
+	rec, err := w.app.FindRecordById(schema.BreakerCollection, BreakerRowID)
 	if errors.Is(err, sql.ErrNoRows) {
 		var col *core.Collection
 		if col, err = w.app.FindCachedCollectionByNameOrId(schema.BreakerCollection); err == nil {
 			rec = core.NewRecord(col)
-			rec.Set("id", breakerRowID)
+			rec.Set("id", BreakerRowID)
 		}
 	}
 	if err == nil {

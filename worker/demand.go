@@ -77,7 +77,7 @@ const (
 
 // probeOnly reads the breaker a worker persisted (breaker_store.go).
 func probeOnly(app core.App, now time.Time) (int, error) {
-	rec, err := app.FindRecordById(schema.BreakerCollection, breakerRowID)
+	rec, err := app.FindRecordById(schema.BreakerCollection, BreakerRowID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return breakerAny, nil
 	}

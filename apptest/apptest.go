@@ -14,7 +14,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/padron/padron/backups"
 	"github.com/padron/padron/config"
@@ -189,20 +188,23 @@ func mustCollection(app core.App, name string) *core.Collection {
 	return col
 }
 
-// holdCron keeps the app's cron ticker stopped after serve starts it: a
-// test runs a cron job by calling it, so no outcome depends on the wall
-// clock and no tick lands on a test's cleanup (which closes the databases
-// a job reads).
+// holdCron keeps the app's cron ticker from starting when serve would
+// start it: a test runs a cron job by calling it, so no outcome depends on
+// the wall clock and no tick lands on a test's cleanup (which closes the
+// databases a job reads). It unbinds PocketBase's start hook rather than
+// stopping the ticker after it: Cron.Start arms a timer that a later Stop
+// cannot cancel once it has fired (with a short interval, often).
 func holdCron(app core.App) {
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id:       "apptestHoldCron",
-		Priority: 1000, // after PocketBase's __pbCronStart__ (999)
-		Func: func(e *core.ServeEvent) error {
-			app.Cron().Stop()
-			return e.Next()
-		},
-	})
+	before := app.OnServe().Length()
+	app.OnServe().Unbind(pbCronStartHook)
+	if app.OnServe().Length() != before-1 {
+		panic("apptest: PocketBase's cron start hook " + pbCronStartHook + " is gone; holdCron needs its new id")
+	}
 }
+
+// pbCronStartHook is the id of the OnServe hook PocketBase binds in every
+// app to start its cron (core/base.go, registerBaseHooks).
+const pbCronStartHook = "__pbCronStart__"
 
 // CloneApp is a second app holding a copy of app's data, wired as NewApp:
 // PocketBase binds one router per app, so two servers of the same data

@@ -7,8 +7,8 @@ import (
 	"github.com/padron/padron/apptest"
 )
 
-// TestServedAppsKeepCronStill: serving a test app (as tests.ApiScenario
-// and Serve do) starts PocketBase's cron; the test app stops it again, so
+// TestServedAppsKeepCronStill: serving an app (as tests.ApiScenario and
+// Serve do) starts PocketBase's cron; a test app never lets it start, so
 // jobs run only when a test calls them.
 func TestServedAppsKeepCronStill(t *testing.T) {
 	t.Parallel()
